@@ -1,0 +1,38 @@
+using System.Text;
+
+namespace Aspire.Hosting.ApplicationModel;
+
+/// <summary>
+/// The shell script the cluster-create step runs, in a container on the nodes' network or as a local process.
+/// It runs <c>redis-cli --cluster create</c> where the nodes can see each other: CLUSTER MEET accepts only IPs, and
+/// redis-cli resolves each node's name to the address its peers reach it on, which the host cannot know.
+/// The password reaches redis-cli through REDISCLI_AUTH, never the command line.
+/// </summary>
+internal static class RedisClusterCreateScript
+{
+    /// <summary>How long the script waits for each node to answer before it gives up.</summary>
+    public const int NodeWaitSeconds = 60;
+
+    public static string Render(RedisTopologyResource topology)
+    {
+        var nodes = topology.Nodes.Select(n => $"{topology.AnnouncedHost(n)}:{n.Port}").ToList();
+        var tries = NodeWaitSeconds * 5;
+        var script = new StringBuilder()
+            .AppendLine("set -eu")
+            .AppendLine("wait_for() {")
+            .AppendLine("  tries=0")
+            .AppendLine("  until [ \"$(redis-cli -h \"$1\" -p \"$2\" ping 2>/dev/null)\" = PONG ]; do")
+            .AppendLine("    tries=$((tries + 1))")
+            .AppendLine($"    if [ \"$tries\" -ge {tries} ]; then echo \"cluster create: $1:$2 did not answer PING within {NodeWaitSeconds} s\" >&2; exit 1; fi")
+            .AppendLine("    sleep 0.2")
+            .AppendLine("  done")
+            .AppendLine("}");
+        foreach (var node in topology.Nodes)
+        {
+            script.AppendLine($"wait_for {topology.AnnouncedHost(node)} {node.Port}");
+        }
+
+        script.AppendLine($"redis-cli --cluster create {string.Join(' ', nodes)} --cluster-replicas {topology.Settings.ClusterReplicasPerMaster} --cluster-yes");
+        return script.ToString();
+    }
+}

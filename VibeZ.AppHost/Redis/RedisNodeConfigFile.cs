@@ -1,0 +1,79 @@
+using System.Text;
+
+namespace Aspire.Hosting.ApplicationModel;
+
+/// <summary>
+/// Writes the configuration file each node starts from. A file rather than arguments keeps the password out of the
+/// dashboard's view of command lines, and sentinels (and failovers, through CONFIG REWRITE) must be able to rewrite it.
+/// </summary>
+internal static class RedisNodeConfigFile
+{
+    public const string ContainerDataDirectory = "/data";
+
+    public static string FileName(RedisNode node) => node.Role is RedisNodeRole.Sentinel ? "sentinel.conf" : "redis.conf";
+
+    public static string Render(RedisTopologyResource topology, RedisNode node, string password)
+    {
+        var inContainer = topology.Runtime is RedisRuntime.Container;
+        var settings = topology.Settings;
+        var text = new StringBuilder()
+            .AppendLine($"# Written by the VibeZ AppHost for {node.Name}; rewritten by Redis itself on failover.")
+            .AppendLine($"port {node.Port}")
+            // In a container the node must answer on the container network; as a process only on loopback.
+            .AppendLine(inContainer ? "bind 0.0.0.0" : $"bind {RedisTopologyResource.HostAddress}")
+            .AppendLine($"dir {(inContainer ? ContainerDataDirectory : topology.NodeDirectory(node))}")
+            .AppendLine($"requirepass {password}");
+
+        if (node.Role is RedisNodeRole.Sentinel)
+        {
+            AppendSentinel(text, topology, node, password, settings);
+            return text.ToString();
+        }
+
+        text.AppendLine($"masterauth {password}")
+            .AppendLine("appendonly yes")
+            // The document's failover tests use DEBUG SEGFAULT and DEBUG SLEEP, which Redis 7 refuses by default.
+            .AppendLine("enable-debug-command yes");
+
+        if (node.Role is RedisNodeRole.ClusterNode)
+        {
+            text.AppendLine("cluster-enabled yes")
+                .AppendLine("cluster-config-file nodes.conf")
+                .AppendLine($"cluster-node-timeout {settings.ClusterNodeTimeoutMilliseconds}")
+                .AppendLine($"cluster-announce-port {node.Port}")
+                .AppendLine($"cluster-announce-bus-port {node.BusPort}");
+            return text.ToString();
+        }
+
+        // Replicas tell their master (and through it the sentinels) a name that works on the container network and
+        // that REDIS_NAT_MAP translates for the host; every data node may become a replica after a failover.
+        text.AppendLine($"replica-announce-ip {topology.AnnouncedHost(node)}")
+            .AppendLine($"replica-announce-port {node.Port}");
+        if (node.Role is RedisNodeRole.Replica)
+        {
+            text.AppendLine($"replicaof {topology.AnnouncedHost(topology.Master)} {topology.Master.Port}");
+        }
+
+        return text.ToString();
+    }
+
+    private static void AppendSentinel(StringBuilder text, RedisTopologyResource topology, RedisNode node, string password, RedisTopologySettings settings)
+    {
+        var master = topology.Master;
+        var name = settings.MasterName;
+
+        // Names, not IPs: container IPs change when a node restarts, names do not. Redis 7.0 refuses a host name in
+        // "sentinel monitor" unless resolve-hostnames is on, and only announces names with announce-hostnames.
+        text.AppendLine("sentinel resolve-hostnames yes")
+            .AppendLine("sentinel announce-hostnames yes")
+            .AppendLine($"sentinel announce-ip {topology.AnnouncedHost(node)}")
+            .AppendLine($"sentinel announce-port {node.Port}")
+            // Sentinels require a password of their own (requirepass above) and use it to talk to each other.
+            .AppendLine($"sentinel sentinel-pass {password}")
+            .AppendLine($"sentinel monitor {name} {topology.AnnouncedHost(master)} {master.Port} {settings.Quorum}")
+            .AppendLine($"sentinel auth-pass {name} {password}")
+            .AppendLine($"sentinel down-after-milliseconds {name} {settings.DownAfterMilliseconds}")
+            .AppendLine($"sentinel parallel-syncs {name} {settings.ParallelSyncs}")
+            .AppendLine($"sentinel failover-timeout {name} {settings.FailoverTimeoutMilliseconds}");
+    }
+}

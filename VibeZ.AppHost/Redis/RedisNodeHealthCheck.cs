@@ -1,0 +1,67 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace Aspire.Hosting.ApplicationModel;
+
+/// <summary>
+/// Healthy when a node is ready for the role it has now (roles change on failover): a master accepts writes, a replica
+/// has its link to the master up, a sentinel knows the master and can reach a quorum, a cluster node sees the cluster ok.
+/// </summary>
+internal sealed class RedisNodeHealthCheck(RedisTopologyResource topology, RedisNode node) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var password = await topology.PasswordParameter.GetValueAsync(cancellationToken) ?? "";
+            return node.Role switch
+            {
+                RedisNodeRole.Sentinel => await CheckSentinelAsync(password, cancellationToken),
+                RedisNodeRole.ClusterNode => await CheckClusterNodeAsync(password, cancellationToken),
+                _ => await CheckDataNodeAsync(topology, node, password, cancellationToken),
+            };
+        }
+        catch (RedisProbeException ex)
+        {
+            return HealthCheckResult.Unhealthy(ex.Message);
+        }
+    }
+
+    /// <summary>Checks a master or replica of a single or sentinel topology.</summary>
+    public static async Task<HealthCheckResult> CheckDataNodeAsync(RedisTopologyResource topology, RedisNode node, string password, CancellationToken cancellationToken)
+    {
+        var replication = RedisInfo.Parse(await RedisProbe.QueryAsync(node.Port, password, ["INFO", "replication"], cancellationToken));
+        if (replication.Get("role") == "master")
+        {
+            // A write, not a PING: a master that cannot take writes is not ready to be one.
+            await RedisProbe.QueryAsync(node.Port, password, ["SET", $"vibez:health:{node.Name}", topology.Name, "PX", "10000"], cancellationToken);
+            return HealthCheckResult.Healthy($"master, {replication.Get("connected_slaves")} replica(s) connected");
+        }
+
+        var link = replication.Get("master_link_status");
+        return link == "up"
+            ? HealthCheckResult.Healthy($"replica of {replication.Get("master_host")}:{replication.Get("master_port")}")
+            : HealthCheckResult.Unhealthy($"replica whose link to {replication.Get("master_host")}:{replication.Get("master_port")} is '{link}'");
+    }
+
+    private async Task<HealthCheckResult> CheckSentinelAsync(string password, CancellationToken cancellationToken)
+    {
+        var name = topology.Settings.MasterName;
+        var master = await RedisProbe.QueryAsync(node.Port, password, ["SENTINEL", "GET-MASTER-ADDR-BY-NAME", name], cancellationToken);
+        if (master.Length == 0)
+        {
+            return HealthCheckResult.Unhealthy($"does not know the master '{name}'");
+        }
+
+        // CKQUORUM answers with an error when too few sentinels are reachable to authorise a failover.
+        var quorum = await RedisProbe.QueryAsync(node.Port, password, ["SENTINEL", "CKQUORUM", name], cancellationToken);
+        return HealthCheckResult.Healthy($"master {master.Replace('\n', ':')}; {quorum}");
+    }
+
+    private async Task<HealthCheckResult> CheckClusterNodeAsync(string password, CancellationToken cancellationToken)
+    {
+        var info = RedisInfo.Parse(await RedisProbe.QueryAsync(node.Port, password, ["CLUSTER", "INFO"], cancellationToken));
+        return info.Get("cluster_state") == "ok"
+            ? HealthCheckResult.Healthy($"cluster ok, {info.Get("cluster_slots_ok")} slots ok, {info.Get("cluster_known_nodes")} nodes known")
+            : HealthCheckResult.Unhealthy($"cluster_state is '{info.Get("cluster_state")}' ({info.Get("cluster_slots_assigned")} slots assigned)");
+    }
+}

@@ -1,0 +1,81 @@
+using System.Globalization;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Aspire.Hosting.ApplicationModel;
+
+/// <summary>
+/// Sends one command to one node and reads its reply. Health checks and cluster set-up must ask exactly the node they
+/// name; a StackExchange.Redis multiplexer would follow cluster redirects and sentinel answers to other nodes instead.
+/// </summary>
+internal static class RedisProbe
+{
+    /// <summary>Runs <paramref name="command"/> on 127.0.0.1:<paramref name="port"/> after AUTH and returns the reply as text.</summary>
+    /// <exception cref="RedisProbeException">The node answered with an error, or could not be reached.</exception>
+    public static async Task<string> QueryAsync(int port, string password, string[] command, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(3));
+        try
+        {
+            using var client = new TcpClient();
+            await client.ConnectAsync(RedisTopologyResource.HostAddress, port, timeout.Token);
+            await using var stream = client.GetStream();
+            using var reader = new StreamReader(stream, Encoding.UTF8, leaveOpen: true);
+
+            await WriteAsync(stream, ["AUTH", password], timeout.Token);
+            await ReadReplyAsync(reader, timeout.Token);
+            await WriteAsync(stream, command, timeout.Token);
+            return await ReadReplyAsync(reader, timeout.Token);
+        }
+        catch (Exception ex) when (ex is SocketException or IOException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            throw new RedisProbeException($"127.0.0.1:{port} did not answer {command[0]}: {ex.Message}", ex);
+        }
+    }
+
+    private static async Task WriteAsync(Stream stream, string[] command, CancellationToken cancellationToken)
+    {
+        var text = new StringBuilder().Append(CultureInfo.InvariantCulture, $"*{command.Length}\r\n");
+        foreach (var part in command)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"${Encoding.UTF8.GetByteCount(part)}\r\n{part}\r\n");
+        }
+
+        await stream.WriteAsync(Encoding.UTF8.GetBytes(text.ToString()), cancellationToken);
+    }
+
+    // Enough of RESP2 for the replies probes read: status, error, integer, bulk string and (nested) arrays, flattened to lines.
+    private static async Task<string> ReadReplyAsync(StreamReader reader, CancellationToken cancellationToken)
+    {
+        var line = await reader.ReadLineAsync(cancellationToken) ?? throw new IOException("The connection closed.");
+        switch (line[0])
+        {
+            case '+' or ':':
+                return line[1..];
+            case '-':
+                throw new RedisProbeException(line[1..]);
+            case '$':
+                var length = int.Parse(line.AsSpan(1), CultureInfo.InvariantCulture);
+                if (length < 0)
+                {
+                    return "";
+                }
+
+                var buffer = new char[length + 2];
+                await reader.ReadBlockAsync(buffer, cancellationToken);
+                return new string(buffer, 0, length);
+            case '*':
+                var count = int.Parse(line.AsSpan(1), CultureInfo.InvariantCulture);
+                var items = new List<string>();
+                for (var i = 0; i < count; i++)
+                {
+                    items.Add(await ReadReplyAsync(reader, cancellationToken));
+                }
+
+                return string.Join('\n', items);
+            default:
+                throw new IOException($"Unexpected reply '{line}'.");
+        }
+    }
+}

@@ -1,0 +1,50 @@
+namespace Aspire.Hosting.ApplicationModel;
+
+/// <summary>The <c>REDIS_*</c> variables of the user's document, as a topology hands them to services.</summary>
+public static class RedisServiceSettings
+{
+    /// <summary><c>single</c>, <c>sentinel</c> or <c>cluster</c>.</summary>
+    public const string Mode = "REDIS_MODE";
+
+    /// <summary>The single server's URL.</summary>
+    public const string Url = "REDIS_URL";
+
+    /// <summary>Comma-separated sentinel <c>host:port</c>s.</summary>
+    public const string Sentinels = "REDIS_SENTINELS";
+
+    /// <summary>The name the sentinels monitor the master under.</summary>
+    public const string SentinelName = "REDIS_SENTINEL_NAME";
+
+    /// <summary>Comma-separated cluster node <c>host:port</c>s.</summary>
+    public const string ClusterNodes = "REDIS_CLUSTER_NODES";
+
+    /// <summary>The password of every node and sentinel.</summary>
+    public const string Password = "REDIS_PASSWORD";
+
+    /// <summary><c>announcedHost:port=reachableHost:port</c> pairs for addresses the nodes announce but the host cannot dial.</summary>
+    public const string NatMap = "REDIS_NAT_MAP";
+
+    /// <summary>The settings that do not depend on running nodes; the password and NAT map are added when a service starts.</summary>
+    /// <param name="topology">The topology.</param>
+    public static IEnumerable<KeyValuePair<string, string>> For(RedisTopologyResource topology)
+    {
+        ArgumentNullException.ThrowIfNull(topology);
+        yield return new(Mode, topology.Kind.ToString().ToLowerInvariant());
+        switch (topology.Kind)
+        {
+            case RedisTopologyKind.Single:
+                yield return new(Url, $"redis://{RedisTopologyResource.HostAddress}:{topology.Master.Port}");
+                break;
+            case RedisTopologyKind.Sentinel:
+                yield return new(Sentinels, HostPorts(topology, RedisNodeRole.Sentinel));
+                yield return new(SentinelName, topology.Settings.MasterName);
+                break;
+            case RedisTopologyKind.Cluster:
+                yield return new(ClusterNodes, HostPorts(topology, RedisNodeRole.ClusterNode));
+                break;
+        }
+    }
+
+    private static string HostPorts(RedisTopologyResource topology, RedisNodeRole role) =>
+        string.Join(',', topology.Nodes.Where(n => n.Role == role).Select(n => $"{RedisTopologyResource.HostAddress}:{n.Port}"));
+}

@@ -1,0 +1,180 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
+
+namespace Aspire.Hosting;
+
+/// <summary>Adds Redis topologies (single server, sentinel, cluster) to an Aspire application and hands services their settings.</summary>
+public static class RedisTopologyBuilderExtensions
+{
+    /// <summary>
+    /// Adds the Redis topology that the <c>VibeZ:Redis</c> configuration section describes: every node is a child resource
+    /// with a health check for its role, and the topology is healthy when it serves clients.
+    /// </summary>
+    /// <param name="builder">The application builder.</param>
+    /// <param name="name">The topology's resource name; node names start with it.</param>
+    /// <param name="password">The password every node requires; a generated secret parameter <c>{name}-password</c> when omitted.</param>
+    /// <returns>The topology's resource builder.</returns>
+    public static IResourceBuilder<RedisTopologyResource> AddRedisTopology(
+        this IDistributedApplicationBuilder builder,
+        [ResourceName] string name,
+        IResourceBuilder<ParameterResource>? password = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+
+        var settings = RedisTopologySettings.Read(builder.Configuration);
+        var choice = builder.ExecutionContext.IsPublishMode
+            ? new RedisRuntimeChoice(RedisRuntime.Container, null, "the application is being published")
+            : RedisRuntimeSelector.Choose(settings, builder.Configuration, RedisRuntimeSelector.Run);
+
+        // Aspire would otherwise ask Docker even where only Podman answers.
+        if (choice.ContainerRuntime is { } containerRuntime && string.IsNullOrEmpty(builder.Configuration[RedisRuntimeSelector.ContainerRuntimeKey]))
+        {
+            builder.Configuration[RedisRuntimeSelector.ContainerRuntimeKey] = containerRuntime;
+        }
+
+        password ??= builder.AddParameter($"{name}-password", new GenerateParameterDefault { MinLength = 24, Special = false }, secret: true, persist: true);
+        var topology = new RedisTopologyResource(name, settings, choice.Runtime, password.Resource);
+
+        var topologyBuilder = builder.AddResource(topology)
+            .WithInitialState(new CustomResourceSnapshot
+            {
+                ResourceType = "RedisTopology",
+                State = KnownResourceStates.NotStarted,
+                Properties =
+                [
+                    new("redis.topology", settings.Topology.ToString().ToLowerInvariant()),
+                    new("redis.runtime", choice.Runtime.ToString().ToLowerInvariant()),
+                    new("redis.image", choice.Runtime is RedisRuntime.Container ? settings.Image.ToString() : RedisTopologyDefaults.ServerCommand),
+                ],
+            })
+            .WithIconName("DatabaseStack")
+            .WithHealthCheck(AddHealthCheck(builder, $"{name}_topology_check", () => new RedisTopologyHealthCheck(topology)))
+            .ExcludeFromManifest();
+
+        var nodes = topology.Nodes.Select(node => AddNode(builder, topology, node, password)).ToList();
+        if (settings.Topology is RedisTopologyKind.Cluster)
+        {
+            AddClusterCreate(builder, topology, password, nodes);
+        }
+
+        builder.Eventing.Subscribe<BeforeStartEvent>(async (e, ct) =>
+        {
+            var logger = e.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RedisTopologyBuilderExtensions));
+            RedisTopologyLog.RuntimeChosen(logger, name, settings.Topology, choice.Runtime, choice.ContainerRuntime ?? "-",
+                choice.Runtime is RedisRuntime.Container ? settings.Image.ToString() : RedisTopologyDefaults.ServerCommand, choice.Reason);
+            await RedisDataDirectory.PrepareAsync(topology, ct);
+        });
+
+        // The topology is a group, not a process: it runs while its nodes run, and its health check says when it serves.
+        topologyBuilder.OnInitializeResource(async (resource, e, ct) =>
+            await e.Notifications.PublishUpdateAsync(resource, s => s with { State = KnownResourceStates.Running, StartTimeStamp = DateTime.UtcNow }));
+
+        return topologyBuilder;
+    }
+
+    /// <summary>
+    /// Injects the document's <c>REDIS_*</c> settings for <paramref name="topology"/> into <paramref name="builder"/>:
+    /// <c>REDIS_MODE</c>, <c>REDIS_URL</c>, <c>REDIS_SENTINELS</c> and <c>REDIS_SENTINEL_NAME</c>, or <c>REDIS_CLUSTER_NODES</c>,
+    /// <c>REDIS_PASSWORD</c>, and <c>REDIS_NAT_MAP</c> where nodes announce addresses the host cannot dial.
+    /// </summary>
+    /// <typeparam name="T">The kind of resource.</typeparam>
+    /// <param name="builder">The service that uses Redis.</param>
+    /// <param name="topology">The topology.</param>
+    /// <returns>The service's resource builder.</returns>
+    public static IResourceBuilder<T> WithReference<T>(this IResourceBuilder<T> builder, IResourceBuilder<RedisTopologyResource> topology)
+        where T : IResourceWithEnvironment
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(topology);
+
+        var resource = topology.Resource;
+        return builder
+            .WithRelationship(resource, "Reference")
+            .WithEnvironment(async context =>
+            {
+                foreach (var (key, value) in RedisServiceSettings.For(resource))
+                {
+                    context.EnvironmentVariables[key] = value;
+                }
+
+                context.EnvironmentVariables[RedisServiceSettings.Password] = resource.PasswordParameter;
+                if (await RedisNatMap.BuildAsync(resource, context.CancellationToken) is { Length: > 0 } natMap)
+                {
+                    context.EnvironmentVariables[RedisServiceSettings.NatMap] = natMap;
+                }
+            });
+    }
+
+    private static IRedisNodeResource AddNode(
+        IDistributedApplicationBuilder builder, RedisTopologyResource topology, RedisNode node, IResourceBuilder<ParameterResource> password)
+    {
+        var configFile = RedisNodeConfigFile.FileName(node);
+        string[] sentinelArgs = node.Role is RedisNodeRole.Sentinel ? ["--sentinel"] : [];
+        var healthCheck = AddHealthCheck(builder, $"{node.Name}_check", () => new RedisNodeHealthCheck(topology, node));
+
+        if (topology.Runtime is RedisRuntime.Container)
+        {
+            var image = topology.Settings.Image;
+            var container = builder.AddResource(new RedisContainerNodeResource(node, topology))
+                .WithImage(image.Name, image.Tag)
+                .WithImageRegistry(image.Registry)
+                // The official image's entrypoint would switch users and rewrite arguments; run the server directly.
+                .WithEntrypoint(RedisTopologyDefaults.ServerCommand)
+                .WithArgs([$"{RedisNodeConfigFile.ContainerDataDirectory}/{configFile}", .. sentinelArgs])
+                .WithBindMount(topology.NodeDirectory(node), RedisNodeConfigFile.ContainerDataDirectory)
+                // Not proxied: the port a node listens on is the port it announces and the port published on 127.0.0.1.
+                .WithEndpoint(port: node.Port, targetPort: node.Port, name: "tcp", scheme: "tcp", isProxied: false)
+                .WithHealthCheck(healthCheck)
+                .WithIconName(node.Role is RedisNodeRole.Sentinel ? "Eye" : "Database");
+            if (node.BusPort is { } containerBusPort)
+            {
+                container.WithEndpoint(port: containerBusPort, targetPort: containerBusPort, name: "bus", scheme: "tcp", isProxied: false);
+            }
+
+            return container.ExcludeFromManifest().Resource;
+        }
+
+        var process = builder.AddResource(new RedisProcessNodeResource(node, topology))
+            .WithArgs([Path.Combine(topology.NodeDirectory(node), configFile), .. sentinelArgs])
+            .WithEndpoint(port: node.Port, targetPort: node.Port, name: "tcp", scheme: "tcp", isProxied: false)
+            .WithHealthCheck(healthCheck)
+            .WithIconName(node.Role is RedisNodeRole.Sentinel ? "Eye" : "Database");
+        return process.ExcludeFromManifest().Resource;
+    }
+
+    private static void AddClusterCreate(
+        IDistributedApplicationBuilder builder, RedisTopologyResource topology, IResourceBuilder<ParameterResource> password, List<IRedisNodeResource> nodes)
+    {
+        var name = $"{topology.Name}-cluster-create";
+        var script = RedisClusterCreateScript.Render(topology);
+        if (topology.Runtime is RedisRuntime.Container)
+        {
+            var image = topology.Settings.Image;
+            Configure(builder.AddContainer(name, image.Name, image.Tag).WithImageRegistry(image.Registry).WithEntrypoint("/bin/sh").WithArgs("-c", script));
+        }
+        else
+        {
+            Configure(builder.AddExecutable(name, "/bin/sh", topology.DataDirectory, "-c", script));
+        }
+
+        void Configure<T>(IResourceBuilder<T> create) where T : IResourceWithEnvironment, IResourceWithWaitSupport
+        {
+            create.WithEnvironment("REDISCLI_AUTH", password)
+                .WithParentRelationship(topology)
+                .WithIconName("BranchFork")
+                .ExcludeFromManifest();
+            foreach (var node in nodes)
+            {
+                create.WaitForStart(builder.CreateResourceBuilder<IResource>(node));
+            }
+        }
+    }
+
+    private static string AddHealthCheck(IDistributedApplicationBuilder builder, string key, Func<IHealthCheck> create)
+    {
+        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(key, _ => create(), failureStatus: null, tags: null));
+        return key;
+    }
+}

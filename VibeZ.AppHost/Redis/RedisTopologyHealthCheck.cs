@@ -1,0 +1,104 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace Aspire.Hosting.ApplicationModel;
+
+/// <summary>
+/// Healthy when the topology as a whole serves clients: the single server takes writes; the sentinels agree on one
+/// master that takes writes; every cluster node sees all 16384 slots served. Degraded when it serves clients but has
+/// lost redundancy (no replica, or a node down), so services that wait for it are not held up by a later failure.
+/// </summary>
+internal sealed class RedisTopologyHealthCheck(RedisTopologyResource topology) : IHealthCheck
+{
+    private const int ClusterSlots = 16384;
+
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var password = await topology.PasswordParameter.GetValueAsync(cancellationToken) ?? "";
+            return topology.Kind switch
+            {
+                RedisTopologyKind.Sentinel => await CheckSentinelAsync(password, cancellationToken),
+                RedisTopologyKind.Cluster => await CheckClusterAsync(password, cancellationToken),
+                _ => await RedisNodeHealthCheck.CheckDataNodeAsync(topology, topology.Master, password, cancellationToken),
+            };
+        }
+        catch (RedisProbeException ex)
+        {
+            return HealthCheckResult.Unhealthy(ex.Message);
+        }
+    }
+
+    private async Task<HealthCheckResult> CheckSentinelAsync(string password, CancellationToken cancellationToken)
+    {
+        var sentinels = topology.Nodes.Where(n => n.Role is RedisNodeRole.Sentinel).ToList();
+        var answers = new List<string>();
+        foreach (var sentinel in sentinels)
+        {
+            try
+            {
+                var answer = await RedisProbe.QueryAsync(sentinel.Port, password, ["SENTINEL", "GET-MASTER-ADDR-BY-NAME", topology.Settings.MasterName], cancellationToken);
+                answers.Add(answer.Replace('\n', ':'));
+            }
+            catch (RedisProbeException)
+            {
+                // A sentinel that does not answer counts against the quorum below.
+            }
+        }
+
+        var distinct = answers.Distinct().ToList();
+        if (answers.Count < topology.Settings.Quorum || distinct.Count != 1 || distinct[0].Length == 0)
+        {
+            return HealthCheckResult.Unhealthy($"{answers.Count} of {sentinels.Count} sentinels answered (quorum {topology.Settings.Quorum}), naming [{string.Join(", ", distinct)}] as master");
+        }
+
+        var port = int.Parse(distinct[0][(distinct[0].LastIndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+        var master = topology.Nodes.FirstOrDefault(n => n.Port == port && n.IsDataNode);
+        if (master is null)
+        {
+            return HealthCheckResult.Unhealthy($"the sentinels name {distinct[0]} as master, which is not a node of {topology.Name}");
+        }
+
+        var check = await RedisNodeHealthCheck.CheckDataNodeAsync(topology, master, password, cancellationToken);
+        var replication = RedisInfo.Parse(await RedisProbe.QueryAsync(master.Port, password, ["INFO", "replication"], cancellationToken));
+        var description = $"master {master.Name} ({distinct[0]}) agreed by {answers.Count}/{sentinels.Count} sentinels; {check.Description}";
+        if (check.Status is not HealthStatus.Healthy || replication.Get("role") != "master")
+        {
+            return HealthCheckResult.Unhealthy(description);
+        }
+
+        return replication.Get("connected_slaves") is "0" or ""
+            ? HealthCheckResult.Degraded(description + "; no replica is connected, a further failure loses the data")
+            : HealthCheckResult.Healthy(description);
+    }
+
+    private async Task<HealthCheckResult> CheckClusterAsync(string password, CancellationToken cancellationToken)
+    {
+        var down = new List<string>();
+        var states = new List<string>();
+        var slotsOk = 0;
+        foreach (var node in topology.Nodes)
+        {
+            try
+            {
+                var info = RedisInfo.Parse(await RedisProbe.QueryAsync(node.Port, password, ["CLUSTER", "INFO"], cancellationToken));
+                states.Add(info.Get("cluster_state"));
+                slotsOk = Math.Max(slotsOk, int.TryParse(info.Get("cluster_slots_ok"), out var ok) ? ok : 0);
+            }
+            catch (RedisProbeException)
+            {
+                down.Add(node.Name);
+            }
+        }
+
+        if (states.Count == 0 || states.Any(s => s != "ok") || slotsOk != ClusterSlots)
+        {
+            return HealthCheckResult.Unhealthy($"cluster states [{string.Join(", ", states)}], {slotsOk} of {ClusterSlots} slots ok, not answering: [{string.Join(", ", down)}]");
+        }
+
+        var description = $"cluster ok on {states.Count} nodes, all {ClusterSlots} slots served";
+        return down.Count > 0
+            ? HealthCheckResult.Degraded($"{description}; not answering: {string.Join(", ", down)}")
+            : HealthCheckResult.Healthy(description);
+    }
+}

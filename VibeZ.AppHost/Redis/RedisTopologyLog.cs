@@ -1,0 +1,12 @@
+using Microsoft.Extensions.Logging;
+
+namespace Aspire.Hosting.ApplicationModel;
+
+internal static partial class RedisTopologyLog
+{
+    [LoggerMessage(1, LogLevel.Information, "Redis topology {Topology} ({Kind}) runs as {Runtime} (container runtime {ContainerRuntime}, image {Image}): {Reason}.", EventName = "RedisRuntimeChosen")]
+    public static partial void RuntimeChosen(ILogger logger, string topology, RedisTopologyKind kind, RedisRuntime runtime, string containerRuntime, string image, string reason);
+
+    [LoggerMessage(2, LogLevel.Information, "Redis topology {Topology} starts from clean data in {Directory}.", EventName = "RedisDataPrepared")]
+    public static partial void DataPrepared(ILogger logger, string topology, string directory);
+}

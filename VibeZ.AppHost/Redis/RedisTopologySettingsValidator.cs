@@ -1,0 +1,87 @@
+namespace Aspire.Hosting.ApplicationModel;
+
+/// <summary>Checks settings before anything is built, so a bad value stops the AppHost with a message that names it.</summary>
+internal static class RedisTopologySettingsValidator
+{
+    private const int HighestPort = 65535;
+
+    public static void Validate(RedisTopologySettings settings)
+    {
+        var errors = new List<string>();
+
+        if (settings.Topology is RedisTopologyKind.Sentinel)
+        {
+            Require(settings.Sentinels >= 1, $"{Key(nameof(settings.Sentinels))} is {settings.Sentinels}; a sentinel topology needs at least one sentinel (three are recommended).");
+            Require(settings.Quorum >= 1 && settings.Quorum <= settings.Sentinels,
+                $"{Key(nameof(settings.Quorum))} is {settings.Quorum}, but it must be between 1 and the number of sentinels ({Key(nameof(settings.Sentinels))} = {settings.Sentinels}).");
+            Require(!string.IsNullOrWhiteSpace(settings.MasterName) && !settings.MasterName.Any(char.IsWhiteSpace),
+                $"{Key(nameof(settings.MasterName))} is '{settings.MasterName}'; the sentinels need a master name without spaces.");
+            Require(settings.DownAfterMilliseconds > 0, $"{Key(nameof(settings.DownAfterMilliseconds))} is {settings.DownAfterMilliseconds}; it must be positive.");
+            Require(settings.FailoverTimeoutMilliseconds > 0, $"{Key(nameof(settings.FailoverTimeoutMilliseconds))} is {settings.FailoverTimeoutMilliseconds}; it must be positive.");
+            Require(settings.ParallelSyncs >= 1, $"{Key(nameof(settings.ParallelSyncs))} is {settings.ParallelSyncs}; it must be at least 1.");
+        }
+
+        if (settings.Topology is RedisTopologyKind.Cluster)
+        {
+            Require(settings.ClusterMasters >= RedisTopologyDefaults.MinimumClusterMasters,
+                $"{Key(nameof(settings.ClusterMasters))} is {settings.ClusterMasters}; Redis Cluster needs at least {RedisTopologyDefaults.MinimumClusterMasters} masters.");
+            Require(settings.ClusterReplicasPerMaster >= 0, $"{Key(nameof(settings.ClusterReplicasPerMaster))} is {settings.ClusterReplicasPerMaster}; it cannot be negative.");
+            Require(settings.ClusterNodeTimeoutMilliseconds > 0, $"{Key(nameof(settings.ClusterNodeTimeoutMilliseconds))} is {settings.ClusterNodeTimeoutMilliseconds}; it must be positive.");
+        }
+
+        if (errors.Count == 0)
+        {
+            CheckPorts(settings, errors);
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new InvalidOperationException("The Redis topology is misconfigured: " + string.Join(" ", errors));
+        }
+
+        void Require(bool condition, string message)
+        {
+            if (!condition)
+            {
+                errors.Add(message);
+            }
+        }
+    }
+
+    private static void CheckPorts(RedisTopologySettings settings, List<string> errors)
+    {
+        // Every port a node binds, its cluster bus port included, with the setting it comes from.
+        var taken = new Dictionary<int, string>();
+        foreach (var node in RedisTopologyPlan.Nodes("redis", settings))
+        {
+            var setting = PortSetting(node.Role);
+            Claim(node.Port, $"{node.Name} ({setting} + {Key(nameof(settings.PortOffset))})");
+            if (node.BusPort is { } busPort)
+            {
+                Claim(busPort, $"the cluster bus of {node.Name} ({setting} + {RedisTopologyDefaults.ClusterBusPortOffset} + {Key(nameof(settings.PortOffset))})");
+            }
+        }
+
+        void Claim(int port, string owner)
+        {
+            if (port is < 1 or > HighestPort)
+            {
+                errors.Add($"The port of {owner} would be {port}, outside 1–{HighestPort}.");
+            }
+            else if (!taken.TryAdd(port, owner))
+            {
+                errors.Add($"Port {port} is wanted by both {taken[port]} and {owner}.");
+            }
+        }
+    }
+
+    private static string PortSetting(RedisNodeRole role) => role switch
+    {
+        RedisNodeRole.Master => Key(nameof(RedisTopologySettings.MasterPort)),
+        RedisNodeRole.Replica => Key(nameof(RedisTopologySettings.ReplicaPort)),
+        RedisNodeRole.Sentinel => Key(nameof(RedisTopologySettings.SentinelPort)),
+        _ => Key(nameof(RedisTopologySettings.ClusterPort)),
+    };
+
+    private static string Key(string name) => RedisTopologySettings.Key(name);
+}

@@ -1,0 +1,10 @@
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+
+var app = builder.Build();
+
+app.MapDefaultEndpoints();
+app.MapGet("/", () => "VibeZ Gateway");
+
+app.Run();

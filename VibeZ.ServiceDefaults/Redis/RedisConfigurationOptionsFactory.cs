@@ -1,0 +1,65 @@
+using StackExchange.Redis;
+using StackExchange.Redis.Configuration;
+
+namespace VibeZ.ServiceDefaults.Redis;
+
+/// <summary>
+/// The one place a VibeZ <see cref="ConfigurationOptions"/> is filled in, so services never build their own.
+/// </summary>
+internal static class RedisConfigurationOptionsFactory
+{
+    public static ConfigurationOptions Create(RedisConnectionSettings settings, string clientName, Tunnel? tunnel)
+    {
+        var options = new ConfigurationOptions();
+        Apply(options, settings, clientName, tunnel);
+        return options;
+    }
+
+    /// <summary>
+    /// Fills in an instance Aspire already created, so Aspire's defaults and its
+    /// <c>Aspire:StackExchange:Redis:ConfigurationOptions</c> tuning survive for everything REDIS_* does not decide.
+    /// </summary>
+    public static void Apply(ConfigurationOptions options, RedisConnectionSettings settings, string clientName, Tunnel? tunnel)
+    {
+        // REDIS_* is the contract: drop endpoints an injected ConnectionStrings:redis may have added.
+        options.EndPoints.Clear();
+        foreach (var endPoint in settings.EndPoints)
+        {
+            options.EndPoints.Add(endPoint);
+        }
+
+        options.Ssl = settings.UseTls;
+        options.User = settings.User;
+        options.Password = settings.Password;
+        options.DefaultDatabase = settings.Database;
+
+        // ServiceName is what makes ConnectionMultiplexer.Connect go through the sentinels.
+        options.ServiceName = settings.Mode == RedisMode.Sentinel ? settings.SentinelServiceName : null;
+
+        // Keep retrying in the background instead of failing start-up while Redis is still coming up.
+        options.AbortOnConnectFail = false;
+        options.ConnectTimeout = RedisDefaults.ConnectTimeoutMilliseconds;
+        options.ClientName = clientName;
+
+        if (tunnel is not null)
+        {
+            options.Tunnel = tunnel;
+        }
+    }
+
+    /// <summary>
+    /// StackExchange.Redis authenticates to sentinels with the primary's credentials. A password-less sentinel
+    /// tolerates that, but one with its own password needs its own options.
+    /// </summary>
+    public static ConfigurationOptions CreateSentinelOptions(ConfigurationOptions primaryOptions, RedisConnectionSettings settings)
+    {
+        var options = primaryOptions.Clone();
+        if (settings.SentinelPassword is not null)
+        {
+            options.User = null;
+            options.Password = settings.SentinelPassword;
+        }
+
+        return options;
+    }
+}

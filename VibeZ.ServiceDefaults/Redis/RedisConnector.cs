@@ -1,0 +1,67 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace VibeZ.ServiceDefaults.Redis;
+
+/// <summary>
+/// Creates the process's one multiplexer. Aspire's own factory calls <c>ConnectionMultiplexer.Connect</c>, which
+/// cannot give sentinels a password of their own; this one can, and owns the sentinel connection it needs for that.
+/// </summary>
+/// <remarks>The seam for later connect policy (retries, failover telemetry).</remarks>
+internal sealed class RedisConnector : IDisposable
+{
+    private readonly IOptions<ConfigurationOptions> _options;
+    private readonly RedisConnectionSettings _settings;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly ILogger _logger;
+    private ConnectionMultiplexer? _sentinels;
+
+    public RedisConnector(IOptions<ConfigurationOptions> options, RedisConnectionSettings settings, ILoggerFactory loggerFactory)
+    {
+        _options = options;
+        _settings = settings;
+        _loggerFactory = loggerFactory;
+        _logger = loggerFactory.CreateLogger<RedisConnector>();
+    }
+
+    /// <summary>Gets the sentinel connection in sentinel mode once connected; null otherwise.</summary>
+    public IConnectionMultiplexer? Sentinels => _sentinels;
+
+    public ConnectionMultiplexer Connect()
+    {
+        var options = _options.Value;
+        options.LoggerFactory ??= _loggerFactory;
+
+        RedisLog.Connecting(_logger, _settings.Mode, options.ToString(includePassword: false));
+        if (_settings.UrlPasswordOverriddenBy is string passwordSetting)
+        {
+            RedisLog.UrlPasswordOverridden(_logger, passwordSetting);
+        }
+
+        var multiplexer = _settings.Mode == RedisMode.Sentinel
+            ? ConnectThroughSentinels(options)
+            : ConnectionMultiplexer.Connect(options);
+
+        RedisLog.Connected(_logger, _settings.Mode, string.Join(",", multiplexer.GetEndPoints().Select(RedisEndPointFormatter.Format)));
+        return multiplexer;
+    }
+
+    public void Dispose() => _sentinels?.Dispose();
+
+    /// <summary>
+    /// The same two steps <c>ConnectionMultiplexer.Connect</c> takes when <c>ServiceName</c> is set, with the sentinel
+    /// step on its own options. The sentinel connection stays open: it follows <c>+switch-master</c> for the primary.
+    /// </summary>
+    private ConnectionMultiplexer ConnectThroughSentinels(ConfigurationOptions primaryOptions)
+    {
+        if (_settings.SentinelPassword is not null)
+        {
+            RedisLog.SentinelSeparateAuth(_logger);
+        }
+
+        var sentinelOptions = RedisConfigurationOptionsFactory.CreateSentinelOptions(primaryOptions, _settings);
+        _sentinels = ConnectionMultiplexer.SentinelConnect(sentinelOptions);
+        return _sentinels.GetSentinelMasterConnection(primaryOptions);
+    }
+}

@@ -1,0 +1,22 @@
+namespace VibeZ.ServiceDefaults.Redis;
+
+internal static class RedisDefaults
+{
+    public const string Url = "redis://localhost:6379";
+
+    public const string SentinelName = "mymaster";
+
+    public const int RedisPort = 6379;
+
+    public const int SentinelPort = 26379;
+
+    // Long enough for a container that is still starting, short enough that a wrong address fails a health probe quickly.
+    public const int ConnectTimeoutMilliseconds = 5000;
+
+    public static readonly TimeSpan HealthCheckTimeout = TimeSpan.FromSeconds(5);
+
+    public const string HealthCheckName = "redis";
+
+    // Aspire reads "ConnectionStrings:redis" and "Aspire:StackExchange:Redis:redis"; REDIS_* still decides the endpoints.
+    public const string AspireConnectionName = "redis";
+}

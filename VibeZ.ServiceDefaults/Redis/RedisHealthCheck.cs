@@ -1,0 +1,84 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using StackExchange.Redis;
+
+namespace VibeZ.ServiceDefaults.Redis;
+
+/// <summary>
+/// Asks the question each mode answers differently: does the server answer, does the primary the sentinels
+/// name answer, is the cluster whole.
+/// </summary>
+internal sealed class RedisHealthCheck(IConnectionMultiplexer multiplexer, RedisConnector connector, RedisConnectionSettings settings) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            // StackExchange.Redis calls take no token; WaitAsync lets the health check's own timeout win.
+            return await (settings.Mode switch
+            {
+                RedisMode.Sentinel => CheckSentinelPrimaryAsync(),
+                RedisMode.Cluster => CheckClusterAsync(),
+                _ => CheckSingleAsync(),
+            }).WaitAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException or OperationCanceledException or ArgumentException)
+        {
+            return new HealthCheckResult(context.Registration.FailureStatus, $"Redis ({settings.Mode}) did not answer: {ex.Message}", ex);
+        }
+    }
+
+    private async Task<HealthCheckResult> CheckSingleAsync()
+    {
+        var latency = await multiplexer.GetDatabase().PingAsync();
+        return HealthCheckResult.Healthy($"PING answered in {latency.TotalMilliseconds:0.#} ms.");
+    }
+
+    private async Task<HealthCheckResult> CheckSentinelPrimaryAsync()
+    {
+        var serviceName = settings.SentinelServiceName!;
+        if (connector.Sentinels is not IConnectionMultiplexer sentinels)
+        {
+            return HealthCheckResult.Unhealthy("Not connected to any sentinel yet.");
+        }
+
+        foreach (var endPoint in sentinels.GetEndPoints())
+        {
+            var sentinel = sentinels.GetServer(endPoint);
+            if (!sentinel.IsConnected)
+            {
+                continue;
+            }
+
+            if (await sentinel.SentinelGetMasterAddressByNameAsync(serviceName) is not { } primary)
+            {
+                continue;
+            }
+
+            // GetServer throws ArgumentException for an endpoint this multiplexer does not know: a switch not yet followed.
+            var latency = await multiplexer.GetServer(primary).PingAsync();
+            return HealthCheckResult.Healthy(
+                $"Primary {RedisEndPointFormatter.Format(primary)} of '{serviceName}' answered PING in {latency.TotalMilliseconds:0.#} ms.");
+        }
+
+        return HealthCheckResult.Unhealthy($"No connected sentinel named a primary for '{serviceName}'.");
+    }
+
+    private async Task<HealthCheckResult> CheckClusterAsync()
+    {
+        foreach (var server in multiplexer.GetServers())
+        {
+            if (!server.IsConnected)
+            {
+                continue;
+            }
+
+            var info = (await server.ExecuteAsync("CLUSTER", "INFO")).ToString();
+            var state = info.Split('\n').Select(line => line.Trim()).FirstOrDefault(line => line.StartsWith("cluster_state:", StringComparison.Ordinal));
+            return state == "cluster_state:ok"
+                ? HealthCheckResult.Healthy($"CLUSTER INFO on {RedisEndPointFormatter.Format(server.EndPoint)} says cluster_state:ok.")
+                : HealthCheckResult.Unhealthy($"CLUSTER INFO on {RedisEndPointFormatter.Format(server.EndPoint)} says '{state ?? "no cluster_state"}'.");
+        }
+
+        return HealthCheckResult.Unhealthy("No cluster node is connected.");
+    }
+}

@@ -1,0 +1,14 @@
+using VibeZ.Worker;
+
+// A WebApplication rather than a bare generic host so the orchestrator can probe /health and /alive.
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.Services.AddHostedService<RedisHeartbeatService>();
+
+var app = builder.Build();
+
+app.MapDefaultEndpoints();
+app.MapGet("/", () => "VibeZ Worker");
+
+app.Run();

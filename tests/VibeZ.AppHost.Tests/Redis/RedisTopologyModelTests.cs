@@ -1,0 +1,150 @@
+using VibeZ.AppHost.Tests.Infrastructure;
+
+namespace VibeZ.AppHost.Tests.Redis;
+
+/// <summary>Builds the AppHost's model for each profile without starting anything.</summary>
+public class RedisTopologyModelTests
+{
+    public static TheoryData<RedisTopologyKind, string[]> NodesOfEachTopology => new()
+    {
+        { RedisTopologyKind.Single, ["redis-server:6379"] },
+        { RedisTopologyKind.Sentinel, ["redis-master:6379", "redis-replica:6380", "redis-sentinel-1:26379", "redis-sentinel-2:26380", "redis-sentinel-3:26381"] },
+        { RedisTopologyKind.Cluster, ["redis-node-0:7000", "redis-node-1:7001", "redis-node-2:7002", "redis-node-3:7003", "redis-node-4:7004", "redis-node-5:7005"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(NodesOfEachTopology))]
+    public async Task EachTopologyHasItsNodesOnUnproxiedDocumentedPorts(RedisTopologyKind kind, string[] expected)
+    {
+        await using var appHost = await CreateAsync(AppHostArguments.For(kind, RedisRuntime.Process));
+
+        var nodes = appHost.Resources.OfType<IRedisNodeResource>().ToList();
+        var endpoints = nodes.Select(n => n.Annotations.OfType<EndpointAnnotation>().Single(e => e.Name == "tcp")).ToList();
+
+        Assert.Equal(expected, nodes.Select(n => $"{n.Name}:{n.Node.Port}"));
+        Assert.All(endpoints, e => Assert.False(e.IsProxied, $"{e.Name} must not be proxied: nodes announce the port they listen on"));
+        Assert.Equal(nodes.Select(n => (int?)n.Node.Port), endpoints.Select(e => e.Port));
+        Assert.All(nodes, n => Assert.Same(appHost.Resources.OfType<RedisTopologyResource>().Single(), n.Parent));
+    }
+
+    [Fact]
+    public async Task ThePortOffsetMovesEveryPortIncludingClusterBusPorts()
+    {
+        await using var appHost = await CreateAsync(AppHostArguments.For(RedisTopologyKind.Cluster, RedisRuntime.Container, portOffset: 100));
+
+        var nodes = appHost.Resources.OfType<RedisContainerNodeResource>().ToList();
+
+        Assert.Equal(Enumerable.Range(7100, 6), nodes.Select(n => n.Node.Port));
+        Assert.Equal(Enumerable.Range(17100, 6), nodes.Select(n => n.Annotations.OfType<EndpointAnnotation>().Single(e => e.Name == "bus").Port!.Value));
+        Assert.Equal(Enumerable.Range(17100, 6), nodes.Select(n => n.Annotations.OfType<EndpointAnnotation>().Single(e => e.Name == "bus").TargetPort!.Value));
+    }
+
+    [Fact]
+    public async Task ContainerNodesRunTheConfiguredImageFromTheirOwnDataFolder()
+    {
+        await using var appHost = await CreateAsync(AppHostArguments.For(RedisTopologyKind.Sentinel, RedisRuntime.Container));
+
+        var sentinel = appHost.Resources.OfType<RedisContainerNodeResource>().Single(n => n.Name == "redis-sentinel-2");
+        var image = sentinel.Annotations.OfType<ContainerImageAnnotation>().Single();
+        var mounts = appHost.Resources.OfType<RedisContainerNodeResource>()
+            .Select(n => n.Annotations.OfType<ContainerMountAnnotation>().Single().Source).ToList();
+
+        Assert.Equal(AppHostArguments.Image, $"{image.Registry}/{image.Image}:{image.Tag}");
+        Assert.Equal("redis-server", sentinel.Entrypoint);
+        Assert.Equal(["/data/sentinel.conf", "--sentinel"], await ArgumentsAsync(sentinel));
+        Assert.Equal(mounts.Count, mounts.Distinct().Count());
+        Assert.All(mounts, m => Assert.DoesNotContain(RepositoryRoot(), m!, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ProcessNodesRunRedisServerWithTheirConfigFile()
+    {
+        await using var appHost = await CreateAsync(AppHostArguments.For(RedisTopologyKind.Sentinel, RedisRuntime.Process));
+
+        var replica = appHost.Resources.OfType<RedisProcessNodeResource>().Single(n => n.Name == "redis-replica");
+
+        Assert.Equal("redis-server", replica.Command);
+        Assert.Equal([Path.Combine(replica.WorkingDirectory, "redis.conf")], await ArgumentsAsync(replica));
+    }
+
+    [Fact]
+    public async Task TheClusterIsCreatedByAStepThatWaitsForEveryNode()
+    {
+        await using var appHost = await CreateAsync(AppHostArguments.For(RedisTopologyKind.Cluster, RedisRuntime.Process));
+
+        var create = appHost.Resources.Single(r => r.Name == "redis-cluster-create");
+        var waits = create.Annotations.OfType<WaitAnnotation>().Select(w => w.Resource.Name).ToList();
+        var script = (await ArgumentsAsync((IResourceWithArgs)create))[1];
+
+        Assert.All(Enumerable.Range(0, 6), i => Assert.Contains($"redis-node-{i}", waits));
+        Assert.Contains("redis-cli --cluster create 127.0.0.1:7000 127.0.0.1:7001 127.0.0.1:7002 127.0.0.1:7003 127.0.0.1:7004 127.0.0.1:7005 --cluster-replicas 1 --cluster-yes", script);
+    }
+
+    public static TheoryData<RedisTopologyKind, RedisRuntime, string[]> InjectedSettings => new()
+    {
+        { RedisTopologyKind.Single, RedisRuntime.Process, ["REDIS_MODE=single", "REDIS_URL=redis://127.0.0.1:6379"] },
+        { RedisTopologyKind.Sentinel, RedisRuntime.Process, ["REDIS_MODE=sentinel", "REDIS_SENTINELS=127.0.0.1:26379,127.0.0.1:26380,127.0.0.1:26381", "REDIS_SENTINEL_NAME=mymaster"] },
+        { RedisTopologyKind.Cluster, RedisRuntime.Process, ["REDIS_MODE=cluster", "REDIS_CLUSTER_NODES=127.0.0.1:7000,127.0.0.1:7001,127.0.0.1:7002,127.0.0.1:7003,127.0.0.1:7004,127.0.0.1:7005"] },
+        {
+            RedisTopologyKind.Sentinel, RedisRuntime.Container,
+            [
+                "REDIS_MODE=sentinel", "REDIS_SENTINELS=127.0.0.1:26379,127.0.0.1:26380,127.0.0.1:26381", "REDIS_SENTINEL_NAME=mymaster",
+                "REDIS_NAT_MAP=redis-master:6379=127.0.0.1:6379,redis-replica:6380=127.0.0.1:6380,redis-sentinel-1:26379=127.0.0.1:26379,redis-sentinel-2:26380=127.0.0.1:26380,redis-sentinel-3:26381=127.0.0.1:26381",
+            ]
+        },
+    };
+
+    [Theory]
+    [MemberData(nameof(InjectedSettings))]
+    public async Task AReferenceInjectsTheDocumentsRedisVariables(RedisTopologyKind kind, RedisRuntime runtime, string[] expected)
+    {
+        await using var appHost = await CreateAsync(AppHostArguments.For(kind, runtime, extra: "--Parameters:redis-password=s3cret"));
+
+        // A bare executable carries only the reference's variables; a project's own callbacks wait for allocated ports.
+        var topology = appHost.CreateResourceBuilder<RedisTopologyResource>("redis");
+        var client = appHost.AddExecutable("client", "true", ".").WithReference(topology);
+        var environment = await EnvironmentAsync(client.Resource);
+
+        Assert.Equal(expected.Append("REDIS_PASSWORD=s3cret").Order(), environment.Select(e => $"{e.Key}={e.Value}").Order());
+    }
+
+    [Theory]
+    [InlineData("gateway")]
+    [InlineData("worker")]
+    public async Task ServicesReferenceAndWaitForTheTopology(string service)
+    {
+        await using var appHost = await CreateAsync(AppHostArguments.For(RedisTopologyKind.Sentinel, RedisRuntime.Process));
+
+        var resource = appHost.Resources.Single(r => r.Name == service);
+
+        Assert.Contains(resource.Annotations.OfType<WaitAnnotation>(), w => w.Resource.Name == "redis");
+        Assert.Contains(resource.Annotations.OfType<ResourceRelationshipAnnotation>(), r => r.Resource.Name == "redis" && r.Type == "Reference");
+        Assert.Contains(resource.Annotations.OfType<EnvironmentCallbackAnnotation>(), _ => true);
+    }
+
+    [Fact]
+    public async Task TheGatewayListensOnPort8080()
+    {
+        await using var appHost = await CreateAsync(AppHostArguments.For(RedisTopologyKind.Single, RedisRuntime.Process));
+
+        var gateway = appHost.Resources.Single(r => r.Name == "gateway");
+
+        Assert.Equal(8080, gateway.Annotations.OfType<EndpointAnnotation>().Single(e => e.Name == "http").Port);
+    }
+
+    private static async Task<IDistributedApplicationTestingBuilder> CreateAsync(string[] args) =>
+        await DistributedApplicationTestingBuilder.CreateAsync<Projects.VibeZ_AppHost>(args, TestContext.Current.CancellationToken)
+            .WaitAsync(TestTimeouts.BuildModel, TestContext.Current.CancellationToken);
+
+    // These helpers are what Aspire's own model tests use; their replacement, ExecutionConfigurationBuilder, needs a
+    // running application's execution context and logger.
+#pragma warning disable CS0618
+    private static async Task<List<string>> ArgumentsAsync(IResourceWithArgs resource) =>
+        [.. (await resource.GetArgumentValuesAsync(DistributedApplicationOperation.Run))];
+
+    private static async Task<Dictionary<string, string>> EnvironmentAsync(IResourceWithEnvironment resource) =>
+        await resource.GetEnvironmentVariableValuesAsync(DistributedApplicationOperation.Run);
+#pragma warning restore CS0618
+
+    private static string RepositoryRoot() => Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../.."));
+}

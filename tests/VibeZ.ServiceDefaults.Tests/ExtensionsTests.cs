@@ -1,0 +1,34 @@
+using System.Net;
+using Microsoft.Extensions.Hosting;
+using VibeZ.ServiceDefaults.Tests.Redis;
+
+namespace VibeZ.ServiceDefaults.Tests;
+
+public sealed class ExtensionsTests(RedisServerProcess redis) : IClassFixture<RedisServerProcess>
+{
+    [Fact]
+    public async Task HealthAndAliveAnswerWhenRedisIsUp()
+    {
+        await using var app = await TestWebApp.StartAsync(Environments.Production, ("REDIS_URL", $"redis://127.0.0.1:{redis.Port}"), ("REDIS_PASSWORD", redis.Password));
+
+        var health = await TestWait.For(app.Client.GetAsync("/health", TestContext.Current.CancellationToken), "GET /health");
+        var alive = await TestWait.For(app.Client.GetAsync("/alive", TestContext.Current.CancellationToken), "GET /alive");
+
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, alive.StatusCode);
+    }
+
+    [Fact]
+    public async Task AliveStaysUpWhileHealthReportsRedisDown()
+    {
+        // Nothing listens on the port the NAT map sends us to; only the live-tagged self check should pass.
+        await using var app = await TestWebApp.StartAsync(
+            Environments.Production, ("REDIS_URL", "redis://nowhere:6379"), ("REDIS_NAT_MAP", "nowhere:6379=127.0.0.1:1"));
+
+        var health = await TestWait.For(app.Client.GetAsync("/health", TestContext.Current.CancellationToken), "GET /health");
+        var alive = await TestWait.For(app.Client.GetAsync("/alive", TestContext.Current.CancellationToken), "GET /alive");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, alive.StatusCode);
+    }
+}
