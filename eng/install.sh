@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Installs what VibeZ needs on Debian or Ubuntu, idempotently: a second run changes nothing.
+#
+# Usage: eng/install.sh [--containers]
+#   always         redis-server, redis-sentinel, redis-tools (local-process topologies; redis-cli for the README's tests)
+#   --containers   a container runtime that works (Podman from Debian unless Docker or Podman already answers),
+#                  and the local Redis image eng/build-redis-image.sh makes, since no registry may be reachable
+set -euo pipefail
+
+containers=0
+for arg in "$@"; do
+  case "$arg" in
+    --containers) containers=1 ;;
+    *) echo "install: unknown option $arg" >&2; exit 2 ;;
+  esac
+done
+
+here="$(cd "$(dirname "$0")" && pwd)"
+sudo=""
+[[ "$(id -u)" -eq 0 ]] || sudo="sudo"
+
+packages=()
+command -v redis-server >/dev/null 2>&1 || packages+=(redis-server)
+command -v redis-sentinel >/dev/null 2>&1 || packages+=(redis-sentinel)
+command -v redis-cli >/dev/null 2>&1 || packages+=(redis-tools)
+
+runtime_answers() { command -v "$1" >/dev/null 2>&1 && timeout 20 "$1" info >/dev/null 2>&1; }
+
+runtime="${ASPIRE_CONTAINER_RUNTIME:-}"
+if [[ "$containers" -eq 1 && -z "$runtime" ]]; then
+  if runtime_answers docker; then runtime=docker
+  elif runtime_answers podman; then runtime=podman
+  else
+    runtime=podman
+    command -v podman >/dev/null 2>&1 || packages+=(podman)
+    # Debian's podman defaults to crun, which fails on hosts with hybrid cgroups; runc works everywhere.
+    command -v runc >/dev/null 2>&1 || packages+=(runc)
+  fi
+fi
+
+if [[ ${#packages[@]} -gt 0 ]]; then
+  echo "install: apt-get install ${packages[*]}"
+  $sudo apt-get update -qq
+  # The redis packages try to start a system service; where there is no init system that is refused, harmlessly.
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+fi
+
+if [[ "$containers" -eq 1 ]]; then
+  export ASPIRE_CONTAINER_RUNTIME="$runtime"
+  bash "$here/build-redis-image.sh"
+  image="${VIBEZ_REDIS_IMAGE:-localhost/vibez-redis:$(redis-server --version | sed -n 's/.* v=\([0-9][0-9.]*\).*/\1/p')}"
+  smoke() { timeout 60 "$runtime" run --rm --entrypoint redis-server "$image" --version >/dev/null 2>&1; }
+  if ! smoke && [[ "$runtime" == podman && ! -e /etc/containers/containers.conf ]]; then
+    # Podman's default ulimits are above what some hosts (containers themselves, CI sandboxes) allow, and crun
+    # needs unified cgroups. These two settings are the whole fix; podman merges this file over its defaults.
+    echo "install: podman cannot run containers here; writing /etc/containers/containers.conf (runc, lower ulimits)"
+    $sudo mkdir -p /etc/containers
+    printf '%s\n' '[containers]' 'default_ulimits = ["nofile=10000:10000", "nproc=4096:4096"]' '[engine]' 'runtime = "runc"' \
+      | $sudo tee /etc/containers/containers.conf >/dev/null
+  fi
+  smoke || { echo "install: $runtime cannot run $image; see README 'Troubleshooting'" >&2; exit 1; }
+  echo "install: $runtime runs $image"
+fi

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Installs what is missing and starts the AppHost: eng/run.sh [sentinel|cluster|single] [AppHost arguments…]
+# Redis runs in containers where Docker or Podman already works (and has the image), else as local processes.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+profile="${1:-sentinel}"
+shift || true
+
+bash "$here/install.sh"
+if { command -v docker >/dev/null && timeout 20 docker info >/dev/null 2>&1; } || { command -v podman >/dev/null && timeout 20 podman info >/dev/null 2>&1; }; then
+  # A runtime is already here: make sure it has the image, so the topology runs the way it ships.
+  bash "$here/install.sh" --containers
+fi
+exec dotnet run --project "$here/../VibeZ.AppHost" --launch-profile "$profile" -- "$@"

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Installs what is missing and runs every test: eng/test.sh
+# Phases (each timed): install, build, unit (no Redis), integration (real Redis, real services, containers and processes).
+# Ends with one line "N passed, N failed".
+set -uo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+results="$root/artifacts/test-results"
+rm -rf "$results" && mkdir -p "$results"
+
+passed=0
+failed=0
+status=0
+phase_start=$SECONDS
+
+phase_done() { echo "phase: $1 took $((SECONDS - phase_start)) s"; phase_start=$SECONDS; }
+
+# Adds up the "Failed: x, Passed: y" summaries dotnet test prints per test assembly.
+count() {
+  local log="$1" line
+  while IFS= read -r line; do
+    passed=$((passed + $(sed -E 's/.*Passed: *([0-9]+).*/\1/' <<<"$line")))
+    failed=$((failed + $(sed -E 's/.*Failed: *([0-9]+).*/\1/' <<<"$line")))
+  done < <(grep -E '(Passed|Failed)! +- Failed: +[0-9]+, Passed: +[0-9]+' "$log")
+}
+
+run_tests() {
+  local name="$1" filter="$2" log="$results/$1.log"
+  # --blame-hang-timeout turns a hung test into a failure with a dump instead of eating the CI budget.
+  dotnet test "$root/VibeZ.sln" --no-build --filter "$filter" --blame-hang-timeout 8m \
+    --results-directory "$results/$name" --logger "console;verbosity=normal" 2>&1 | tee "$log"
+  local rc=${PIPESTATUS[0]}
+  count "$log"
+  if [[ $rc -ne 0 ]]; then
+    status=1
+    # A crashed or hung test host prints no summary: make sure the run is not counted as green.
+    grep -qE '(Passed|Failed)! +- ' "$log" || failed=$((failed + 1))
+  fi
+}
+
+bash "$here/install.sh" --containers || { echo "0 passed, 1 failed"; exit 1; }
+phase_done install
+
+dotnet build "$root/VibeZ.sln" -c Debug -nologo -clp:ErrorsOnly || { echo "0 passed, 1 failed"; exit 1; }
+phase_done build
+
+run_tests unit "Category!=Integration"
+phase_done unit
+
+run_tests integration "Category=Integration"
+phase_done integration
+
+echo "$passed passed, $failed failed"
+if [[ $failed -gt 0 || $passed -eq 0 ]]; then status=1; fi
+exit $status
