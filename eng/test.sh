@@ -15,13 +15,11 @@ phase_start=$SECONDS
 
 phase_done() { echo "phase: $1 took $((SECONDS - phase_start)) s"; phase_start=$SECONDS; }
 
-# Adds up the "Failed: x, Passed: y" summaries dotnet test prints per test assembly.
+# Adds up the "Passed: n" and "Failed: n" lines of the summary dotnet test prints per test assembly.
 count() {
-  local log="$1" line
-  while IFS= read -r line; do
-    passed=$((passed + $(sed -E 's/.*Passed: *([0-9]+).*/\1/' <<<"$line")))
-    failed=$((failed + $(sed -E 's/.*Failed: *([0-9]+).*/\1/' <<<"$line")))
-  done < <(grep -E '(Passed|Failed)! +- Failed: +[0-9]+, Passed: +[0-9]+' "$log")
+  local log="$1" n
+  for n in $(sed -nE 's/^ +Passed: +([0-9]+) *$/\1/p' "$log"); do passed=$((passed + n)); done
+  for n in $(sed -nE 's/^ +Failed: +([0-9]+) *$/\1/p' "$log"); do failed=$((failed + n)); done
 }
 
 run_tests() {
@@ -34,7 +32,7 @@ run_tests() {
   if [[ $rc -ne 0 ]]; then
     status=1
     # A crashed or hung test host prints no summary: make sure the run is not counted as green.
-    grep -qE '(Passed|Failed)! +- ' "$log" || failed=$((failed + 1))
+    grep -qE '^ +Failed: +[1-9]' "$log" || failed=$((failed + 1))
   fi
 }
 

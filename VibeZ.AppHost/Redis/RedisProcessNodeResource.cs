@@ -2,13 +2,13 @@ namespace Aspire.Hosting.ApplicationModel;
 
 /// <summary>A node of a topology that runs as a local <c>redis-server</c> process.</summary>
 /// <param name="node">The planned node.</param>
-/// <param name="parent">The topology it belongs to.</param>
-public sealed class RedisProcessNodeResource(RedisNode node, RedisTopologyResource parent)
-    : ExecutableResource(node.Name, RedisTopologyDefaults.ServerCommand, parent.NodeDirectory(node)), IRedisNodeResource
+/// <param name="topology">The topology it belongs to.</param>
+public sealed class RedisProcessNodeResource(RedisNode node, RedisTopologyResource topology)
+    : ExecutableResource(node.Name, RedisTopologyDefaults.ServerCommand, topology.NodeDirectory(node)), IRedisNodeResource
 {
     /// <inheritdoc />
     public RedisNode Node { get; } = node;
 
     /// <inheritdoc />
-    public RedisTopologyResource Parent { get; } = parent;
+    public RedisTopologyResource Topology { get; } = topology;
 }

@@ -18,6 +18,8 @@ internal static class RedisRuntimeSelector
 {
     public const string ContainerRuntimeKey = "ASPIRE_CONTAINER_RUNTIME";
 
+    private static readonly string[] SmokeTest = ["run", "--rm", "--entrypoint", RedisTopologyDefaults.ServerCommand];
+
     public static RedisRuntimeChoice Choose(RedisTopologySettings settings, IConfiguration configuration, Func<string, string[], bool> run)
     {
         var configured = configuration[ContainerRuntimeKey] ?? configuration["DOTNET_" + ContainerRuntimeKey];
@@ -42,15 +44,18 @@ internal static class RedisRuntimeSelector
                 return new(RedisRuntime.Process, null, $"{setting} is 'process'");
         }
 
-        if (answering is not null && run(answering, ["image", "inspect", image]))
+        var hasImage = answering is not null && run(answering, ["image", "inspect", image]);
+
+        // A runtime can answer and still fail to start containers (a host's limits, a broken OCI runtime): try one.
+        if (hasImage && run(answering!, [.. SmokeTest, image, "--version"]))
         {
-            return new(RedisRuntime.Container, answering, $"{answering} answers and has {image}");
+            return new(RedisRuntime.Container, answering, $"{answering} answers, has {image} and runs it");
         }
 
         if (hasRedisServer)
         {
-            var why = answering is null
-                ? $"no container runtime answered (tried {string.Join(", ", candidates)})"
+            var why = answering is null ? $"no container runtime answered (tried {string.Join(", ", candidates)})"
+                : hasImage ? $"{answering} has {image} but cannot run it (see README 'Troubleshooting')"
                 : $"{answering} answers but does not have {image} (build it with eng/build-redis-image.sh or pull it)";
             return new(RedisRuntime.Process, null, $"{why}, and redis-server is on PATH");
         }

@@ -127,7 +127,8 @@ public static class RedisTopologyBuilderExtensions
                 // Not proxied: the port a node listens on is the port it announces and the port published on 127.0.0.1.
                 .WithEndpoint(port: node.Port, targetPort: node.Port, name: "tcp", scheme: "tcp", isProxied: false)
                 .WithHealthCheck(healthCheck)
-                .WithIconName(node.Role is RedisNodeRole.Sentinel ? "Eye" : "Database");
+                .WithIconName(node.Role is RedisNodeRole.Sentinel ? "Eye" : "Database")
+                .WithParentRelationship(topology);
             if (node.BusPort is { } containerBusPort)
             {
                 container.WithEndpoint(port: containerBusPort, targetPort: containerBusPort, name: "bus", scheme: "tcp", isProxied: false);
@@ -140,7 +141,8 @@ public static class RedisTopologyBuilderExtensions
             .WithArgs([Path.Combine(topology.NodeDirectory(node), configFile), .. sentinelArgs])
             .WithEndpoint(port: node.Port, targetPort: node.Port, name: "tcp", scheme: "tcp", isProxied: false)
             .WithHealthCheck(healthCheck)
-            .WithIconName(node.Role is RedisNodeRole.Sentinel ? "Eye" : "Database");
+            .WithIconName(node.Role is RedisNodeRole.Sentinel ? "Eye" : "Database")
+            .WithParentRelationship(topology);
         return process.ExcludeFromManifest().Resource;
     }
 

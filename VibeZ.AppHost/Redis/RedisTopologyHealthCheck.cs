@@ -3,9 +3,10 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace Aspire.Hosting.ApplicationModel;
 
 /// <summary>
-/// Healthy when the topology as a whole serves clients: the single server takes writes; the sentinels agree on one
-/// master that takes writes; every cluster node sees all 16384 slots served. Degraded when it serves clients but has
-/// lost redundancy (no replica, or a node down), so services that wait for it are not held up by a later failure.
+/// Healthy when the topology as a whole serves clients and can survive a failure: the single server takes writes; the
+/// sentinels agree on one master that takes writes and has a replica in sync; every cluster node sees all 16384 slots
+/// served and every replica is in sync. Degraded when it serves clients without that redundancy (a replica still
+/// syncing, a node down), so services wait at start for a topology that can fail over, and are not held up later.
 /// </summary>
 internal sealed class RedisTopologyHealthCheck(RedisTopologyResource topology) : IHealthCheck
 {
@@ -67,9 +68,11 @@ internal sealed class RedisTopologyHealthCheck(RedisTopologyResource topology) :
             return HealthCheckResult.Unhealthy(description);
         }
 
-        return replication.Get("connected_slaves") is "0" or ""
-            ? HealthCheckResult.Degraded(description + "; no replica is connected, a further failure loses the data")
-            : HealthCheckResult.Healthy(description);
+        // A replica counts once it has synchronised ("state=online"), not merely connected: only then can it take over.
+        var online = replication.Count(field => field.Key.StartsWith("slave", StringComparison.Ordinal) && field.Value.Contains("state=online", StringComparison.Ordinal));
+        return online == 0
+            ? HealthCheckResult.Degraded(description + "; no replica is in sync, a further failure loses the data")
+            : HealthCheckResult.Healthy($"{description}; {online} replica(s) in sync");
     }
 
     private async Task<HealthCheckResult> CheckClusterAsync(string password, CancellationToken cancellationToken)
@@ -77,6 +80,7 @@ internal sealed class RedisTopologyHealthCheck(RedisTopologyResource topology) :
         var down = new List<string>();
         var states = new List<string>();
         var slotsOk = 0;
+        var replicasInSync = 0;
         foreach (var node in topology.Nodes)
         {
             try
@@ -84,6 +88,10 @@ internal sealed class RedisTopologyHealthCheck(RedisTopologyResource topology) :
                 var info = RedisInfo.Parse(await RedisProbe.QueryAsync(node.Port, password, ["CLUSTER", "INFO"], cancellationToken));
                 states.Add(info.Get("cluster_state"));
                 slotsOk = Math.Max(slotsOk, int.TryParse(info.Get("cluster_slots_ok"), out var ok) ? ok : 0);
+
+                // A replica can take over only once it has synchronised with its master.
+                var replication = RedisInfo.Parse(await RedisProbe.QueryAsync(node.Port, password, ["INFO", "replication"], cancellationToken));
+                replicasInSync += replication.Get("role") == "slave" && replication.Get("master_link_status") == "up" ? 1 : 0;
             }
             catch (RedisProbeException)
             {
@@ -96,9 +104,10 @@ internal sealed class RedisTopologyHealthCheck(RedisTopologyResource topology) :
             return HealthCheckResult.Unhealthy($"cluster states [{string.Join(", ", states)}], {slotsOk} of {ClusterSlots} slots ok, not answering: [{string.Join(", ", down)}]");
         }
 
-        var description = $"cluster ok on {states.Count} nodes, all {ClusterSlots} slots served";
-        return down.Count > 0
-            ? HealthCheckResult.Degraded($"{description}; not answering: {string.Join(", ", down)}")
+        var replicas = topology.Settings.ClusterMasters * topology.Settings.ClusterReplicasPerMaster;
+        var description = $"cluster ok on {states.Count} nodes, all {ClusterSlots} slots served, {replicasInSync} of {replicas} replicas in sync";
+        return down.Count > 0 || replicasInSync < replicas
+            ? HealthCheckResult.Degraded(down.Count > 0 ? $"{description}; not answering: {string.Join(", ", down)}" : description)
             : HealthCheckResult.Healthy(description);
     }
 }

@@ -4,6 +4,7 @@ using VibeZ.ServiceDefaults.Tests.Redis;
 
 namespace VibeZ.ServiceDefaults.Tests;
 
+[Trait("Category", "Integration")]
 public sealed class ExtensionsTests(RedisServerProcess redis) : IClassFixture<RedisServerProcess>
 {
     [Fact]

@@ -8,11 +8,20 @@ public class RedisRuntimeSelectorTests
     private const string Image = "docker.io/library/redis:7.0.15";
 
     [Fact]
-    public void AutoPicksContainersWhereARuntimeAnswersAndHasTheImage()
+    public void AutoPicksContainersWhereARuntimeAnswersHasTheImageAndRunsIt()
+    {
+        var choice = Choose(RedisRuntime.Auto, answers: ["podman info", $"podman image inspect {Image}", $"podman run --rm --entrypoint redis-server {Image} --version", "redis-server --version"]);
+
+        Assert.Equal((RedisRuntime.Container, "podman"), (choice.Runtime, choice.ContainerRuntime));
+    }
+
+    [Fact]
+    public void AutoPicksProcessesWhereTheRuntimeCannotRunTheImage()
     {
         var choice = Choose(RedisRuntime.Auto, answers: ["podman info", $"podman image inspect {Image}", "redis-server --version"]);
 
-        Assert.Equal((RedisRuntime.Container, "podman"), (choice.Runtime, choice.ContainerRuntime));
+        Assert.Equal(RedisRuntime.Process, choice.Runtime);
+        Assert.Contains("has docker.io/library/redis:7.0.15 but cannot run it", choice.Reason);
     }
 
     [Fact]

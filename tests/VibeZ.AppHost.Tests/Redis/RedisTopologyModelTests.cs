@@ -24,7 +24,9 @@ public class RedisTopologyModelTests
         Assert.Equal(expected, nodes.Select(n => $"{n.Name}:{n.Node.Port}"));
         Assert.All(endpoints, e => Assert.False(e.IsProxied, $"{e.Name} must not be proxied: nodes announce the port they listen on"));
         Assert.Equal(nodes.Select(n => (int?)n.Node.Port), endpoints.Select(e => e.Port));
-        Assert.All(nodes, n => Assert.Same(appHost.Resources.OfType<RedisTopologyResource>().Single(), n.Parent));
+        var topology = appHost.Resources.OfType<RedisTopologyResource>().Single();
+        Assert.All(nodes, n => Assert.Same(topology, n.Topology));
+        Assert.All(nodes, n => Assert.Contains(n.Annotations.OfType<ResourceRelationshipAnnotation>(), r => r.Resource == topology && r.Type == "Parent"));
     }
 
     [Fact]

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 
 namespace VibeZ.ServiceDefaults.Tests.Redis;
 
+[Trait("Category", "Integration")]
 public sealed class RedisDiagnosticsEndpointsTests(RedisServerProcess redis) : IClassFixture<RedisServerProcess>
 {
     [Fact]

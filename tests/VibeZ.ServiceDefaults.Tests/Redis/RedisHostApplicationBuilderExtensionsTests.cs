@@ -9,6 +9,7 @@ using VibeZ.ServiceDefaults.Redis;
 
 namespace VibeZ.ServiceDefaults.Tests.Redis;
 
+[Trait("Category", "Integration")]
 public sealed class RedisHostApplicationBuilderExtensionsTests(RedisServerProcess redis) : IClassFixture<RedisServerProcess>
 {
     private const string AnnouncedHost = "redis-announced";

@@ -1,0 +1,78 @@
+using Microsoft.Extensions.DependencyInjection;
+using VibeZ.AppHost.Tests.Infrastructure;
+
+namespace VibeZ.AppHost.Tests.Integration;
+
+public abstract class SentinelTopologyTests(TopologyFixture topology) : TopologyTests(topology)
+{
+    [Fact]
+    public async Task TheSentinelsAgreeOnOneMasterAndKnowEachOther()
+    {
+        var sentinels = Topology.Topology.Nodes.Where(n => n.Role is RedisNodeRole.Sentinel).ToList();
+
+        var masters = new List<string>();
+        foreach (var sentinel in sentinels)
+        {
+            masters.Add((await Topology.QueryAsync(sentinel, "SENTINEL", "GET-MASTER-ADDR-BY-NAME", "mymaster")).Replace('\n', ':'));
+            var master = Pairs(await Topology.QueryAsync(sentinel, "SENTINEL", "MASTER", "mymaster"));
+            Assert.Equal($"{sentinels.Count - 1}", master["num-other-sentinels"]);
+        }
+
+        var dataNodes = Topology.Topology.Nodes.Where(n => n.IsDataNode).Select(n => $"{Topology.Topology.AnnouncedHost(n)}:{n.Port}");
+        Assert.Single(masters.Distinct());
+        Assert.Contains(masters[0], dataNodes);
+    }
+
+    [Fact]
+    [Trait(DisruptiveTestsLast.Trait, "true")]
+    public async Task ACrashedMasterStartedAgainFromTheDashboardRejoinsAsAReplica()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var sentinel = Topology.Topology.Nodes.First(n => n.Role is RedisNodeRole.Sentinel);
+        var oldMaster = await CurrentMasterAsync(sentinel);
+
+        await CrashAsync(oldMaster);
+        await Wait.UntilAsync(async () => await CurrentMasterAsync(sentinel) != oldMaster, TimeSpan.FromSeconds(30),
+            $"the sentinels to fail over from {oldMaster.Name}", Topology.States);
+        await Wait.UntilAsync(() => Task.FromResult(Topology.Notifications.TryGetCurrentState(oldMaster.Name, out var s) && s.Snapshot.State?.Text is "Exited" or "Finished"),
+            TimeSpan.FromSeconds(30), $"{oldMaster.Name} to be seen as exited", Topology.States);
+
+        var resource = Topology.App.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(r => r.Name == oldMaster.Name);
+        var started = await Topology.App.Services.GetRequiredService<ResourceCommandService>().ExecuteCommandAsync(resource, KnownResourceCommands.StartCommand, cancellationToken);
+        Assert.True(started.Success, started.Message);
+
+        // Sentinel converts a returning old master into a replica of the new one.
+        await Wait.UntilAsync(async () =>
+        {
+            var replication = RedisInfo.Parse(await Topology.QueryAsync(oldMaster, "INFO", "replication"));
+            return replication.Get("role") == "slave" && replication.Get("master_link_status") == "up";
+        }, TimeSpan.FromSeconds(60), $"{oldMaster.Name} to rejoin as a replica with its link up", Topology.States);
+        await Wait.ForAsync(Topology.Notifications.WaitForResourceHealthyAsync(oldMaster.Name, cancellationToken), TimeSpan.FromSeconds(30),
+            $"{oldMaster.Name} to be healthy again", Topology.States);
+    }
+
+    private async Task<RedisNode> CurrentMasterAsync(RedisNode sentinel)
+    {
+        var answer = (await Topology.QueryAsync(sentinel, "SENTINEL", "GET-MASTER-ADDR-BY-NAME", "mymaster")).Split('\n');
+        return Topology.Topology.Nodes.Single(n => n.IsDataNode && n.Port == int.Parse(answer[1], System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    private async Task CrashAsync(RedisNode node)
+    {
+        try
+        {
+            await Topology.QueryAsync(node, "DEBUG", "SEGFAULT");
+        }
+        catch (RedisProbeException)
+        {
+            // The node dies before it can answer: that is the point.
+        }
+    }
+
+    /// <summary>Reads a flat field/value array, as SENTINEL MASTER answers.</summary>
+    private static Dictionary<string, string> Pairs(string reply)
+    {
+        var items = reply.Split('\n');
+        return Enumerable.Range(0, items.Length / 2).ToDictionary(i => items[2 * i], i => items[(2 * i) + 1]);
+    }
+}
