@@ -24,9 +24,13 @@ public static class RedisServiceSettings
     /// <summary><c>announcedHost:port=reachableHost:port</c> pairs for addresses the nodes announce but the host cannot dial.</summary>
     public const string NatMap = "REDIS_NAT_MAP";
 
-    /// <summary>The settings that do not depend on running nodes; the password and NAT map are added when a service starts.</summary>
+    /// <summary>The settings that name nodes; the password and the NAT map are added beside them.</summary>
     /// <param name="topology">The topology.</param>
-    public static IEnumerable<KeyValuePair<string, string>> For(RedisTopologyResource topology)
+    /// <param name="announcedClusterAddresses">
+    /// What containerised cluster nodes announce. The seeds are those same addresses (dialed through the NAT map), so
+    /// the client knows each node under one address instead of a seed address and an announced one.
+    /// </param>
+    public static IEnumerable<KeyValuePair<string, string>> For(RedisTopologyResource topology, IReadOnlyList<string>? announcedClusterAddresses = null)
     {
         ArgumentNullException.ThrowIfNull(topology);
         yield return new(Mode, topology.Kind.ToString().ToLowerInvariant());
@@ -40,7 +44,7 @@ public static class RedisServiceSettings
                 yield return new(SentinelName, topology.Settings.MasterName);
                 break;
             case RedisTopologyKind.Cluster:
-                yield return new(ClusterNodes, HostPorts(topology, RedisNodeRole.ClusterNode));
+                yield return new(ClusterNodes, announcedClusterAddresses is { Count: > 0 } ? string.Join(',', announcedClusterAddresses) : HostPorts(topology, RedisNodeRole.ClusterNode));
                 break;
         }
     }

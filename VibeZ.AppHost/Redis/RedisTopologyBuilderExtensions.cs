@@ -94,13 +94,14 @@ public static class RedisTopologyBuilderExtensions
             .WithRelationship(resource, "Reference")
             .WithEnvironment(async context =>
             {
-                foreach (var (key, value) in RedisServiceSettings.For(resource))
+                var announcedClusterAddresses = await RedisClusterAddresses.ReadAnnouncedAsync(resource, context.CancellationToken);
+                foreach (var (key, value) in RedisServiceSettings.For(resource, announcedClusterAddresses))
                 {
                     context.EnvironmentVariables[key] = value;
                 }
 
                 context.EnvironmentVariables[RedisServiceSettings.Password] = resource.PasswordParameter;
-                if (await RedisNatMap.BuildAsync(resource, context.CancellationToken) is { Length: > 0 } natMap)
+                if (RedisNatMap.Build(resource, announcedClusterAddresses) is { Length: > 0 } natMap)
                 {
                     context.EnvironmentVariables[RedisServiceSettings.NatMap] = natMap;
                 }

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
 using VibeZ.AppHost.Tests.Infrastructure;
 
 namespace VibeZ.AppHost.Tests.Integration;
@@ -23,7 +22,6 @@ public abstract class ClusterTopologyTests(TopologyFixture topology) : TopologyT
     [Trait(DisruptiveTestsLast.Trait, "true")]
     public async Task ACrashedMasterStartedAgainFromTheDashboardRejoinsAsAReplica()
     {
-        var cancellationToken = TestContext.Current.CancellationToken;
         RedisNode? master = null;
         foreach (var node in Topology.Topology.Nodes)
         {
@@ -33,14 +31,7 @@ public abstract class ClusterTopologyTests(TopologyFixture topology) : TopologyT
         Assert.NotNull(master);
         var survivor = Topology.Topology.Nodes.First(n => n != master);
 
-        try
-        {
-            await Topology.QueryAsync(master, "DEBUG", "SEGFAULT");
-        }
-        catch (RedisProbeException)
-        {
-            // The node dies before it can answer: that is the point.
-        }
+        await Topology.CrashAsync(master);
 
         // Done when the survivors see the crashed node failed and three healthy masters serving every slot again.
         await Wait.UntilAsync(async () =>
@@ -51,18 +42,9 @@ public abstract class ClusterTopologyTests(TopologyFixture topology) : TopologyT
             var state = RedisInfo.Parse(await Topology.QueryAsync(survivor, "CLUSTER", "INFO")).Get("cluster_state");
             return crashedFailed && servingMasters == 3 && state == "ok";
         }, TimeSpan.FromSeconds(30), $"the cluster to fail {master.Name} over to its replica", Topology.States);
-        await Wait.UntilAsync(() => Task.FromResult(Topology.Notifications.TryGetCurrentState(master.Name, out var s) && s.Snapshot.State?.Text is "Exited" or "Finished"),
-            TimeSpan.FromSeconds(30), $"{master.Name} to be seen as exited", Topology.States);
 
-        var resource = Topology.App.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(r => r.Name == master.Name);
-        var started = await Topology.App.Services.GetRequiredService<ResourceCommandService>().ExecuteCommandAsync(resource, KnownResourceCommands.StartCommand, cancellationToken);
-        Assert.True(started.Success, started.Message);
-
-        await Wait.UntilAsync(async () =>
-        {
-            var replication = RedisInfo.Parse(await Topology.QueryAsync(master, "INFO", "replication"));
-            return replication.Get("role") == "slave" && replication.Get("master_link_status") == "up";
-        }, TimeSpan.FromSeconds(60), $"{master.Name} to rejoin as a replica with its link up", Topology.States);
+        await Topology.StartFromDashboardAsync(master);
+        await Topology.WaitUntilReplicaInSyncAsync(master);
         await Wait.UntilAsync(async () => RedisInfo.Parse(await Topology.QueryAsync(master, "CLUSTER", "INFO")).Get("cluster_state") == "ok",
             TimeSpan.FromSeconds(30), $"{master.Name} to see the cluster ok", Topology.States);
     }

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
 using VibeZ.AppHost.Tests.Infrastructure;
 
 namespace VibeZ.AppHost.Tests.Integration;
@@ -31,22 +30,14 @@ public abstract class SentinelTopologyTests(TopologyFixture topology) : Topology
         var sentinel = Topology.Topology.Nodes.First(n => n.Role is RedisNodeRole.Sentinel);
         var oldMaster = await CurrentMasterAsync(sentinel);
 
-        await CrashAsync(oldMaster);
+        await Topology.CrashAsync(oldMaster);
         await Wait.UntilAsync(async () => await CurrentMasterAsync(sentinel) != oldMaster, TimeSpan.FromSeconds(30),
             $"the sentinels to fail over from {oldMaster.Name}", Topology.States);
-        await Wait.UntilAsync(() => Task.FromResult(Topology.Notifications.TryGetCurrentState(oldMaster.Name, out var s) && s.Snapshot.State?.Text is "Exited" or "Finished"),
-            TimeSpan.FromSeconds(30), $"{oldMaster.Name} to be seen as exited", Topology.States);
 
-        var resource = Topology.App.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(r => r.Name == oldMaster.Name);
-        var started = await Topology.App.Services.GetRequiredService<ResourceCommandService>().ExecuteCommandAsync(resource, KnownResourceCommands.StartCommand, cancellationToken);
-        Assert.True(started.Success, started.Message);
+        await Topology.StartFromDashboardAsync(oldMaster);
 
         // Sentinel converts a returning old master into a replica of the new one.
-        await Wait.UntilAsync(async () =>
-        {
-            var replication = RedisInfo.Parse(await Topology.QueryAsync(oldMaster, "INFO", "replication"));
-            return replication.Get("role") == "slave" && replication.Get("master_link_status") == "up";
-        }, TimeSpan.FromSeconds(60), $"{oldMaster.Name} to rejoin as a replica with its link up", Topology.States);
+        await Topology.WaitUntilReplicaInSyncAsync(oldMaster);
         await Wait.ForAsync(Topology.Notifications.WaitForResourceHealthyAsync(oldMaster.Name, cancellationToken), TimeSpan.FromSeconds(30),
             $"{oldMaster.Name} to be healthy again", Topology.States);
     }
@@ -55,18 +46,6 @@ public abstract class SentinelTopologyTests(TopologyFixture topology) : Topology
     {
         var answer = (await Topology.QueryAsync(sentinel, "SENTINEL", "GET-MASTER-ADDR-BY-NAME", "mymaster")).Split('\n');
         return Topology.Topology.Nodes.Single(n => n.IsDataNode && n.Port == int.Parse(answer[1], System.Globalization.CultureInfo.InvariantCulture));
-    }
-
-    private async Task CrashAsync(RedisNode node)
-    {
-        try
-        {
-            await Topology.QueryAsync(node, "DEBUG", "SEGFAULT");
-        }
-        catch (RedisProbeException)
-        {
-            // The node dies before it can answer: that is the point.
-        }
     }
 
     /// <summary>Reads a flat field/value array, as SENTINEL MASTER answers.</summary>

@@ -33,6 +33,39 @@ public abstract class TopologyFixture(RedisTopologyKind kind, RedisRuntime runti
 
     public RedisNode Node(string name) => Topology.Nodes.Single(n => n.Name == name);
 
+    /// <summary>Crashes a node the way the document's failover tests do (DEBUG SEGFAULT) and waits until Aspire sees it exit.</summary>
+    public async Task CrashAsync(RedisNode node)
+    {
+        try
+        {
+            await QueryAsync(node, "DEBUG", "SEGFAULT");
+        }
+        catch (RedisProbeException)
+        {
+            // The node dies before it can answer: that is the point.
+        }
+
+        await Wait.UntilAsync(() => Task.FromResult(Notifications.TryGetCurrentState(node.Name, out var s) && s.Snapshot.State?.Text is "Exited" or "Finished"),
+            TimeSpan.FromSeconds(30), $"{node.Name} to be seen as exited", States);
+    }
+
+    /// <summary>Starts a stopped node with the command the dashboard's start button runs.</summary>
+    public async Task StartFromDashboardAsync(RedisNode node)
+    {
+        var resource = App.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(r => r.Name == node.Name);
+        var result = await App.Services.GetRequiredService<ResourceCommandService>()
+            .ExecuteCommandAsync(resource, KnownResourceCommands.StartCommand, TestContext.Current.CancellationToken);
+        Assert.True(result.Success, $"starting {node.Name} failed: {result.Message}");
+    }
+
+    /// <summary>Waits until a node is a replica whose link to its master is up.</summary>
+    public Task WaitUntilReplicaInSyncAsync(RedisNode node) =>
+        Wait.UntilAsync(async () =>
+        {
+            var replication = RedisInfo.Parse(await QueryAsync(node, "INFO", "replication"));
+            return replication.Get("role") == "slave" && replication.Get("master_link_status") == "up";
+        }, TimeSpan.FromSeconds(60), $"{node.Name} to rejoin as a replica with its link up", States);
+
     public async ValueTask InitializeAsync()
     {
         var cancellationToken = TestContext.Current.CancellationToken;
