@@ -7,11 +7,13 @@ var redis = builder.AddRedisTopology("redis");
 
 builder.AddProject<Projects.VibeZ_Gateway>("gateway")
     .WithReference(redis).WaitFor(redis)
+    .WithHttpHealthCheck("/health")
     // The Gateway's documented address is http://localhost:8080 (VibeZ:Gateway:Port changes it).
     .WithEndpoint("http", endpoint => endpoint.Port = builder.Configuration.GetValue("VibeZ:Gateway:Port", 8080))
     .WithExternalHttpEndpoints();
 
 builder.AddProject<Projects.VibeZ_Worker>("worker")
-    .WithReference(redis).WaitFor(redis);
+    .WithReference(redis).WaitFor(redis)
+    .WithHttpHealthCheck("/health");
 
 builder.Build().Run();

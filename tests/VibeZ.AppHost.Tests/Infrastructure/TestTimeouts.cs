@@ -5,5 +5,5 @@ internal static class TestTimeouts
 {
     public static readonly TimeSpan BuildModel = TimeSpan.FromSeconds(60);
     public static readonly TimeSpan StartTopology = TimeSpan.FromSeconds(120);
-    public static readonly TimeSpan Request = TimeSpan.FromSeconds(15);
+    public static readonly TimeSpan Request = TimeSpan.FromSeconds(30);
 }

@@ -122,6 +122,9 @@ public class RedisTopologyModelTests
         Assert.Contains(resource.Annotations.OfType<WaitAnnotation>(), w => w.Resource.Name == "redis");
         Assert.Contains(resource.Annotations.OfType<ResourceRelationshipAnnotation>(), r => r.Resource.Name == "redis" && r.Type == "Reference");
         Assert.Contains(resource.Annotations.OfType<EnvironmentCallbackAnnotation>(), _ => true);
+
+        // Healthy means the service answers /health (Redis included), not merely that its process started.
+        Assert.Single(resource.Annotations.OfType<HealthCheckAnnotation>());
     }
 
     [Fact]
