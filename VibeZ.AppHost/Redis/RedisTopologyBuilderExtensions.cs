@@ -65,6 +65,7 @@ public static class RedisTopologyBuilderExtensions
             RedisTopologyLog.RuntimeChosen(logger, name, settings.Topology, choice.Runtime, choice.ContainerRuntime ?? "-",
                 choice.Runtime is RedisRuntime.Container ? settings.Image.ToString() : RedisTopologyDefaults.ServerCommand, choice.Reason);
             await RedisDataDirectory.PrepareAsync(topology, ct);
+            RedisTopologyLog.DataPrepared(logger, name, topology.DataDirectory);
         });
 
         // The topology is a group, not a process: it runs while its nodes run, and its health check says when it serves.

@@ -48,6 +48,24 @@ internal static class RedisConfigurationOptionsFactory
     }
 
     /// <summary>
+    /// Makes StackExchange.Redis reconnect on the spec's schedule and leaves retrying commands to one layer.
+    /// </summary>
+    /// <remarks>
+    /// StackExchange.Redis consults <see cref="ConfigurationOptions.ReconnectRetryPolicy"/> only on its heartbeat (1 s by
+    /// default), so the heartbeat runs at the schedule's base delay; otherwise a 50 ms step could not happen. The cost is
+    /// one timer tick per multiplexer every 50 ms, each walking that multiplexer's few connections.
+    /// <see cref="BacklogPolicy.FailFast"/> fails a command at once while disconnected instead of queueing it, because
+    /// VibeZ's Polly pipeline is the one layer that retries commands; two layers would multiply each other's waits.
+    /// </remarks>
+    public static void ApplyReconnect(ConfigurationOptions options, RedisReconnectPolicy policy)
+    {
+        options.ReconnectRetryPolicy = policy;
+        options.HeartbeatInterval = policy.BaseDelay;
+        options.BacklogPolicy = BacklogPolicy.FailFast;
+        options.AbortOnConnectFail = false;
+    }
+
+    /// <summary>
     /// StackExchange.Redis authenticates to sentinels with the primary's credentials. A password-less sentinel
     /// tolerates that, but one with its own password needs its own options.
     /// </summary>

@@ -8,21 +8,36 @@ namespace VibeZ.ServiceDefaults.Redis;
 /// Creates the process's one multiplexer. Aspire's own factory calls <c>ConnectionMultiplexer.Connect</c>, which
 /// cannot give sentinels a password of their own; this one can, and owns the sentinel connection it needs for that.
 /// </summary>
-/// <remarks>The seam for later connect policy (retries, failover telemetry).</remarks>
+/// <remarks>
+/// Also where the reconnect schedule is applied and <see cref="RedisConnectionEvents"/> starts listening, so every
+/// multiplexer a VibeZ process has reports its reconnects and failovers the same way.
+/// </remarks>
 internal sealed class RedisConnector : IDisposable
 {
     private readonly IOptions<ConfigurationOptions> _options;
     private readonly RedisConnectionSettings _settings;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
+    private readonly RedisReconnectPolicy _policy;
+    private readonly IOptions<RedisReconnectOptions> _reconnectOptions;
+    private readonly RedisConnectionEvents _events;
     private ConnectionMultiplexer? _sentinels;
 
-    public RedisConnector(IOptions<ConfigurationOptions> options, RedisConnectionSettings settings, ILoggerFactory loggerFactory)
+    public RedisConnector(
+        IOptions<ConfigurationOptions> options,
+        RedisConnectionSettings settings,
+        ILoggerFactory loggerFactory,
+        RedisReconnectPolicy policy,
+        IOptions<RedisReconnectOptions> reconnectOptions,
+        RedisConnectionEvents events)
     {
         _options = options;
         _settings = settings;
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger<RedisConnector>();
+        _policy = policy;
+        _reconnectOptions = reconnectOptions;
+        _events = events;
     }
 
     /// <summary>Gets the sentinel connection in sentinel mode once connected; null otherwise.</summary>
@@ -32,6 +47,7 @@ internal sealed class RedisConnector : IDisposable
     {
         var options = _options.Value;
         options.LoggerFactory ??= _loggerFactory;
+        RedisConfigurationOptionsFactory.ApplyReconnect(options, _policy);
 
         RedisLog.Connecting(_logger, _settings.Mode, options.ToString(includePassword: false));
         if (_settings.UrlPasswordOverriddenBy is string passwordSetting)
@@ -42,6 +58,7 @@ internal sealed class RedisConnector : IDisposable
         var multiplexer = _settings.Mode == RedisMode.Sentinel
             ? ConnectThroughSentinels(options)
             : ConnectionMultiplexer.Connect(options);
+        _events.Attach(multiplexer);
 
         RedisLog.Connected(_logger, _settings.Mode, string.Join(",", multiplexer.GetEndPoints().Select(RedisEndPointFormatter.Format)));
         return multiplexer;
@@ -61,6 +78,9 @@ internal sealed class RedisConnector : IDisposable
         }
 
         var sentinelOptions = RedisConfigurationOptionsFactory.CreateSentinelOptions(primaryOptions, _settings);
+
+        // Same schedule, but a policy of its own: sentinel retries must not be counted as the primary's.
+        RedisConfigurationOptionsFactory.ApplyReconnect(sentinelOptions, new RedisReconnectPolicy(_reconnectOptions.Value));
         _sentinels = ConnectionMultiplexer.SentinelConnect(sentinelOptions);
         return _sentinels.GetSentinelMasterConnection(primaryOptions);
     }

@@ -19,4 +19,15 @@ internal static class RedisDefaults
 
     // Aspire reads "ConnectionStrings:redis" and "Aspire:StackExchange:Redis:redis"; REDIS_* still decides the endpoints.
     public const string AspireConnectionName = "redis";
+
+    /// <summary>The configuration section <see cref="RedisReconnectOptions"/> binds to.</summary>
+    public const string ReconnectSection = "Redis:Reconnect";
+
+    /// <summary>The step of the linear reconnect schedule: attempt n waits n times this.</summary>
+    /// <value>The default value is 50 milliseconds, the first delay of the spec's 50, 100, 150 ms… schedule.</value>
+    public const int ReconnectBaseDelayMilliseconds = 50;
+
+    /// <summary>The longest wait between two reconnect attempts.</summary>
+    /// <value>The default value is 2000 milliseconds, the spec's cap.</value>
+    public const int ReconnectMaxDelayMilliseconds = 2000;
 }

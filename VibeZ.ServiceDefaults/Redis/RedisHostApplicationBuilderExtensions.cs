@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using OpenTelemetry.Trace;
 using StackExchange.Redis;
 
@@ -14,6 +15,8 @@ public static class RedisHostApplicationBuilderExtensions
     /// <summary>
     /// Reads <c>REDIS_*</c> (or the <c>Redis</c> section), stops start-up with one clear message if they are wrong,
     /// and registers one <see cref="IConnectionMultiplexer"/> through Aspire, with a <c>redis</c> health check tagged <c>ready</c>.
+    /// The multiplexer reconnects on the spec's schedule (<see cref="RedisReconnectOptions"/>, section <c>Redis:Reconnect</c>)
+    /// and reports reconnects, failovers and cluster slot moves as logs, <c>VibeZ.Redis</c> spans and metrics.
     /// </summary>
     /// <typeparam name="TBuilder">The host builder type.</typeparam>
     /// <param name="builder">The host builder to read configuration from and add services to.</param>
@@ -34,6 +37,13 @@ public static class RedisHostApplicationBuilderExtensions
 
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton<RedisConnector>();
+        builder.Services.AddOptions<RedisReconnectOptions>().BindConfiguration(RedisDefaults.ReconnectSection).ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RedisReconnectOptions>, RedisReconnectOptionsValidator>());
+        builder.Services.AddSingleton(services => new RedisReconnectPolicy(services.GetRequiredService<IOptions<RedisReconnectOptions>>().Value));
+        builder.Services.AddSingleton<RedisConnectionEvents>();
+        builder.Services.AddSingleton<RedisMetrics>();
+        builder.Services.AddMetrics();
+        builder.Services.TryAddSingleton(TimeProvider.System);
         if (tunnel is not null)
         {
             builder.Services.AddSingleton(tunnel);
@@ -68,6 +78,9 @@ public static class RedisHostApplicationBuilderExtensions
 
         builder.Services.AddHealthChecks()
             .AddCheck<RedisHealthCheck>(RedisDefaults.HealthCheckName, tags: ["ready"], timeout: RedisDefaults.HealthCheckTimeout);
+
+        // Retries of idempotent operations and the health monitor sit on top of the one connection.
+        builder.AddVibeZRedisResilience();
 
         return builder;
     }

@@ -18,4 +18,34 @@ internal static class TestWait
     }
 
     public static async Task For(Task task, string what) => await For(task.ContinueWith(t => { t.GetAwaiter().GetResult(); return true; }, TaskScheduler.Default), what);
+
+    /// <summary>
+    /// Polls <paramref name="condition"/> until it holds; gives up after <paramref name="timeout"/> (default
+    /// <see cref="Timeout"/>) saying what it waited for and the last thing it saw.
+    /// </summary>
+    public static async Task Until(Func<Task<(bool Done, string Seen)>> condition, string what, TimeSpan? timeout = null)
+    {
+        var limit = timeout ?? Timeout;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var seen = "nothing yet";
+        while (clock.Elapsed < limit)
+        {
+            try
+            {
+                (var done, seen) = await condition();
+                if (done)
+                {
+                    return;
+                }
+            }
+            catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException or InvalidOperationException)
+            {
+                seen = ex.GetType().Name + ": " + ex.Message;
+            }
+
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+
+        throw new TimeoutException($"Gave up after {limit.TotalSeconds:0.#} s waiting for {what}; last saw: {seen}");
+    }
 }

@@ -103,6 +103,21 @@ public sealed class RedisConfigurationOptionsFactoryTests
         Assert.DoesNotContain("hunter2", options.ToString(includePassword: false));
     }
 
+    [Fact]
+    public void ApplyReconnect_DefaultOptions_SetsTheScheduleHeartbeatAndFailFastBacklog()
+    {
+        var options = new ConfigurationOptions { AbortOnConnectFail = true };
+        var policy = new RedisReconnectPolicy(new RedisReconnectOptions());
+
+        RedisConfigurationOptionsFactory.ApplyReconnect(options, policy);
+
+        Assert.Same(policy, options.ReconnectRetryPolicy);
+        Assert.Equal(TimeSpan.FromMilliseconds(50), options.HeartbeatInterval);
+        Assert.Same(BacklogPolicy.FailFast, options.BacklogPolicy);
+        Assert.False(options.AbortOnConnectFail);
+        Assert.Same(policy, options.Clone().ReconnectRetryPolicy);
+    }
+
     private static RedisConnectionSettings Read(params (string Key, string? Value)[] values) =>
         RedisSettingsReader.Read(TestConfiguration.From(values));
 

@@ -7,41 +7,109 @@ using System.Text;
 namespace VibeZ.ServiceDefaults.Tests.Redis;
 
 /// <summary>
-/// A throw-away redis-server on a free 127.0.0.1 port, stopped by PID. Fails loudly when redis-server is missing.
+/// A throw-away redis-server (or redis-sentinel) on a free 127.0.0.1 port in a folder of its own, stopped by PID.
+/// Fails loudly when the executable is missing.
 /// </summary>
 public sealed class RedisServerProcess : IAsyncLifetime
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(15);
 
     private readonly StringBuilder _output = new();
+    private readonly string _executable;
+    private readonly string? _configFileText;
+    private readonly string[] _extraArguments;
+    private readonly string _directory = Directory.CreateTempSubdirectory("vibez-test-redis-").FullName;
     private Process? _process;
 
-    public int Port { get; private set; }
+    /// <summary>A plain password-protected redis-server, as the class fixture.</summary>
+    public RedisServerProcess()
+        : this("redis-server", "test-" + Guid.NewGuid().ToString("N"), configFileText: null)
+    {
+    }
+
+    /// <param name="executable"><c>redis-server</c> or <c>redis-sentinel</c>.</param>
+    /// <param name="password">The password clients (and <see cref="StartAsync"/>'s PING) use.</param>
+    /// <param name="configFileText">A config file to start from (sentinels need one they can rewrite), or null.</param>
+    /// <param name="extraArguments">More <c>--name value</c> arguments.</param>
+    internal RedisServerProcess(string executable, string password, string? configFileText, params string[] extraArguments)
+    {
+        _executable = executable;
+        Password = password;
+        _configFileText = configFileText;
+        _extraArguments = extraArguments;
+        Port = GetFreePort();
+    }
+
+    public int Port { get; }
 
     /// <summary>Gets the password the server requires; tests connect with it.</summary>
-    public string Password { get; } = "test-" + Guid.NewGuid().ToString("N");
+    public string Password { get; }
 
-    public async ValueTask InitializeAsync()
+    /// <summary>Gets what the process printed so far, for failure messages.</summary>
+    public string Output
     {
-        Port = GetFreePort();
-        var startInfo = new ProcessStartInfo("redis-server")
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public async ValueTask InitializeAsync() => await StartAsync();
+
+    /// <summary>Kills the server (SIGKILL), as a crash would; <see cref="StartAsync"/> brings it back on the same port.</summary>
+    public void Kill()
+    {
+        if (_process is { HasExited: false })
+        {
+            _process.Kill();
+            _process.WaitForExit(TimeSpan.FromSeconds(10));
+        }
+
+        _process?.Dispose();
+        _process = null;
+    }
+
+    /// <summary>Starts the server on <see cref="Port"/> and waits until it answers PING.</summary>
+    public async Task StartAsync()
+    {
+        var startInfo = new ProcessStartInfo(_executable)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
+            WorkingDirectory = _directory,
         };
-        foreach (var argument in new[] { "--port", Port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--requirepass", Password })
+
+        // The config file is written once: a sentinel rewrites it with what it learned, and a restart keeps that.
+        var configFile = Path.Combine(_directory, "redis.conf");
+        if (_configFileText is not null && !File.Exists(configFile))
+        {
+            await File.WriteAllTextAsync(configFile, _configFileText);
+        }
+
+        var arguments = new List<string>();
+        if (_configFileText is not null)
+        {
+            arguments.Add(configFile);
+        }
+
+        arguments.AddRange(["--port", Port.ToString(), "--bind", "127.0.0.1", "--dir", _directory, "--save", "", "--appendonly", "no", "--requirepass", Password]);
+        arguments.AddRange(_extraArguments);
+        foreach (var argument in arguments)
         {
             startInfo.ArgumentList.Add(argument);
         }
 
         try
         {
-            _process = Process.Start(startInfo) ?? throw new InvalidOperationException("redis-server did not start.");
+            _process = Process.Start(startInfo) ?? throw new InvalidOperationException($"{_executable} did not start.");
         }
         catch (Win32Exception ex)
         {
-            throw new InvalidOperationException("These tests need redis-server on PATH (apt-get install redis-server).", ex);
+            throw new InvalidOperationException($"These tests need {_executable} on PATH (apt-get install redis-server redis-sentinel).", ex);
         }
 
         _process.OutputDataReceived += (_, e) => Append(e.Data);
@@ -54,13 +122,16 @@ public sealed class RedisServerProcess : IAsyncLifetime
 
     public ValueTask DisposeAsync()
     {
-        if (_process is { HasExited: false })
+        Kill();
+        try
         {
-            _process.Kill();
-            _process.WaitForExit(TimeSpan.FromSeconds(10));
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A crashed server may still be writing; the folder is under the temp directory anyway.
         }
 
-        _process?.Dispose();
         return ValueTask.CompletedTask;
     }
 
@@ -72,7 +143,7 @@ public sealed class RedisServerProcess : IAsyncLifetime
         {
             if (_process!.HasExited)
             {
-                throw new InvalidOperationException($"redis-server on port {Port} exited with code {_process.ExitCode}. Output:\n{Output}");
+                throw new InvalidOperationException($"{_executable} on port {Port} exited with code {_process.ExitCode}. Output:\n{Output}");
             }
 
             try
@@ -109,18 +180,7 @@ public sealed class RedisServerProcess : IAsyncLifetime
             await Task.Delay(100);
         }
 
-        throw new TimeoutException($"redis-server on port {Port} did not answer PING within {StartTimeout}; last saw '{lastSeen}'. Output:\n{Output}");
-    }
-
-    private string Output
-    {
-        get
-        {
-            lock (_output)
-            {
-                return _output.ToString();
-            }
-        }
+        throw new TimeoutException($"{_executable} on port {Port} did not answer PING within {StartTimeout}; last saw '{lastSeen}'. Output:\n{Output}");
     }
 
     private void Append(string? line)
@@ -136,7 +196,7 @@ public sealed class RedisServerProcess : IAsyncLifetime
         }
     }
 
-    private static int GetFreePort()
+    internal static int GetFreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -1,0 +1,79 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace VibeZ.ServiceDefaults.Redis;
+
+/// <summary>
+/// Checks Redis every <c>Redis:HealthCheckIntervalSeconds</c> and logs when its health changes, so the log tells
+/// when an outage began and ended without a line per tick.
+/// </summary>
+internal sealed class RedisHealthMonitor(
+    IRedisHealthStatus status,
+    IOptions<RedisHealthMonitorOptions> options,
+    TimeProvider timeProvider,
+    ILogger<RedisHealthMonitor> logger) : BackgroundService
+{
+    // Assumed healthy at start: services wait for Redis before they start, so only a change from that is news.
+    private bool _healthy = true;
+    private PeriodicTimer? _timer;
+
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Created here rather than in ExecuteAsync (which runs on another thread) so the schedule counts from start.
+        // The first check waits one interval: a multiplexer still connecting at start-up is not an outage.
+        _timer = new PeriodicTimer(options.Value.HealthCheckInterval, timeProvider);
+        return base.StartAsync(cancellationToken);
+    }
+
+    public override void Dispose()
+    {
+        _timer?.Dispose();
+        base.Dispose();
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            while (await _timer!.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            {
+                await CheckOnceAsync(stoppingToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // The host is stopping.
+        }
+    }
+
+    private async Task CheckOnceAsync(CancellationToken stoppingToken)
+    {
+        RedisHealthReport report;
+        try
+        {
+            report = await status.CheckAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+        {
+            // A monitor that dies on the first odd failure would go quiet exactly when it is needed.
+            report = new RedisHealthReport(HealthStatus.Unhealthy, $"The health check threw {ex.GetType().Name}: {ex.Message}");
+        }
+
+        if (report.IsHealthy == _healthy)
+        {
+            return;
+        }
+
+        _healthy = report.IsHealthy;
+        if (_healthy)
+        {
+            RedisResilienceLog.BecameHealthy(logger, report.Reason);
+        }
+        else
+        {
+            RedisResilienceLog.BecameUnhealthy(logger, report.Reason);
+        }
+    }
+}

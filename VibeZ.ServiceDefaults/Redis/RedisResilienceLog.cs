@@ -1,0 +1,15 @@
+using Microsoft.Extensions.Logging;
+
+namespace VibeZ.ServiceDefaults.Redis;
+
+internal static partial class RedisResilienceLog
+{
+    [LoggerMessage(200, LogLevel.Warning, "Redis operation {OperationName} gave up after {Attempts} attempt(s) in {ElapsedMilliseconds} ms (retried: {Retried})", EventName = "RedisOperationUnavailable")]
+    public static partial void OperationUnavailable(ILogger logger, string operationName, int attempts, long elapsedMilliseconds, bool retried, Exception exception);
+
+    [LoggerMessage(210, LogLevel.Warning, "Redis became unhealthy: {Reason}", EventName = "RedisBecameUnhealthy")]
+    public static partial void BecameUnhealthy(ILogger logger, string reason);
+
+    [LoggerMessage(211, LogLevel.Information, "Redis is healthy again: {Reason}", EventName = "RedisBecameHealthy")]
+    public static partial void BecameHealthy(ILogger logger, string reason);
+}
