@@ -59,6 +59,8 @@ internal sealed partial class RedisConnectionEvents : IDisposable
                 Guard(() => BeginOutage(endPoint, ConnectionType.Interactive, ConnectionFailureType.UnableToConnect, exception: null));
             }
         }
+
+        AttachCluster(multiplexer);
     }
 
     public void Dispose()
@@ -69,6 +71,8 @@ internal sealed partial class RedisConnectionEvents : IDisposable
             _failoverTimer?.Dispose();
             _failoverTimer = null;
         }
+
+        DisposeCluster();
     }
 
     internal void OnConnectionFailed(ConnectionFailedEventArgs e)

@@ -59,6 +59,11 @@ internal sealed class RedisConnector : IDisposable
             ? ConnectThroughSentinels(options)
             : ConnectionMultiplexer.Connect(options);
         _events.Attach(multiplexer);
+        if (_settings.Mode == RedisMode.Sentinel
+            && multiplexer.GetServers().FirstOrDefault(server => server.IsConnected && !server.IsReplica) is { } master)
+        {
+            _events.OnSentinelsNamedMaster(RedisEndPointFormatter.Format(master.EndPoint));
+        }
 
         RedisLog.Connected(_logger, _settings.Mode, string.Join(",", multiplexer.GetEndPoints().Select(RedisEndPointFormatter.Format)));
         return multiplexer;
@@ -77,11 +82,21 @@ internal sealed class RedisConnector : IDisposable
             RedisLog.SentinelSeparateAuth(_logger);
         }
 
+        // Set before the sentinel options are cloned from these, so both connections keep the configured tunnel.
+        var sockets = primaryOptions.Tunnel as RedisSocketTracker ?? new RedisSocketTracker(primaryOptions.Tunnel);
+        primaryOptions.Tunnel = sockets;
         var sentinelOptions = RedisConfigurationOptionsFactory.CreateSentinelOptions(primaryOptions, _settings);
 
         // Same schedule, but a policy of its own: sentinel retries must not be counted as the primary's.
         RedisConfigurationOptionsFactory.ApplyReconnect(sentinelOptions, new RedisReconnectPolicy(_reconnectOptions.Value));
         _sentinels = ConnectionMultiplexer.SentinelConnect(sentinelOptions);
-        return _sentinels.GetSentinelMasterConnection(primaryOptions);
+        var primary = _sentinels.GetSentinelMasterConnection(primaryOptions);
+
+        // StackExchange.Redis follows +switch-master for routing, but leaves connections to a hung old master open,
+        // and the commands waiting there with them.
+        _sentinels.GetSubscriber().Subscribe(
+            RedisChannel.Literal("+switch-master"),
+            (_, message) => _events.OnSentinelSwitchedMaster(message.ToString(), sockets));
+        return primary;
     }
 }

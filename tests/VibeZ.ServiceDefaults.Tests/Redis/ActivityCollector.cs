@@ -25,5 +25,8 @@ internal sealed class ActivityCollector : IDisposable
     public List<Activity> For(string endPoint) =>
         [.. _stopped.Where(activity => activity.TagObjects.Any(tag => tag.Value is string value && value.Contains(endPoint, StringComparison.Ordinal)))];
 
+    /// <summary>Gets every span collected so far.</summary>
+    public List<Activity> All => [.. _stopped];
+
     public void Dispose() => _listener.Dispose();
 }

@@ -8,7 +8,10 @@ namespace VibeZ.ServiceDefaults.Tests.Redis;
 internal static class RedisTestHost
 {
     /// <summary>A host with only <c>AddVibeZRedis</c> and fake logging; reads no environment variables.</summary>
-    public static IHost Build(params (string Key, string? Value)[] configuration)
+    public static IHost Build(params (string Key, string? Value)[] configuration) => Build(_ => { }, configuration);
+
+    /// <summary>The same host, with more added by <paramref name="configure"/> (e.g. <c>AddVibeZRedisResilience</c>).</summary>
+    public static IHost Build(Action<IHostApplicationBuilder> configure, params (string Key, string? Value)[] configuration)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings
         {
@@ -18,6 +21,7 @@ internal static class RedisTestHost
         builder.Configuration.AddInMemoryCollection(configuration.Select(pair => new KeyValuePair<string, string?>(pair.Key, pair.Value)));
         builder.Logging.AddFakeLogging();
         builder.AddVibeZRedis();
+        configure(builder);
         return builder.Build();
     }
 }
