@@ -57,7 +57,8 @@ public sealed class RedisResilienceIntegrationTests
         stopwatch.Stop();
 
         Assert.Equal("test.get", ex.OperationName);
-        Assert.InRange(stopwatch.Elapsed, TimeSpan.FromSeconds(2.9), TimeSpan.FromSeconds(3) + TimeSpan.FromSeconds(1.5));
+        // The budget, not a hang: the upper bound leaves room for a loaded 2-core machine, far short of "forever".
+        Assert.InRange(stopwatch.Elapsed, TimeSpan.FromSeconds(2.9), TimeSpan.FromSeconds(3) + TimeSpan.FromSeconds(2.5));
         Assert.NotNull(ex.InnerException);
 
         var during = await TestWait.For(health.CheckAsync(TestContext.Current.CancellationToken), "the health check during the outage");
