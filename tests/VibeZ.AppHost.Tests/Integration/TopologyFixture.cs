@@ -31,8 +31,6 @@ public abstract class TopologyFixture(RedisTopologyKind kind, RedisRuntime runti
     public Task<string> QueryAsync(RedisNode node, params string[] command) =>
         RedisProbe.QueryAsync(node.Port, Password, command, TestContext.Current.CancellationToken);
 
-    public RedisNode Node(string name) => Topology.Nodes.Single(n => n.Name == name);
-
     /// <summary>Crashes a node the way the document's failover tests do (DEBUG SEGFAULT) and waits until Aspire sees it exit.</summary>
     public async Task CrashAsync(RedisNode node)
     {
