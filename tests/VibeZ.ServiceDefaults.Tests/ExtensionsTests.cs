@@ -1,6 +1,5 @@
 using System.Net;
 using Microsoft.Extensions.Hosting;
-using VibeZ.ServiceDefaults.Tests.Redis;
 
 namespace VibeZ.ServiceDefaults.Tests;
 

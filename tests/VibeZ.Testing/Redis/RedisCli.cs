@@ -1,9 +1,9 @@
 using System.Diagnostics;
 
-namespace VibeZ.ServiceDefaults.Tests.Redis;
+namespace VibeZ.Testing.Redis;
 
 /// <summary>Runs one <c>redis-cli</c> command against a 127.0.0.1 port; for set-up and crashes, not for the code under test.</summary>
-internal static class RedisCli
+public static class RedisCli
 {
     public static async Task<string> RunAsync(int port, string password, params string[] command)
     {

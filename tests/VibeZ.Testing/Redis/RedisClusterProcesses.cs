@@ -2,14 +2,14 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace VibeZ.ServiceDefaults.Tests.Redis;
+namespace VibeZ.Testing.Redis;
 
 /// <summary>
 /// Six password-protected cluster-enabled redis-server processes on free 127.0.0.1 ports, made into a cluster of
 /// three masters with a replica each by <c>redis-cli --cluster create</c>. Stops every process by PID and deletes
 /// every folder.
 /// </summary>
-internal sealed class RedisClusterProcesses : IAsyncDisposable
+public sealed class RedisClusterProcesses : IAsyncDisposable
 {
     private const int BusPortOffset = 10000;
     private static readonly TimeSpan SetUpTimeout = TimeSpan.FromSeconds(30);

@@ -1,6 +1,6 @@
-namespace VibeZ.ServiceDefaults.Tests;
+namespace VibeZ.Testing;
 
-internal static class TestWait
+public static class TestWait
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
 
@@ -21,7 +21,8 @@ internal static class TestWait
 
     /// <summary>
     /// Polls <paramref name="condition"/> until it holds; gives up after <paramref name="timeout"/> (default
-    /// <see cref="Timeout"/>) saying what it waited for and the last thing it saw.
+    /// <see cref="Timeout"/>) saying what it waited for and the last thing it saw. An exception from the condition
+    /// (Redis or a service still starting) counts as "not yet" and is what the timeout message shows.
     /// </summary>
     public static async Task Until(Func<Task<(bool Done, string Seen)>> condition, string what, TimeSpan? timeout = null)
     {
@@ -38,7 +39,7 @@ internal static class TestWait
                     return;
                 }
             }
-            catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException or InvalidOperationException)
+            catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 seen = ex.GetType().Name + ": " + ex.Message;
             }

@@ -4,7 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace VibeZ.ServiceDefaults.Tests.Redis;
+namespace VibeZ.Testing.Redis;
 
 /// <summary>
 /// A throw-away redis-server (or redis-sentinel) on a free 127.0.0.1 port in a folder of its own, stopped by PID.
@@ -31,7 +31,7 @@ public sealed class RedisServerProcess : IAsyncLifetime
     /// <param name="password">The password clients (and <see cref="StartAsync"/>'s PING) use.</param>
     /// <param name="configFileText">A config file to start from (sentinels need one they can rewrite), or null.</param>
     /// <param name="extraArguments">More <c>--name value</c> arguments.</param>
-    internal RedisServerProcess(string executable, string password, string? configFileText, params string[] extraArguments)
+    public RedisServerProcess(string executable, string password, string? configFileText, params string[] extraArguments)
     {
         _executable = executable;
         Password = password;
@@ -196,7 +196,7 @@ public sealed class RedisServerProcess : IAsyncLifetime
         }
     }
 
-    internal static int GetFreePort()
+    public static int GetFreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -1,10 +1,10 @@
-namespace VibeZ.ServiceDefaults.Tests.Redis;
+namespace VibeZ.Testing.Redis;
 
 /// <summary>
 /// A fresh sentinel topology as local processes: a master, one replica and three sentinels, each on a free 127.0.0.1
 /// port, with passwords of their own. <see cref="StartAsync"/> returns once the sentinels could fail over.
 /// </summary>
-internal sealed class SentinelProcesses : IAsyncDisposable
+public sealed class SentinelProcesses : IAsyncDisposable
 {
     public const string Service = "mymaster";
     public const int DownAfterMilliseconds = 1500;
