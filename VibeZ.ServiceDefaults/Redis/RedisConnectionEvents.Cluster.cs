@@ -91,6 +91,7 @@ internal sealed partial class RedisConnectionEvents
         }
 
         RedisLog.ClusterSlotMoved(_logger, hashSlot, oldEndPoint, newEndPoint);
+        _state.ReportRestored(newEndPoint);
     }
 
     private void OnClusterConnectionFailed(ConnectionFailedEventArgs e)

@@ -47,6 +47,7 @@ internal sealed partial class RedisConnectionEvents
             _failoverTimer = _timeProvider.CreateTimer(_ => Guard(CheckFailover), null, _policy.BaseDelay, _policy.BaseDelay);
         }
 
+        _state.Report(RedisConnectionStatus.Failover, oldMaster, $"Redis failover started: master {oldMaster} lost");
         return true;
     }
 
@@ -90,6 +91,8 @@ internal sealed partial class RedisConnectionEvents
         _metrics.FailoverDuration.Record(duration.TotalMilliseconds);
         RecordSpan(RedisTelemetry.FailoverActivity, completed.Start, now,
             [new(RedisTelemetry.OldMasterTag, completed.OldMaster), new(RedisTelemetry.NewMasterTag, newMaster)]);
+        _state.Report(RedisConnectionStatus.Connected, newMaster,
+            $"Redis failover completed: {completed.OldMaster} -> {newMaster} in {(long)duration.TotalMilliseconds} ms");
     }
 
     /// <summary>
@@ -107,6 +110,8 @@ internal sealed partial class RedisConnectionEvents
                 _failoverTimer = null;
             }
         }
+
+        _state.ReportRestored(endPoint);
     }
 
     /// <summary>

@@ -23,6 +23,7 @@ internal sealed partial class RedisConnectionEvents : IDisposable
     private readonly RedisMetrics _metrics;
     private readonly RedisConnectionSettings _settings;
     private readonly RedisReconnectPolicy _policy;
+    private readonly RedisConnectionState _state;
     private IConnectionMultiplexer? _multiplexer;
 
     public RedisConnectionEvents(
@@ -30,13 +31,15 @@ internal sealed partial class RedisConnectionEvents : IDisposable
         TimeProvider timeProvider,
         RedisMetrics metrics,
         RedisConnectionSettings settings,
-        RedisReconnectPolicy policy)
+        RedisReconnectPolicy policy,
+        RedisConnectionState state)
     {
         _logger = logger;
         _timeProvider = timeProvider;
         _metrics = metrics;
         _settings = settings;
         _policy = policy;
+        _state = state;
         _policy.RetryStarting += OnRetryStarting;
     }
 
@@ -100,6 +103,7 @@ internal sealed partial class RedisConnectionEvents : IDisposable
         {
             // StackExchange.Redis retries once at once when a connection drops: that is attempt 1.
             ReportAttempt(formatted, 1, failureType, meaning);
+            _state.Report(RedisConnectionStatus.Reconnecting, formatted, $"Redis reconnecting to {formatted}: {meaning}");
         }
 
         return true;
@@ -154,6 +158,10 @@ internal sealed partial class RedisConnectionEvents : IDisposable
                 // A subscription connection that comes back resubscribes to every channel, so its outage is a resubscribe.
                 var name = e.ConnectionType == ConnectionType.Subscription ? RedisTelemetry.ResubscribeActivity : RedisTelemetry.ReconnectActivity;
                 RecordSpan(name, outage.Start, now, [new(RedisTelemetry.EndPointTag, endPoint), new(RedisTelemetry.AttemptTag, outage.Attempts)]);
+                if (e.ConnectionType == ConnectionType.Interactive)
+                {
+                    _state.ReportRestored(endPoint);
+                }
             }
         }
 

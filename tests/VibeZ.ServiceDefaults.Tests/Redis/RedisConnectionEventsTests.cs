@@ -17,6 +17,7 @@ public sealed class RedisConnectionEventsTests : IDisposable
     private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
     private readonly RedisReconnectPolicy _policy = new(new RedisReconnectOptions());
     private readonly RedisConnectionEvents _events;
+    private readonly List<RedisConnectionStatus> _states = [];
     private readonly ActivityCollector _activities = new();
 
     // A port of its own, so spans from other tests running at the same time are told apart by endpoint.
@@ -24,9 +25,13 @@ public sealed class RedisConnectionEventsTests : IDisposable
 
     public RedisConnectionEventsTests()
     {
+        State = new RedisConnectionState(_time);
+        State.Changed += change => _states.Add(change.Status);
         var settings = new RedisConnectionSettings { Mode = RedisMode.Single, EndPoints = [_endPoint] };
-        _events = new RedisConnectionEvents(_logger, _time, new RedisMetrics(MeterFactory), settings, _policy);
+        _events = new RedisConnectionEvents(_logger, _time, new RedisMetrics(MeterFactory), settings, _policy, State);
     }
+
+    private RedisConnectionState State { get; }
 
     private IMeterFactory MeterFactory => _services.GetRequiredService<IMeterFactory>();
 
@@ -82,6 +87,21 @@ public sealed class RedisConnectionEventsTests : IDisposable
         Assert.Equal(TimeSpan.FromMilliseconds(300), reconnect.Duration);
         Assert.Equal(2L, reconnect.GetTagItem(RedisTelemetry.AttemptTag));
         Assert.Single(spans, a => a.OperationName == RedisTelemetry.ResubscribeActivity);
+    }
+
+    [Fact]
+    public void TheConnectionStateGoesToReconnectingOnceAndBackToConnectedWhenTheConnectionReturns()
+    {
+        _events.OnConnectionFailed(Failed(ConnectionType.Interactive));
+        _events.OnConnectionFailed(Failed(ConnectionType.Subscription));
+        _policy.ShouldRetry(0, 50);
+        _events.OnConnectionRestored(Failed(ConnectionType.Subscription));
+        Assert.Equal([RedisConnectionStatus.Reconnecting], _states);
+
+        _events.OnConnectionRestored(Failed(ConnectionType.Interactive));
+
+        Assert.Equal([RedisConnectionStatus.Reconnecting, RedisConnectionStatus.Connected], _states);
+        Assert.Equal(EndPointText, State.Current.EndPoint);
     }
 
     [Fact]
