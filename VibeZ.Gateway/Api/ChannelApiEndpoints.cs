@@ -1,0 +1,138 @@
+using System.Buffers;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using VibeZ.Gateway.Channels;
+
+namespace VibeZ.Gateway.Api;
+
+/// <summary>
+/// The HTTP face of channels: publish with <c>POST /api/channels/{channel}/messages</c> (an <c>Idempotency-Key</c>
+/// header plays the role of a frame's <c>id</c>) and read history with <c>GET</c> on the same path.
+/// </summary>
+internal static class ChannelApiEndpoints
+{
+    public static IEndpointRouteBuilder MapChannelApi(this IEndpointRouteBuilder endpoints)
+    {
+        var channels = endpoints.MapGroup("/api/channels/{channel}/messages");
+        channels.MapPost("/", PublishAsync);
+        channels.MapGet("/", ReadAsync);
+        endpoints.MapGet("/api/node", (GatewayNode node) => Results.Ok(new { node = node.Id }));
+        return endpoints;
+    }
+
+    private static async Task<IResult> PublishAsync(string channel, HttpRequest request, ChannelHub hub, IOptions<GatewayOptions> options, CancellationToken cancellationToken)
+    {
+        if (!ChannelName.TryValidate(channel, allowReserved: false, out var channelError))
+        {
+            return Problem(StatusCodes.Status400BadRequest, channel == ChannelName.System ? GatewayErrorCodes.ReservedChannel : GatewayErrorCodes.InvalidChannel, channelError);
+        }
+
+        var id = request.Headers["Idempotency-Key"].ToString();
+        if (id.Length > GatewayDefaults.MaxMessageIdLength)
+        {
+            return Problem(StatusCodes.Status400BadRequest, GatewayErrorCodes.InvalidFrame, $"Idempotency-Key is at most {GatewayDefaults.MaxMessageIdLength} characters.");
+        }
+
+        var body = await ReadBodyAsync(request, options.Value.MaxMessageBytes, cancellationToken);
+        if (body is null)
+        {
+            return Problem(StatusCodes.Status413PayloadTooLarge, GatewayErrorCodes.MessageTooLarge, $"Messages are limited to {options.Value.MaxMessageBytes} bytes.");
+        }
+
+        string data;
+        try
+        {
+            using var document = JsonDocument.Parse(body.Value);
+            data = document.RootElement.GetRawText();
+        }
+        catch (JsonException ex)
+        {
+            return Problem(StatusCodes.Status400BadRequest, GatewayErrorCodes.InvalidJson, "The body is not valid JSON: " + ex.Message);
+        }
+
+        try
+        {
+            var result = await hub.PublishAsync(new PublishRequest(channel, id.Length > 0 ? id : Guid.NewGuid().ToString("N"), data), cancellationToken);
+            return Results.Ok(new { offset = result.Position.Offset, epoch = result.Position.Epoch, duplicate = result.Duplicate });
+        }
+        catch (ChannelStoreException ex)
+        {
+            return Unavailable(ex);
+        }
+    }
+
+    private static async Task<IResult> ReadAsync(string channel, long? since, int? limit, IChannelStore store, ChannelHub hub, IOptions<GatewayOptions> options, CancellationToken cancellationToken)
+    {
+        if (!ChannelName.TryValidate(channel, allowReserved: false, out var channelError))
+        {
+            return Problem(StatusCodes.Status400BadRequest, channel == ChannelName.System ? GatewayErrorCodes.ReservedChannel : GatewayErrorCodes.InvalidChannel, channelError);
+        }
+
+        var pageSize = options.Value.MaxHistoryPageSize;
+        if (since < 0 || limit is < 1 || limit > pageSize)
+        {
+            return Problem(StatusCodes.Status400BadRequest, GatewayErrorCodes.InvalidFrame, $"since is a whole number from 0; limit is from 1 to {pageSize}.");
+        }
+
+        try
+        {
+            var history = await store.ReadAsync(channel, since ?? 0, limit ?? pageSize, hub.Known(channel), cancellationToken);
+            return new HistoryResult(channel, history);
+        }
+        catch (ChannelStoreException ex)
+        {
+            return Unavailable(ex);
+        }
+    }
+
+    /// <summary>Reads the body whole, or returns null when it is longer than <paramref name="limit"/>.</summary>
+    private static async Task<ReadOnlyMemory<byte>?> ReadBodyAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
+    {
+        var buffer = new ArrayBufferWriter<byte>(Math.Min(limit + 1, 16 * 1024));
+        while (true)
+        {
+            var read = await request.Body.ReadAsync(buffer.GetMemory(4096), cancellationToken);
+            if (read == 0)
+            {
+                return buffer.WrittenMemory;
+            }
+
+            buffer.Advance(read);
+            if (buffer.WrittenCount > limit)
+            {
+                return null;
+            }
+        }
+    }
+
+    private static IResult Unavailable(ChannelStoreException ex) => Problem(
+        ex.Retryable ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status500InternalServerError, ex.Code, ex.Message, ex.Retryable);
+
+    private static IResult Problem(int status, string code, string detail, bool retryable = false) => Results.Problem(
+        detail: detail,
+        statusCode: status,
+        extensions: new Dictionary<string, object?> { ["code"] = code, ["retryable"] = retryable });
+
+    /// <summary>Writes history with the stored message frames as they are, without parsing them again.</summary>
+    private sealed class HistoryResult(string channel, ChannelHistory history) : IResult
+    {
+        public async Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.ContentType = "application/json; charset=utf-8";
+            await using var writer = new Utf8JsonWriter(httpContext.Response.BodyWriter);
+            writer.WriteStartObject();
+            writer.WriteString("channel", channel);
+            writer.WriteString("epoch", history.Position.Epoch);
+            writer.WriteNumber("offset", history.Position.Offset);
+            writer.WriteStartArray("messages");
+            foreach (var message in history.Messages)
+            {
+                writer.WriteRawValue(message.Frame.Span, skipInputValidation: true);
+            }
+
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+            await writer.FlushAsync();
+        }
+    }
+}

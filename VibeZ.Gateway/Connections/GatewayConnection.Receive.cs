@@ -1,0 +1,178 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using VibeZ.Gateway.Channels;
+
+namespace VibeZ.Gateway.Connections;
+
+/// <summary>Reading frames and answering them.</summary>
+internal sealed partial class GatewayConnection
+{
+    private async Task ReceiveLoopAsync(CancellationToken cancellationToken)
+    {
+        var message = new ArrayBufferWriter<byte>(4096);
+        var oversize = false;
+        while (true)
+        {
+            var result = await _socket.ReceiveAsync(message.GetMemory(4096), cancellationToken);
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                return;
+            }
+
+            if (!oversize)
+            {
+                message.Advance(result.Count);
+                oversize = message.WrittenCount > _options.MaxMessageBytes;
+            }
+
+            if (oversize)
+            {
+                // Keep reading into the same space so an oversize frame costs no more memory than the limit.
+                message.ResetWrittenCount();
+            }
+
+            if (!result.EndOfMessage)
+            {
+                continue;
+            }
+
+            if (oversize)
+            {
+                Reject(ServerFrames.Error(null, null, GatewayErrorCodes.MessageTooLarge, $"Frames are limited to {_options.MaxMessageBytes} bytes.", retryable: false));
+            }
+            else if (result.MessageType == WebSocketMessageType.Binary)
+            {
+                Reject(ServerFrames.Error(null, null, GatewayErrorCodes.BinaryNotSupported, "Frames are JSON text; binary frames are not accepted.", retryable: false));
+            }
+            else if (ClientFrame.TryParse(message.WrittenMemory, out var frame, out var error))
+            {
+                await HandleAsync(frame, cancellationToken);
+            }
+            else
+            {
+                Reject(error);
+            }
+
+            message.ResetWrittenCount();
+            oversize = false;
+        }
+    }
+
+    private async Task HandleAsync(ClientFrame frame, CancellationToken cancellationToken)
+    {
+        switch (frame.Type)
+        {
+            case ClientFrame.Subscribe:
+                await SubscribeAsync(frame, cancellationToken);
+                break;
+            case ClientFrame.Unsubscribe:
+                await UnsubscribeAsync(frame);
+                break;
+            default:
+                Publish(frame);
+                break;
+        }
+    }
+
+    private async Task SubscribeAsync(ClientFrame frame, CancellationToken cancellationToken)
+    {
+        // Subscribing again (to resume from another offset, say) starts over from that offset.
+        if (_channels.Contains(frame.Channel))
+        {
+            await LeaveAsync(frame.Channel);
+        }
+
+        if (frame.Channel == ChannelName.System)
+        {
+            _system.Join(this);
+            _channels.Add(frame.Channel);
+            return;
+        }
+
+        try
+        {
+            await _hub.JoinAsync(frame.Channel, this, frame.Since, cancellationToken);
+            _channels.Add(frame.Channel);
+        }
+        catch (ChannelStoreException ex)
+        {
+            TrySend(ServerFrames.Error(frame.Id, frame.Channel, ex.Code, ex.Message, ex.Retryable));
+        }
+    }
+
+    private async Task UnsubscribeAsync(ClientFrame frame)
+    {
+        if (!_channels.Contains(frame.Channel))
+        {
+            Reject(ServerFrames.Error(frame.Id, frame.Channel, GatewayErrorCodes.NotSubscribed, $"Not subscribed to {frame.Channel}.", retryable: false));
+            return;
+        }
+
+        await LeaveAsync(frame.Channel);
+        TrySend(ServerFrames.Unsubscribed(frame.Channel));
+    }
+
+    private async Task LeaveAsync(string channel)
+    {
+        _channels.Remove(channel);
+        if (channel == ChannelName.System)
+        {
+            _system.Leave(this);
+        }
+        else
+        {
+            await _hub.LeaveAsync(channel, this);
+        }
+    }
+
+    /// <summary>
+    /// Sends the publish to Redis now, so publishes reach Redis in the order the client sent them, and acks it when
+    /// Redis confirms; the receive loop does not wait, so one client can have many publishes in flight.
+    /// </summary>
+    private void Publish(ClientFrame frame)
+    {
+        if (Interlocked.Increment(ref _publishesInFlight) > _options.MaxPublishesInFlight)
+        {
+            Interlocked.Decrement(ref _publishesInFlight);
+            TrySend(ServerFrames.Error(frame.Id, frame.Channel, GatewayErrorCodes.TooManyPublishes,
+                $"More than {_options.MaxPublishesInFlight} publishes are waiting for Redis on this connection; wait for acks.", retryable: true));
+            return;
+        }
+
+        // Without a client id the Gateway makes one, so its own retries during a failover cannot duplicate the message.
+        var id = frame.Id ?? Guid.NewGuid().ToString("N");
+        _ = PublishAsync(new PublishRequest(frame.Channel, id, frame.Data!));
+    }
+
+    private async Task PublishAsync(PublishRequest request)
+    {
+        try
+        {
+            var result = await _hub.PublishAsync(request, CancellationToken.None);
+            TrySend(ServerFrames.Ack(request.Id, request.Channel, result.Position));
+        }
+        catch (ChannelStoreException ex)
+        {
+            TrySend(ServerFrames.Error(request.Id, request.Channel, ex.Code, ex.Message, ex.Retryable));
+        }
+        catch (Exception ex)
+        {
+            GatewayLog.PublishFailed(_logger, request.Channel, ex);
+            TrySend(ServerFrames.Error(request.Id, request.Channel, GatewayErrorCodes.InternalError, "The Gateway failed to publish the message; it was not acked.", retryable: true));
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _publishesInFlight);
+        }
+    }
+
+    /// <summary>Answers an invalid frame; a client that keeps sending them is closed for violating the protocol.</summary>
+    private void Reject(byte[] error)
+    {
+        TrySend(error);
+        if (++_invalidFrames > _options.MaxInvalidFrames)
+        {
+            Close(WebSocketCloseStatus.PolicyViolation, $"more than {_options.MaxInvalidFrames} invalid frames");
+        }
+    }
+}

@@ -1,0 +1,127 @@
+using System.Net.WebSockets;
+using System.Threading.Channels;
+using VibeZ.Gateway.Channels;
+
+namespace VibeZ.Gateway.Connections;
+
+/// <summary>
+/// One client's WebSocket: frames in are read and answered in order on the receive loop; frames out go through a
+/// bounded queue drained by the send loop, so delivery to this client never waits for it and never slows anyone else.
+/// </summary>
+internal sealed partial class GatewayConnection : IChannelSubscriber
+{
+    // How long a client gets to read what is queued and answer our close frame before the socket is simply aborted;
+    // long enough that a slow reader still learns why it was disconnected.
+    private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(10);
+
+    private readonly WebSocket _socket;
+    private readonly ChannelHub _hub;
+    private readonly SystemChannel _system;
+    private readonly GatewayOptions _options;
+    private readonly ILogger _logger;
+    private readonly Channel<ReadOnlyMemory<byte>> _outbox;
+    private readonly CancellationTokenSource _closing = new();
+    private readonly HashSet<string> _channels = [];
+    private (WebSocketCloseStatus Status, string Reason)? _close;
+    private int _publishesInFlight;
+    private int _invalidFrames;
+
+    public GatewayConnection(string id, WebSocket socket, ChannelHub hub, SystemChannel system, GatewayOptions options, ILogger logger)
+    {
+        Id = id;
+        _socket = socket;
+        _hub = hub;
+        _system = system;
+        _options = options;
+        _logger = logger;
+        _outbox = Channel.CreateBounded<ReadOnlyMemory<byte>>(new BoundedChannelOptions(options.SendQueueCapacity) { SingleReader = true });
+    }
+
+    public string Id { get; }
+
+    public bool TrySend(ReadOnlyMemory<byte> frame)
+    {
+        if (_outbox.Writer.TryWrite(frame))
+        {
+            return true;
+        }
+
+        Close(WebSocketCloseStatus.PolicyViolation, $"send queue overflow: more than {_options.SendQueueCapacity} frames waited for this client");
+        return false;
+    }
+
+    /// <summary>Runs the connection until either side closes it.</summary>
+    public async Task RunAsync(CancellationToken aborted)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(aborted, _closing.Token);
+        var sending = SendLoopAsync(stop.Token);
+        var reason = "closed by the client";
+        try
+        {
+            await ReceiveLoopAsync(stop.Token);
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
+        {
+            reason = ex.Message;
+        }
+        finally
+        {
+            foreach (var channel in _channels)
+            {
+                await LeaveAsync(channel);
+            }
+
+            Close(WebSocketCloseStatus.NormalClosure, "bye");
+            await sending;
+            GatewayLog.ClientDisconnected(_logger, Id, _close?.Reason ?? reason);
+        }
+    }
+
+    /// <summary>Stops sending, says why in a close frame, and aborts if the client does not answer it.</summary>
+    private void Close(WebSocketCloseStatus status, string reason)
+    {
+        lock (_outbox)
+        {
+            if (_close is not null)
+            {
+                return;
+            }
+
+            _close = (status, reason);
+        }
+
+        if (status != WebSocketCloseStatus.NormalClosure)
+        {
+            GatewayLog.ClientClosedByGateway(_logger, Id, reason);
+        }
+
+        _outbox.Writer.TryComplete();
+        _closing.CancelAfter(CloseHandshakeTimeout);
+    }
+
+    private async Task SendLoopAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var frame in _outbox.Reader.ReadAllAsync(cancellationToken))
+            {
+                if (_close is { Status: not WebSocketCloseStatus.NormalClosure })
+                {
+                    break;
+                }
+
+                await _socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
+            }
+
+            if (_close is { } close && _socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            {
+                await _socket.CloseOutputAsync(close.Status, close.Reason, cancellationToken);
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
+        {
+            // The client went away or did not read in time; the receive loop ends on the same cancellation.
+            _closing.Cancel();
+        }
+    }
+}

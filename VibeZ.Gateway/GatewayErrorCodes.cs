@@ -1,0 +1,18 @@
+namespace VibeZ.Gateway;
+
+/// <summary>The <c>code</c> values of <c>error</c> frames and problem responses.</summary>
+internal static class GatewayErrorCodes
+{
+    public const string InvalidJson = "invalid_json";
+    public const string InvalidFrame = "invalid_frame";
+    public const string UnknownType = "unknown_type";
+    public const string InvalidChannel = "invalid_channel";
+    public const string ReservedChannel = "reserved_channel";
+    public const string MessageTooLarge = "message_too_large";
+    public const string BinaryNotSupported = "binary_not_supported";
+    public const string NotSubscribed = "not_subscribed";
+    public const string TooManyPublishes = "too_many_publishes";
+    public const string RedisUnavailable = "redis_unavailable";
+    public const string NotReplicated = "not_replicated";
+    public const string InternalError = "internal_error";
+}

@@ -1,0 +1,38 @@
+namespace VibeZ.Gateway;
+
+/// <summary>The Gateway's log lines (SignalR's <c>RedisLog</c>): stable ids and names, no interpolated strings.</summary>
+internal static partial class GatewayLog
+{
+    [LoggerMessage(1, LogLevel.Warning, "Publish to {Channel} at offset {Offset} was not confirmed by a replica within {TimeoutMilliseconds} ms; the client gets a retryable error", EventName = "NotReplicated")]
+    public static partial void NotReplicated(ILogger logger, string channel, long offset, int timeoutMilliseconds);
+
+    [LoggerMessage(2, LogLevel.Warning, "Ignored a live message on {Channel} that is not in the Gateway's format", EventName = "MalformedLiveMessage")]
+    public static partial void MalformedLiveMessage(ILogger logger, string channel);
+
+    [LoggerMessage(3, LogLevel.Warning, "History of {Channel} lost: Redis is behind offset {KnownOffset} of epoch {OldEpoch}, which this Gateway acked or delivered (writes lost in a failover); new epoch {NewEpoch}", EventName = "HistoryLost")]
+    public static partial void HistoryLost(ILogger logger, string channel, string oldEpoch, long knownOffset, string newEpoch);
+
+    [LoggerMessage(4, LogLevel.Debug, "Unsubscribing from {Channel} failed", EventName = "UnsubscribeFailed")]
+    public static partial void UnsubscribeFailed(ILogger logger, string channel, Exception exception);
+
+    [LoggerMessage(5, LogLevel.Warning, "Catching up {Channel} from history failed, will try again: {Reason}", EventName = "ResyncFailed")]
+    public static partial void ResyncFailed(ILogger logger, string channel, string reason);
+
+    [LoggerMessage(6, LogLevel.Error, "Delivering {Channel} failed", EventName = "FeedFailed")]
+    public static partial void FeedFailed(ILogger logger, string channel, Exception exception);
+
+    [LoggerMessage(7, LogLevel.Warning, "Messages {FromOffset} to {ToOffset} of {Channel} were trimmed from history before they could be delivered; subscribers are told recovery is incomplete", EventName = "MessagesTrimmed")]
+    public static partial void MessagesTrimmed(ILogger logger, string channel, long fromOffset, long toOffset);
+
+    [LoggerMessage(8, LogLevel.Warning, "Channel {Channel} started a new epoch {NewEpoch} after offset {OldOffset} of epoch {OldEpoch}; subscribers get recovered:false", EventName = "EpochChanged")]
+    public static partial void EpochChanged(ILogger logger, string channel, string oldEpoch, long oldOffset, string newEpoch);
+
+    [LoggerMessage(9, LogLevel.Warning, "Closing client {ConnectionId}: {Reason}", EventName = "ClientClosedByGateway")]
+    public static partial void ClientClosedByGateway(ILogger logger, string connectionId, string reason);
+
+    [LoggerMessage(10, LogLevel.Error, "Publish to {Channel} failed unexpectedly", EventName = "PublishFailed")]
+    public static partial void PublishFailed(ILogger logger, string channel, Exception exception);
+
+    [LoggerMessage(11, LogLevel.Debug, "Client {ConnectionId} connection ended: {Reason}", EventName = "ClientDisconnected")]
+    public static partial void ClientDisconnected(ILogger logger, string connectionId, string reason);
+}

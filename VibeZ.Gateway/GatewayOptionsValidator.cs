@@ -1,0 +1,36 @@
+using Microsoft.Extensions.Options;
+
+namespace VibeZ.Gateway;
+
+/// <summary>Stops start-up with a message naming the setting and its value when a <c>Gateway</c> setting is out of range.</summary>
+internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
+{
+    public ValidateOptionsResult Validate(string? name, GatewayOptions options)
+    {
+        var failures = new List<string>();
+        Check(failures, nameof(options.HistoryLength), options.HistoryLength, 1, 1_000_000);
+        Check(failures, nameof(options.ChannelTimeToLiveSeconds), options.ChannelTimeToLiveSeconds, 1, 365 * 86_400);
+        Check(failures, nameof(options.DedupeWindowSeconds), options.DedupeWindowSeconds, 1, 7 * 86_400);
+        Check(failures, nameof(options.ReplicationTimeoutMilliseconds), options.ReplicationTimeoutMilliseconds, 1, 60_000);
+        Check(failures, nameof(options.MaxMessageBytes), options.MaxMessageBytes, 256, 16 * 1024 * 1024);
+        Check(failures, nameof(options.SendQueueCapacity), options.SendQueueCapacity, 1, 1_000_000);
+        Check(failures, nameof(options.MaxInvalidFrames), options.MaxInvalidFrames, 0, 1_000_000);
+        Check(failures, nameof(options.ResyncIntervalSeconds), options.ResyncIntervalSeconds, 0.1, 3600);
+        Check(failures, nameof(options.MaxHistoryPageSize), options.MaxHistoryPageSize, 1, 100_000);
+        Check(failures, nameof(options.MaxPublishesInFlight), options.MaxPublishesInFlight, 1, 1_000_000);
+        if (!Enum.IsDefined(options.Durability))
+        {
+            failures.Add($"{GatewayDefaults.SectionName}:{nameof(options.Durability)} is '{options.Durability}'; use Replicated or Leader.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void Check(List<string> failures, string setting, double value, double min, double max)
+    {
+        if (double.IsNaN(value) || value < min || value > max)
+        {
+            failures.Add($"{GatewayDefaults.SectionName}:{setting} is {value}; it must be from {min} to {max}.");
+        }
+    }
+}

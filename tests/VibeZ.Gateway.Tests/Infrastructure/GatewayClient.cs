@@ -1,0 +1,193 @@
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace VibeZ.Gateway.Tests.Infrastructure;
+
+/// <summary>
+/// A real WebSocket client of one Gateway: it records every frame it receives, in order, and waits for frames with a
+/// timeout that says what it waited for and what it got.
+/// </summary>
+public sealed class GatewayClient : IAsyncDisposable
+{
+    private readonly ClientWebSocket _socket = new();
+    private readonly List<JsonObject> _frames = [];
+    private readonly SemaphoreSlim _arrived = new(0);
+    private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private Task _receiving = Task.CompletedTask;
+
+    private GatewayClient(string name) => Name = name;
+
+    public string Name { get; }
+
+    /// <summary>Gets the close status the Gateway sent, once the connection ended.</summary>
+    public WebSocketCloseStatus? CloseStatus => _socket.CloseStatus;
+
+    public string? CloseDescription => _socket.CloseStatusDescription;
+
+    /// <summary>Gets whether the receive loop ended (closed or aborted).</summary>
+    public bool Ended => _receiving.IsCompleted;
+
+    /// <summary>When set, the client stops reading from the socket until it is cleared (a slow client).</summary>
+    public ManualResetEventSlim Reading { get; } = new(true);
+
+    public static async Task<GatewayClient> ConnectAsync(GatewayProcess gateway, string name)
+    {
+        var client = new GatewayClient(name);
+        await client._socket.ConnectAsync(gateway.WebSocketAddress, TestContext.Current.CancellationToken).WaitAsync(TestWait.Timeout);
+        client._receiving = Task.Run(client.ReceiveLoopAsync);
+        return client;
+    }
+
+    /// <summary>Every frame so far.</summary>
+    public IReadOnlyList<JsonObject> Frames
+    {
+        get
+        {
+            lock (_frames)
+            {
+                return [.. _frames];
+            }
+        }
+    }
+
+    public Task SendAsync(object frame) => SendTextAsync(JsonSerializer.Serialize(frame));
+
+    public async Task SendTextAsync(string text) => await SendRawAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text);
+
+    public async Task SendRawAsync(byte[] bytes, WebSocketMessageType type)
+    {
+        await _sendLock.WaitAsync(TestContext.Current.CancellationToken);
+        try
+        {
+            await _socket.SendAsync(bytes, type, endOfMessage: true, TestContext.Current.CancellationToken).WaitAsync(TestWait.Timeout);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    /// <summary>Subscribes and waits for the <c>subscribed</c> frame.</summary>
+    public async Task<JsonObject> SubscribeAsync(string channel, object? since = null)
+    {
+        var seen = Frames.Count;
+        await SendAsync(since is null ? new { type = "subscribe", channel } : new { type = "subscribe", channel, since });
+        return await WaitForAsync(f => Is(f, "subscribed") && (string?)f["channel"] == channel, $"subscribed to {channel}", after: seen);
+    }
+
+    /// <summary>Waits for the first frame (after index <paramref name="after"/>) that matches.</summary>
+    public async Task<JsonObject> WaitForAsync(Func<JsonObject, bool> match, string what, TimeSpan? timeout = null, int after = 0)
+    {
+        var limit = timeout ?? TestWait.Timeout;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            // Read "ended" first: a connection that ended before the frames were read has no frames still to come.
+            var ended = Ended;
+            var frames = Frames;
+            var found = frames.Skip(after).FirstOrDefault(match);
+            if (found is not null)
+            {
+                return found;
+            }
+
+            var left = limit - clock.Elapsed;
+            if (left <= TimeSpan.Zero || ended)
+            {
+                throw new TimeoutException(
+                    $"{Name} gave up after {clock.Elapsed.TotalSeconds:0.#} s waiting for {what}; connection {(ended ? $"ended ({CloseStatus} {CloseDescription})" : "open")}; " +
+                    $"{frames.Count} frames, last: {string.Join(" | ", frames.TakeLast(3).Select(f => f.ToJsonString()))}");
+            }
+
+            await _arrived.WaitAsync(left < TimeSpan.FromMilliseconds(200) ? left : TimeSpan.FromMilliseconds(200), TestContext.Current.CancellationToken);
+        }
+    }
+
+    /// <summary>Waits until <paramref name="count"/> frames match.</summary>
+    public async Task<IReadOnlyList<JsonObject>> WaitForCountAsync(Func<JsonObject, bool> match, int count, string what, TimeSpan? timeout = null)
+    {
+        await WaitForAsync(_ => Frames.Count(match) >= count, $"{count} {what} (have {Frames.Count(match)})", timeout);
+        return [.. Frames.Where(match)];
+    }
+
+    /// <summary>Waits until the Gateway ends the connection.</summary>
+    public async Task WaitUntilClosedAsync(TimeSpan? timeout = null)
+    {
+        try
+        {
+            await _receiving.WaitAsync(timeout ?? TestWait.Timeout, TestContext.Current.CancellationToken);
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException($"{Name}: the Gateway did not close the connection in time; {Frames.Count} frames received.", ex);
+        }
+    }
+
+    public static bool Is(JsonObject frame, string type) => (string?)frame["type"] == type;
+
+    public static bool IsMessage(JsonObject frame, string channel) => Is(frame, "message") && (string?)frame["channel"] == channel;
+
+    public async ValueTask DisposeAsync()
+    {
+        Reading.Set();
+        if (_socket.State == WebSocketState.Open)
+        {
+            try
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                await _socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "test done", timeout.Token);
+            }
+            catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
+            {
+                // Already gone: nothing to close.
+            }
+        }
+
+        _socket.Abort();
+        await _receiving.WaitAsync(TimeSpan.FromSeconds(5)).ContinueWith(_ => { }, TaskScheduler.Default);
+        _socket.Dispose();
+    }
+
+    private async Task ReceiveLoopAsync()
+    {
+        var buffer = new byte[1024 * 1024];
+        var message = new MemoryStream();
+        try
+        {
+            while (true)
+            {
+                Reading.Wait();
+                var result = await _socket.ReceiveAsync(buffer, CancellationToken.None);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    return;
+                }
+
+                message.Write(buffer, 0, result.Count);
+                if (!result.EndOfMessage)
+                {
+                    continue;
+                }
+
+                var frame = JsonNode.Parse(message.ToArray())!.AsObject();
+                message.SetLength(0);
+                lock (_frames)
+                {
+                    _frames.Add(frame);
+                }
+
+                _arrived.Release();
+            }
+        }
+        catch (WebSocketException)
+        {
+            // Aborted; Ended says so.
+        }
+        finally
+        {
+            _arrived.Release();
+        }
+    }
+}

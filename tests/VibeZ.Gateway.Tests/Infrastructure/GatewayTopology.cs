@@ -1,0 +1,98 @@
+namespace VibeZ.Gateway.Tests.Infrastructure;
+
+/// <summary>
+/// A fresh Redis topology of one mode as local processes, and two Gateway processes on it: the smallest set-up in
+/// which a message has to cross processes through Redis.
+/// </summary>
+public sealed class GatewayTopology : IAsyncDisposable
+{
+    public const int ClusterNodeTimeoutMilliseconds = 2000;
+
+    private GatewayTopology(string mode) => Mode = mode;
+
+    public string Mode { get; }
+
+    public RedisServerProcess? Single { get; private set; }
+
+    public SentinelProcesses? Sentinel { get; private set; }
+
+    public RedisClusterProcesses? Cluster { get; private set; }
+
+    public GatewayProcess First { get; private set; } = null!;
+
+    public GatewayProcess Second { get; private set; } = null!;
+
+    /// <summary>Gets the <c>REDIS_*</c> settings every Gateway of this topology gets.</summary>
+    public (string Key, string? Value)[] RedisSettings { get; private set; } = [];
+
+    /// <summary>Starts Redis in <paramref name="mode"/> (<c>single</c>, <c>sentinel</c> or <c>cluster</c>) and two Gateways with <paramref name="gatewaySettings"/>.</summary>
+    public static async Task<GatewayTopology> StartAsync(string mode, params (string Key, string? Value)[] gatewaySettings)
+    {
+        var topology = new GatewayTopology(mode);
+        try
+        {
+            await topology.StartRedisAsync();
+            var settings = topology.RedisSettings.Concat(gatewaySettings).ToArray();
+            var gateways = await Task.WhenAll(GatewayProcess.StartAsync(settings), GatewayProcess.StartAsync(settings));
+            (topology.First, topology.Second) = (gateways[0], gateways[1]);
+            return topology;
+        }
+        catch
+        {
+            await topology.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Starts one more Gateway on the same Redis.</summary>
+    public Task<GatewayProcess> StartGatewayAsync(params (string Key, string? Value)[] gatewaySettings) =>
+        GatewayProcess.StartAsync(RedisSettings.Concat(gatewaySettings));
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var gateway in new[] { First, Second }.Where(g => g is not null))
+        {
+            await gateway.DisposeAsync();
+        }
+
+        if (Single is not null)
+        {
+            await Single.DisposeAsync();
+        }
+
+        if (Sentinel is not null)
+        {
+            await Sentinel.DisposeAsync();
+        }
+
+        if (Cluster is not null)
+        {
+            await Cluster.DisposeAsync();
+        }
+    }
+
+    /// <summary>Both Gateways' logs, for failure messages.</summary>
+    public string Logs => $"--- first gateway ---\n{First?.Output}\n--- second gateway ---\n{Second?.Output}";
+
+    private async Task StartRedisAsync()
+    {
+        switch (Mode)
+        {
+            case "single":
+                Single = new RedisServerProcess();
+                await Single.InitializeAsync();
+                RedisSettings = [("REDIS_MODE", "single"), ("REDIS_URL", $"redis://127.0.0.1:{Single.Port}"), ("REDIS_PASSWORD", Single.Password)];
+                break;
+            case "sentinel":
+                Sentinel = await SentinelProcesses.StartAsync();
+                RedisSettings = Sentinel.HostConfiguration;
+                break;
+            case "cluster":
+                Cluster = await RedisClusterProcesses.StartAsync(ClusterNodeTimeoutMilliseconds);
+                RedisSettings = Cluster.HostConfiguration;
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(Mode), Mode, "single, sentinel or cluster");
+        }
+    }
+}
