@@ -4,7 +4,8 @@
 # Usage: eng/install.sh [--containers]
 #   always         redis-server, redis-sentinel, redis-tools (local-process topologies; redis-cli for the README's tests)
 #   --containers   a container runtime that works (Podman from Debian unless Docker or Podman already answers),
-#                  and the local Redis image eng/build-redis-image.sh makes, since no registry may be reachable
+#                  the local Redis image eng/build-redis-image.sh makes, since no registry may be reachable,
+#                  and Chromium for the browser tests (eng/test.sh's setup; eng/run.sh without a runtime skips it)
 set -euo pipefail
 
 containers=0
@@ -36,6 +37,12 @@ if [[ "$containers" -eq 1 && -z "$runtime" ]]; then
     # Debian's podman defaults to crun, which fails on hosts with hybrid cgroups; runc works everywhere.
     command -v runc >/dev/null 2>&1 || packages+=(runc)
   fi
+fi
+
+# The browser tests drive Debian's Chromium through Playwright's ExecutablePath: `playwright install` downloads a
+# browser build of its own, which cannot work without internet access.
+if [[ "$containers" -eq 1 ]]; then
+  command -v chromium >/dev/null 2>&1 || packages+=(chromium)
 fi
 
 if [[ ${#packages[@]} -gt 0 ]]; then

@@ -86,6 +86,19 @@ internal sealed class ChannelFeed : IAsyncDisposable
     {
         _work.Writer.TryComplete();
         await _loop;
+        if (!Started.IsCompleted)
+        {
+            // The last join was cancelled while Redis was still subscribing: close the subscription once it is open,
+            // without making the leaving client wait for Redis.
+            _ = Started.ContinueWith(_ => CloseSubscriptionAsync(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+            return;
+        }
+
+        await CloseSubscriptionAsync();
+    }
+
+    private async Task CloseSubscriptionAsync()
+    {
         if (_subscription is not null)
         {
             try
@@ -136,12 +149,22 @@ internal sealed class ChannelFeed : IAsyncDisposable
         var recovered = since is null;
         if (since is { } from && from.Epoch == delivered.Epoch)
         {
-            if (from.Offset >= delivered.Offset)
+            if (from.Offset == delivered.Offset)
             {
-                // The client saw more than this Gateway has delivered yet (it came from a faster one): it is complete,
-                // and the rest arrives live.
-                last = from.Offset;
                 recovered = true;
+            }
+            else if (from.Offset > delivered.Offset)
+            {
+                // The client saw more than this Gateway has delivered: it came from a faster Gateway (Redis has it, the
+                // rest arrives live), or a failover lost what it saw and Redis reuses those offsets for new messages it
+                // must not be told it has. Only Redis's counter tells the two apart.
+                var now = await _store.ReadAsync(_channel, delivered.Offset, limit: 0, _hub.Known(_channel), CancellationToken.None);
+                recovered = now.Position.Epoch == delivered.Epoch && now.Position.Offset >= from.Offset;
+                last = recovered ? from.Offset : delivered.Offset;
+                if (now.Position.Epoch != delivered.Epoch)
+                {
+                    Resync();
+                }
             }
             else
             {

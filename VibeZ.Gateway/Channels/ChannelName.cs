@@ -33,6 +33,6 @@ internal static partial class ChannelName
     }
 
     // The pattern excludes quotes and backslashes, so a valid name can be put into JSON and Redis keys as it is.
-    [GeneratedRegex(@"^[A-Za-z0-9:_.\-]{1,128}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9:_.\-]{1,128}\z")]
     private static partial Regex Pattern();
 }

@@ -19,6 +19,22 @@ internal sealed record ClientFrame(string Type, string Channel, ChannelPosition?
     /// <summary>Parses and checks one text frame; on failure <paramref name="error"/> is the <c>error</c> frame to send.</summary>
     public static bool TryParse(ReadOnlyMemory<byte> utf8, [NotNullWhen(true)] out ClientFrame? frame, [NotNullWhen(false)] out byte[]? error)
     {
+        try
+        {
+            return TryParseCore(utf8, out frame, out error);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // JSON can escape a lone surrogate ("\ud800") that no string can hold, and its bytes need not be UTF-8:
+            // JsonElement.GetString throws on both, and a frame that cannot be read is still only an error frame.
+            frame = null;
+            error = ServerFrames.Error(null, null, GatewayErrorCodes.InvalidJson, "The frame holds text that is not valid Unicode: " + ex.Message, retryable: false);
+            return false;
+        }
+    }
+
+    private static bool TryParseCore(ReadOnlyMemory<byte> utf8, [NotNullWhen(true)] out ClientFrame? frame, [NotNullWhen(false)] out byte[]? error)
+    {
         frame = null;
         JsonDocument document;
         try

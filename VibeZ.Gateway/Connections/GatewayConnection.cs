@@ -22,7 +22,7 @@ internal sealed partial class GatewayConnection : IChannelSubscriber
     private readonly Channel<ReadOnlyMemory<byte>> _outbox;
     private readonly CancellationTokenSource _closing = new();
     private readonly HashSet<string> _channels = [];
-    private (WebSocketCloseStatus Status, string Reason)? _close;
+    private (WebSocketCloseStatus Status, string Reason, bool Drain)? _close;
     private int _publishesInFlight;
     private int _invalidFrames;
 
@@ -46,14 +46,19 @@ internal sealed partial class GatewayConnection : IChannelSubscriber
             return true;
         }
 
-        Close(WebSocketCloseStatus.PolicyViolation, $"send queue overflow: more than {_options.SendQueueCapacity} frames waited for this client");
+        // What is queued stays unsent: the client could not keep up with it, and the close frame must not wait behind it.
+        Close(WebSocketCloseStatus.PolicyViolation, $"send queue overflow: more than {_options.SendQueueCapacity} frames waited for this client", drain: false);
         return false;
     }
 
-    /// <summary>Runs the connection until either side closes it.</summary>
-    public async Task RunAsync(CancellationToken aborted)
+    /// <summary>Runs the connection until either side closes it, or the Gateway stops (<paramref name="stopping"/>).</summary>
+    public async Task RunAsync(CancellationToken aborted, CancellationToken stopping)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(aborted, _closing.Token);
+
+        // Say so at once when the Gateway stops, so clients reconnect to another replica instead of waiting out the
+        // host's shutdown timeout on a connection that no longer delivers.
+        using var shutdown = stopping.Register(() => Close(WebSocketCloseStatus.EndpointUnavailable, "Gateway shutting down"));
         var sending = SendLoopAsync(stop.Token);
         var reason = "closed by the client";
         try
@@ -77,8 +82,11 @@ internal sealed partial class GatewayConnection : IChannelSubscriber
         }
     }
 
-    /// <summary>Stops sending, says why in a close frame, and aborts if the client does not answer it.</summary>
-    private void Close(WebSocketCloseStatus status, string reason)
+    /// <summary>
+    /// Stops taking frames, sends what is queued when <paramref name="drain"/> is set, says why in a close frame, and
+    /// aborts if the client does not answer it in time.
+    /// </summary>
+    private void Close(WebSocketCloseStatus status, string reason, bool drain = true)
     {
         lock (_outbox)
         {
@@ -87,7 +95,7 @@ internal sealed partial class GatewayConnection : IChannelSubscriber
                 return;
             }
 
-            _close = (status, reason);
+            _close = (status, reason, drain);
         }
 
         if (status != WebSocketCloseStatus.NormalClosure)
@@ -105,7 +113,7 @@ internal sealed partial class GatewayConnection : IChannelSubscriber
         {
             await foreach (var frame in _outbox.Reader.ReadAllAsync(cancellationToken))
             {
-                if (_close is { Status: not WebSocketCloseStatus.NormalClosure })
+                if (_close is { Drain: false })
                 {
                     break;
                 }

@@ -7,7 +7,7 @@ internal static class GatewayWebSocketEndpoints
 {
     public static IEndpointRouteBuilder MapGatewayWebSockets(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.Map("/ws", async (HttpContext context, ChannelHub hub, SystemChannel system, Microsoft.Extensions.Options.IOptions<GatewayOptions> options, ILogger<GatewayConnection> logger) =>
+        endpoints.Map("/ws", async (HttpContext context, ChannelHub hub, SystemChannel system, Microsoft.Extensions.Options.IOptions<GatewayOptions> options, IHostApplicationLifetime lifetime, ILogger<GatewayConnection> logger) =>
         {
             if (!context.WebSockets.IsWebSocketRequest)
             {
@@ -16,7 +16,7 @@ internal static class GatewayWebSocketEndpoints
 
             using var socket = await context.WebSockets.AcceptWebSocketAsync();
             var connection = new GatewayConnection(context.TraceIdentifier, socket, hub, system, options.Value, logger);
-            await connection.RunAsync(context.RequestAborted);
+            await connection.RunAsync(context.RequestAborted, lifetime.ApplicationStopping);
             return Results.Empty;
         });
 

@@ -13,6 +13,7 @@ public sealed class GatewayClient : IAsyncDisposable
 {
     private readonly ClientWebSocket _socket = new();
     private readonly List<JsonObject> _frames = [];
+    private readonly List<long> _arrivals = [];
     private readonly SemaphoreSlim _arrived = new(0);
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private Task _receiving = Task.CompletedTask;
@@ -52,6 +53,18 @@ public sealed class GatewayClient : IAsyncDisposable
         }
     }
 
+    /// <summary>Every frame so far with the <see cref="System.Diagnostics.Stopwatch"/> timestamp of its arrival.</summary>
+    public IReadOnlyList<(JsonObject Frame, long Timestamp)> TimedFrames
+    {
+        get
+        {
+            lock (_frames)
+            {
+                return [.. _frames.Zip(_arrivals)];
+            }
+        }
+    }
+
     public Task SendAsync(object frame) => SendTextAsync(JsonSerializer.Serialize(frame));
 
     public async Task SendTextAsync(string text) => await SendRawAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text);
@@ -78,7 +91,21 @@ public sealed class GatewayClient : IAsyncDisposable
     }
 
     /// <summary>Waits for the first frame (after index <paramref name="after"/>) that matches.</summary>
-    public async Task<JsonObject> WaitForAsync(Func<JsonObject, bool> match, string what, TimeSpan? timeout = null, int after = 0)
+    public Task<JsonObject> WaitForAsync(Func<JsonObject, bool> match, string what, TimeSpan? timeout = null, int after = 0) =>
+        WaitUntilAsync(frames => frames.Skip(after).FirstOrDefault(match), what, timeout);
+
+    /// <summary>Waits until <paramref name="count"/> frames match.</summary>
+    public async Task<IReadOnlyList<JsonObject>> WaitForCountAsync(Func<JsonObject, bool> match, int count, string what, TimeSpan? timeout = null)
+    {
+        var have = 0;
+        await WaitUntilAsync(
+            frames => (have = frames.Count(match)) >= count ? frames[0] : null,
+            $"{count} {what}", timeout, () => $"have {have}");
+        return [.. Frames.Where(match)];
+    }
+
+    /// <summary>Checks the frames each time more arrive until <paramref name="probe"/> finds what it wants.</summary>
+    private async Task<JsonObject> WaitUntilAsync(Func<IReadOnlyList<JsonObject>, JsonObject?> probe, string what, TimeSpan? timeout, Func<string>? progress = null)
     {
         var limit = timeout ?? TestWait.Timeout;
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -87,8 +114,7 @@ public sealed class GatewayClient : IAsyncDisposable
             // Read "ended" first: a connection that ended before the frames were read has no frames still to come.
             var ended = Ended;
             var frames = Frames;
-            var found = frames.Skip(after).FirstOrDefault(match);
-            if (found is not null)
+            if (frames.Count > 0 && probe(frames) is { } found)
             {
                 return found;
             }
@@ -97,19 +123,13 @@ public sealed class GatewayClient : IAsyncDisposable
             if (left <= TimeSpan.Zero || ended)
             {
                 throw new TimeoutException(
-                    $"{Name} gave up after {clock.Elapsed.TotalSeconds:0.#} s waiting for {what}; connection {(ended ? $"ended ({CloseStatus} {CloseDescription})" : "open")}; " +
+                    $"{Name} gave up after {clock.Elapsed.TotalSeconds:0.#} s waiting for {what} ({progress?.Invoke() ?? "not found"}); " +
+                    $"connection {(ended ? $"ended ({CloseStatus} {CloseDescription})" : "open")}; " +
                     $"{frames.Count} frames, last: {string.Join(" | ", frames.TakeLast(3).Select(f => f.ToJsonString()))}");
             }
 
             await _arrived.WaitAsync(left < TimeSpan.FromMilliseconds(200) ? left : TimeSpan.FromMilliseconds(200), TestContext.Current.CancellationToken);
         }
-    }
-
-    /// <summary>Waits until <paramref name="count"/> frames match.</summary>
-    public async Task<IReadOnlyList<JsonObject>> WaitForCountAsync(Func<JsonObject, bool> match, int count, string what, TimeSpan? timeout = null)
-    {
-        await WaitForAsync(_ => Frames.Count(match) >= count, $"{count} {what} (have {Frames.Count(match)})", timeout);
-        return [.. Frames.Where(match)];
     }
 
     /// <summary>Waits until the Gateway ends the connection.</summary>
@@ -176,6 +196,7 @@ public sealed class GatewayClient : IAsyncDisposable
                 lock (_frames)
                 {
                     _frames.Add(frame);
+                    _arrivals.Add(System.Diagnostics.Stopwatch.GetTimestamp());
                 }
 
                 _arrived.Release();

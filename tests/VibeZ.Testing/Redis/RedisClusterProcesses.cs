@@ -50,16 +50,65 @@ public sealed class RedisClusterProcesses : IAsyncDisposable
         }
     }
 
+    /// <summary>Gets the settings a test host needs to connect to the cluster.</summary>
+    public (string Key, string? Value)[] HostConfiguration =>
+    [
+        ("REDIS_MODE", "cluster"),
+        ("REDIS_CLUSTER_NODES", string.Join(",", _nodes.Select(n => $"127.0.0.1:{n.Port}"))),
+        ("REDIS_PASSWORD", Password),
+    ];
+
     /// <summary>Reads <c>CLUSTER NODES</c> from <paramref name="port"/>: the master owning slot 0 and the replica following it.</summary>
-    public async Task<(int MasterPort, int ReplicaPort, (int From, int To)[] Slots)> MasterOfSlotZeroAsync(int port)
+    public async Task<(int MasterPort, int ReplicaPort, (int From, int To)[] Slots)> MasterOfSlotZeroAsync(int port) =>
+        await ShardAsync(port, (_, slots) => slots.Any(r => r.From == 0), "the master owning slot 0");
+
+    /// <summary>Reads <c>CLUSTER NODES</c> from <paramref name="port"/>: the slots of the master on <paramref name="masterPort"/> and the replica following it.</summary>
+    public async Task<(int MasterPort, int ReplicaPort, (int From, int To)[] Slots)> ShardOfMasterAsync(int port, int masterPort) =>
+        await ShardAsync(port, (nodePort, _) => nodePort == masterPort, $"the master on port {masterPort}");
+
+    /// <summary>Kills every node (SIGKILL), as a power cut would; <see cref="StartAllAsync"/> brings them back.</summary>
+    public void KillAll()
     {
-        var lines = (await RedisCli.RunAsync(port, Password, "CLUSTER", "NODES")).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var nodes = lines.Select(line => line.Split(' ')).ToList();
-        static int PortOf(string[] fields) => int.Parse(fields[1].Split('@')[0].Split(':')[1]);
-        var ranges = (string[] fields) => fields.Skip(8).Where(f => !f.StartsWith('[')).Select(f => f.Split('-')).Select(p => (From: int.Parse(p[0]), To: int.Parse(p[^1]))).ToArray();
-        var master = nodes.Single(fields => fields[2].Contains("master", StringComparison.Ordinal) && ranges(fields).Any(r => r.From == 0));
-        var replica = nodes.Single(fields => fields[3] == master[0]);
-        return (PortOf(master), PortOf(replica), ranges(master));
+        foreach (var node in _nodes)
+        {
+            node.Kill();
+        }
+    }
+
+    /// <summary>
+    /// Starts every node again on its port and in its folder: each reads its <c>nodes.conf</c> and rejoins as what it
+    /// was (data is not kept). Returns once every node reports <c>cluster_state:ok</c> and every replica is linked.
+    /// </summary>
+    public async Task StartAllAsync()
+    {
+        foreach (var node in _nodes)
+        {
+            await node.StartAsync();
+        }
+
+        await WaitUntilOkAsync();
+    }
+
+    /// <summary>Waits until every node reports <c>cluster_state:ok</c> and is a master or a replica whose link is up.</summary>
+    public async Task WaitUntilOkAsync()
+    {
+        foreach (var node in _nodes)
+        {
+            await TestWait.Until(
+                async () =>
+                {
+                    var info = await RedisCli.RunAsync(node.Port, Password, "CLUSTER", "INFO");
+                    return (info.Contains("cluster_state:ok", StringComparison.Ordinal), info.ReplaceLineEndings(" ").Trim());
+                },
+                $"cluster_state:ok on node {node.Port}", SetUpTimeout);
+            await TestWait.Until(
+                async () =>
+                {
+                    var info = await RedisCli.RunAsync(node.Port, Password, "INFO", "replication");
+                    return (info.Contains("role:master", StringComparison.Ordinal) || info.Contains("master_link_status:up", StringComparison.Ordinal), info.ReplaceLineEndings(" ").Trim());
+                },
+                $"node {node.Port} to be a master or a replica whose link to its master is up", SetUpTimeout);
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -78,7 +127,7 @@ public sealed class RedisClusterProcesses : IAsyncDisposable
             var node = new RedisServerProcess(
                 "redis-server", Password, null,
                 "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", NodeTimeoutMilliseconds.ToString(),
-                "--masterauth", Password, "--enable-debug-command", "yes", "--crash-log-enabled", "no", "--crash-memcheck-enabled", "no");
+                "--masterauth", Password, "--repl-diskless-sync-delay", "0", "--enable-debug-command", "yes", "--crash-log-enabled", "no", "--crash-memcheck-enabled", "no");
             if (node.Port + BusPortOffset <= IPEndPoint.MaxPort && IsFree(node.Port + BusPortOffset) && _nodes.All(n => Math.Abs(n.Port - node.Port) != BusPortOffset))
             {
                 return node;
@@ -118,23 +167,21 @@ public sealed class RedisClusterProcesses : IAsyncDisposable
             throw new InvalidOperationException($"redis-cli --cluster create exited with {process.ExitCode}:\n{await output}\n{await error}");
         }
 
-        foreach (var node in _nodes)
-        {
-            await TestWait.Until(
-                async () =>
-                {
-                    var info = await RedisCli.RunAsync(node.Port, Password, "CLUSTER", "INFO");
-                    return (info.Contains("cluster_state:ok", StringComparison.Ordinal), info.ReplaceLineEndings(" ").Trim());
-                },
-                $"cluster_state:ok on node {node.Port}", SetUpTimeout);
-            await TestWait.Until(
-                async () =>
-                {
-                    var info = await RedisCli.RunAsync(node.Port, Password, "INFO", "replication");
-                    return (info.Contains("role:master", StringComparison.Ordinal) || info.Contains("master_link_status:up", StringComparison.Ordinal), info.ReplaceLineEndings(" ").Trim());
-                },
-                $"node {node.Port} to be a master or a replica whose link to its master is up", SetUpTimeout);
-        }
+        await WaitUntilOkAsync();
+    }
+
+    private async Task<(int MasterPort, int ReplicaPort, (int From, int To)[] Slots)> ShardAsync(int port, Func<int, (int From, int To)[], bool> isMaster, string what)
+    {
+        var output = await RedisCli.RunAsync(port, Password, "CLUSTER", "NODES");
+        var nodes = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(line => line.Split(' ')).ToList();
+        static int PortOf(string[] fields) => int.Parse(fields[1].Split('@')[0].Split(':')[1]);
+        static (int From, int To)[] Ranges(string[] fields) =>
+            [.. fields.Skip(8).Where(f => !f.StartsWith('[')).Select(f => f.Split('-')).Select(p => (From: int.Parse(p[0]), To: int.Parse(p[^1])))];
+        var master = nodes.SingleOrDefault(fields => fields.Length > 8 && fields[2].Contains("master", StringComparison.Ordinal) && isMaster(PortOf(fields), Ranges(fields)))
+            ?? throw new InvalidOperationException($"CLUSTER NODES on {port} shows no {what}:\n{output}");
+        var replica = nodes.SingleOrDefault(fields => fields[3] == master[0])
+            ?? throw new InvalidOperationException($"CLUSTER NODES on {port} shows no replica of {what}:\n{output}");
+        return (PortOf(master), PortOf(replica), Ranges(master));
     }
 
     private static bool IsFree(int port)

@@ -62,6 +62,32 @@ public sealed class SentinelProcesses : IAsyncDisposable
         return string.Join(":", output.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
     }
 
+    /// <summary>Kills every node, sentinels included (SIGKILL), as a power cut would; <see cref="StartAllAsync"/> brings them back.</summary>
+    public void KillAll()
+    {
+        foreach (var node in _nodes)
+        {
+            node.Kill();
+        }
+    }
+
+    /// <summary>
+    /// Starts every node again on its port, data nodes first so that no sentinel finds the master missing and fails
+    /// it over; returns once the topology could fail over again (as <see cref="StartAsync"/> does).
+    /// </summary>
+    public async Task StartAllAsync()
+    {
+        await Master.StartAsync();
+        await Replica.StartAsync();
+        await WaitForReplicaAsync();
+        foreach (var sentinel in Sentinels)
+        {
+            await sentinel.StartAsync();
+        }
+
+        await WaitForSentinelsAsync();
+    }
+
     public async ValueTask DisposeAsync()
     {
         foreach (var node in _nodes)
@@ -72,16 +98,10 @@ public sealed class SentinelProcesses : IAsyncDisposable
 
     private async Task StartNodesAsync()
     {
-        Master = await StartNodeAsync(new RedisServerProcess("redis-server", Password, null, "--masterauth", Password, "--enable-debug-command", "yes", "--crash-memcheck-enabled", "no"));
+        Master = await StartNodeAsync(new RedisServerProcess("redis-server", Password, null, "--masterauth", Password, "--repl-diskless-sync-delay", "0", "--enable-debug-command", "yes", "--crash-memcheck-enabled", "no"));
         Replica = await StartNodeAsync(new RedisServerProcess(
-            "redis-server", Password, null, "--masterauth", Password, "--enable-debug-command", "yes", "--crash-memcheck-enabled", "no", "--replicaof", "127.0.0.1", Master.Port.ToString()));
-        await TestWait.Until(
-            async () =>
-            {
-                var output = await RedisCli.RunAsync(Replica.Port, Password, "INFO", "replication");
-                return (output.Contains("master_link_status:up", StringComparison.Ordinal), output.ReplaceLineEndings(" ").Trim());
-            },
-            $"replica {Replica.Port} to sync with master {Master.Port}", SetUpTimeout);
+            "redis-server", Password, null, "--masterauth", Password, "--repl-diskless-sync-delay", "0", "--enable-debug-command", "yes", "--crash-memcheck-enabled", "no", "--replicaof", "127.0.0.1", Master.Port.ToString()));
+        await WaitForReplicaAsync();
 
         var sentinelConfig = $"""
             sentinel resolve-hostnames yes
@@ -96,6 +116,20 @@ public sealed class SentinelProcesses : IAsyncDisposable
             Sentinels.Add(await StartNodeAsync(new RedisServerProcess("redis-sentinel", SentinelPassword, sentinelConfig)));
         }
 
+        await WaitForSentinelsAsync();
+    }
+
+    private async Task WaitForReplicaAsync() =>
+        await TestWait.Until(
+            async () =>
+            {
+                var output = await RedisCli.RunAsync(Replica.Port, Password, "INFO", "replication");
+                return (output.Contains("master_link_status:up", StringComparison.Ordinal), output.ReplaceLineEndings(" ").Trim());
+            },
+            $"replica {Replica.Port} to sync with master {Master.Port}", SetUpTimeout);
+
+    private async Task WaitForSentinelsAsync()
+    {
         foreach (var sentinel in Sentinels)
         {
             await TestWait.Until(

@@ -1,0 +1,90 @@
+using Microsoft.Extensions.Configuration;
+
+namespace VibeZ.Gateway.Tests.Channels;
+
+/// <summary>
+/// Each <c>Gateway</c> setting out of range stops start-up with a message naming the setting and the value.
+/// (GatewayOptionsValidator sits at the root of VibeZ.Gateway; these tests belong beside the other root tests.)
+/// </summary>
+public sealed class GatewayOptionsValidatorTests
+{
+    [Fact]
+    public void TheDefaultsAreValid() => Assert.True(Validate().Succeeded);
+
+    [Theory]
+    [InlineData("HistoryLength", "0")]
+    [InlineData("HistoryLength", "1000001")]
+    [InlineData("ChannelTimeToLiveSeconds", "0")]
+    [InlineData("ChannelTimeToLiveSeconds", "NaN")]
+    [InlineData("DedupeWindowSeconds", "0")]
+    [InlineData("DedupeWindowSeconds", "604801")]
+    [InlineData("ReplicationTimeoutMilliseconds", "0")]
+    [InlineData("ReplicationTimeoutMilliseconds", "60001")]
+    [InlineData("MaxMessageBytes", "255")]
+    [InlineData("SendQueueCapacity", "0")]
+    [InlineData("MaxInvalidFrames", "-1")]
+    [InlineData("ResyncIntervalSeconds", "0")]
+    [InlineData("ResyncIntervalSeconds", "3601")]
+    [InlineData("MaxHistoryPageSize", "0")]
+    [InlineData("MaxHistoryPageSize", "100001")]
+    [InlineData("MaxPublishesInFlight", "0")]
+    public void AnOutOfRangeSettingIsNamedWithItsValue(string setting, string value)
+    {
+        var result = Validate((setting, value));
+
+        Assert.True(result.Failed, $"Gateway:{setting}={value} was accepted");
+        var failure = Assert.Single(result.Failures!);
+        Assert.StartsWith($"Gateway:{setting} is {value};", failure);
+    }
+
+    [Fact]
+    public void AnUndefinedDurabilityIsNamedWithItsValue()
+    {
+        var result = Validate(("Durability", "7"));
+
+        var failure = Assert.Single(result.Failures!);
+        Assert.Equal("Gateway:Durability is '7'; use Replicated or Leader.", failure);
+    }
+
+    [Fact]
+    public void EveryBadSettingIsReportedNotJustTheFirst()
+    {
+        var result = Validate(("HistoryLength", "0"), ("MaxMessageBytes", "1"), ("Durability", "9"));
+
+        Assert.Collection(
+            result.Failures!,
+            f => Assert.StartsWith("Gateway:HistoryLength is 0;", f),
+            f => Assert.StartsWith("Gateway:MaxMessageBytes is 1;", f),
+            f => Assert.StartsWith("Gateway:Durability is '9';", f));
+    }
+
+    [Fact]
+    public void TheBoundsThemselvesAreValid()
+    {
+        var result = Validate(
+            ("HistoryLength", "1"),
+            ("ChannelTimeToLiveSeconds", "1"),
+            ("DedupeWindowSeconds", "604800"),
+            ("ReplicationTimeoutMilliseconds", "60000"),
+            ("MaxMessageBytes", "256"),
+            ("SendQueueCapacity", "1"),
+            ("MaxInvalidFrames", "0"),
+            ("ResyncIntervalSeconds", "0.1"),
+            ("MaxHistoryPageSize", "100000"),
+            ("MaxPublishesInFlight", "1"),
+            ("Durability", "Leader"));
+
+        Assert.True(result.Succeeded, result.FailureMessage);
+    }
+
+    /// <summary>Binds the settings as <c>Gateway:*</c> configuration keys, the way the Gateway does, and validates them.</summary>
+    private static Microsoft.Extensions.Options.ValidateOptionsResult Validate(params (string Setting, string Value)[] settings)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(settings.Select(s => KeyValuePair.Create<string, string?>($"Gateway:{s.Setting}", s.Value)))
+            .Build();
+        var options = new GatewayOptions();
+        configuration.GetSection("Gateway").Bind(options);
+        return new GatewayOptionsValidator().Validate(null, options);
+    }
+}
