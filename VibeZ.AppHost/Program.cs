@@ -1,15 +1,20 @@
-using Microsoft.Extensions.Configuration;
+using VibeZ.AppHost.Gateway;
 
 var builder = DistributedApplication.CreateBuilder(args);
 
 // The launch profile picks the topology (VibeZ:Redis:Topology); see README "Topologies".
 var redis = builder.AddRedisTopology("redis");
 
+// Two Gateway replicas behind http://localhost:8080 by default (VibeZ:Gateway:Replicas, VibeZ:Gateway:Port).
+var gateway = GatewaySettings.Read(builder.Configuration);
+
 builder.AddProject<Projects.VibeZ_Gateway>("gateway")
     .WithReference(redis).WaitFor(redis)
     .WithHttpHealthCheck("/health")
-    // The Gateway's documented address is http://localhost:8080 (VibeZ:Gateway:Port changes it).
-    .WithEndpoint("http", endpoint => endpoint.Port = builder.Configuration.GetValue("VibeZ:Gateway:Port", 8080))
+    // Proxied (the default): Aspire's proxy owns the port and spreads connections over the replicas, each of which
+    // listens on a port of its own. It balances per TCP connection and is not sticky.
+    .WithEndpoint("http", endpoint => endpoint.Port = gateway.Port)
+    .WithReplicas(gateway.Replicas)
     .WithExternalHttpEndpoints();
 
 builder.AddProject<Projects.VibeZ_Worker>("worker")

@@ -16,6 +16,13 @@ internal static class Wait
         }
     }
 
+    /// <summary>Awaits <paramref name="task"/> for at most <paramref name="timeout"/> and returns its result.</summary>
+    public static async Task<T> ForAsync<T>(Task<T> task, TimeSpan timeout, string what, Func<string>? seen = null)
+    {
+        await ForAsync((Task)task, timeout, what, seen);
+        return await task;
+    }
+
     /// <summary>Polls <paramref name="condition"/> until it holds, for at most <paramref name="timeout"/>.</summary>
     public static async Task UntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what, Func<string>? seen = null)
     {

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using VibeZ.AppHost.Tests.Infrastructure;
@@ -9,9 +10,12 @@ namespace VibeZ.AppHost.Tests.Integration;
 /// a class. Failover settings are short, as the document's failover tests want them, but not so short that a busy
 /// 2-core machine fails over by itself.
 /// </summary>
-public abstract class TopologyFixture(RedisTopologyKind kind, RedisRuntime runtime, int portOffset) : IAsyncLifetime
+public abstract partial class TopologyFixture(RedisTopologyKind kind, RedisRuntime runtime, int portOffset) : IAsyncLifetime
 {
+    private readonly ConcurrentDictionary<string, ResourceEvent> _latest = new();
+    private readonly CancellationTokenSource _stopWatching = new();
     private DistributedApplication? _app;
+    private Task _watching = Task.CompletedTask;
 
     public RedisTopologyKind Kind { get; } = kind;
 
@@ -75,6 +79,7 @@ public abstract class TopologyFixture(RedisTopologyKind kind, RedisRuntime runti
             cancellationToken).WaitAsync(TestTimeouts.BuildModel, cancellationToken);
 
         _app = await builder.BuildAsync(cancellationToken);
+        _watching = WatchAsync(_stopWatching.Token);
         await Wait.ForAsync(App.StartAsync(cancellationToken), TestTimeouts.StartTopology, $"the {Kind} topology ({Runtime}) to start", States);
         Password = await Topology.PasswordParameter.GetValueAsync(cancellationToken) ?? "";
 
@@ -83,10 +88,20 @@ public abstract class TopologyFixture(RedisTopologyKind kind, RedisRuntime runti
             await Wait.ForAsync(Notifications.WaitForResourceHealthyAsync(resource, cancellationToken), TestTimeouts.StartTopology,
                 $"{resource} of the {Kind} topology ({Runtime}) to become healthy", States);
         }
+
+        // Every test may reach any replica through the proxy, so every replica must be serving, not just one.
+        foreach (var replica in await GatewayReplicasAsync())
+        {
+            await WaitUntilHealthyAsync(replica);
+        }
     }
 
     public async ValueTask DisposeAsync()
     {
+        await _stopWatching.CancelAsync();
+        await _watching.WaitAsync(TimeSpan.FromSeconds(10));
+        _stopWatching.Dispose();
+
         if (_app is not null)
         {
             await _app.StopAsync().WaitAsync(TimeSpan.FromSeconds(60));
@@ -107,13 +122,40 @@ public abstract class TopologyFixture(RedisTopologyKind kind, RedisRuntime runti
         var text = new StringBuilder();
         foreach (var resource in App.Services.GetRequiredService<DistributedApplicationModel>().Resources)
         {
-            if (Notifications.TryGetCurrentState(resource.Name, out var state))
+            // A replicated resource has one state per replica, under the replica's resource id.
+            var replicas = _latest.Values.Where(e => e.Resource.Name == resource.Name).OrderBy(e => e.ResourceId, StringComparer.Ordinal).ToList();
+            if (resource.GetReplicaCount() > 1 && replicas.Count > 0)
             {
-                var reports = string.Join("; ", state.Snapshot.HealthReports.Select(r => $"{r.Name}: {r.Status} {r.Description}{r.ExceptionText}"));
-                text.Append($"\n  {resource.Name}: {state.Snapshot.State?.Text} health={state.Snapshot.HealthStatus?.ToString() ?? "-"} [{reports}]");
+                replicas.ForEach(replica => Append(text, $"{replica.ResourceId} ({OwnAddress(replica.Snapshot)?.ToString() ?? "no address yet"})", replica.Snapshot));
+            }
+            else if (Notifications.TryGetCurrentState(resource.Name, out var state))
+            {
+                Append(text, resource.Name, state.Snapshot);
             }
         }
 
         return text.ToString();
+    }
+
+    private static void Append(StringBuilder text, string name, CustomResourceSnapshot snapshot)
+    {
+        var reports = string.Join("; ", snapshot.HealthReports.Select(r => $"{r.Name}: {r.Status} {r.Description}{r.ExceptionText}"));
+        text.Append($"\n  {name}: {snapshot.State?.Text} health={snapshot.HealthStatus?.ToString() ?? "-"} [{reports}]");
+    }
+
+    /// <summary>Keeps the latest state of every resource, each replica apart, for as long as the application runs.</summary>
+    private async Task WatchAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var resourceEvent in Notifications.WatchAsync(cancellationToken))
+            {
+                _latest[resourceEvent.ResourceId] = resourceEvent;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The fixture is being disposed.
+        }
     }
 }

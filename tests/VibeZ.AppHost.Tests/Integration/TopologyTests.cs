@@ -7,7 +7,7 @@ using VibeZ.AppHost.Tests.Infrastructure;
 namespace VibeZ.AppHost.Tests.Integration;
 
 /// <summary>What every started topology must do, in containers and as local processes alike.</summary>
-public abstract class TopologyTests(TopologyFixture topology)
+public abstract partial class TopologyTests(TopologyFixture topology)
 {
     protected TopologyFixture Topology { get; } = topology;
 

@@ -127,16 +127,6 @@ public class RedisTopologyModelTests
         Assert.Single(resource.Annotations.OfType<HealthCheckAnnotation>());
     }
 
-    [Fact]
-    public async Task TheGatewayListensOnPort8080()
-    {
-        await using var appHost = await CreateAsync(AppHostArguments.For(RedisTopologyKind.Single, RedisRuntime.Process));
-
-        var gateway = appHost.Resources.Single(r => r.Name == "gateway");
-
-        Assert.Equal(8080, gateway.Annotations.OfType<EndpointAnnotation>().Single(e => e.Name == "http").Port);
-    }
-
     private static async Task<IDistributedApplicationTestingBuilder> CreateAsync(string[] args) =>
         await DistributedApplicationTestingBuilder.CreateAsync<Projects.VibeZ_AppHost>(args, TestContext.Current.CancellationToken)
             .WaitAsync(TestTimeouts.BuildModel, TestContext.Current.CancellationToken);

@@ -63,22 +63,11 @@ public class RedisTopologySettingsTests
             DistributedApplicationTestingBuilder.CreateAsync<Projects.VibeZ_AppHost>(["--VibeZ:Redis:Topology=ring"], TestContext.Current.CancellationToken)
                 .WaitAsync(TestTimeouts.BuildModel, TestContext.Current.CancellationToken));
 
-        Assert.Contains("VibeZ:Redis:Topology is 'ring'", Flatten(error));
+        Assert.Contains("VibeZ:Redis:Topology is 'ring'", ExceptionMessages.Flatten(error));
     }
 
     private static RedisTopologySettings Read(params (string Key, string Value)[] values) =>
         RedisTopologySettings.Read(new ConfigurationBuilder()
             .AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>($"VibeZ:Redis:{v.Key}", v.Value)))
             .Build());
-
-    private static string Flatten(Exception error) =>
-        string.Join(" | ", Enumerable.Repeat(error, 1).Concat(error is AggregateException a ? a.InnerExceptions : []).SelectMany(Chain).Select(e => e.Message));
-
-    private static IEnumerable<Exception> Chain(Exception error)
-    {
-        for (var e = error; e is not null; e = e.InnerException)
-        {
-            yield return e;
-        }
-    }
 }
