@@ -11,8 +11,8 @@ public sealed class SlowClientTests
     [Fact]
     public async Task ASlowClientIsDisconnectedWithAReasonWhileAFastOneOnTheSameGatewayGetsEverything()
     {
-        const int queue = 16;
-        const int count = 400;
+        const int queue = 256;
+        const int count = 600;
         await using var topology = await GatewayTopology.StartAsync("single", ("Gateway__SendQueueCapacity", queue.ToString()));
         const string channel = "firehose";
         await using var slow = await GatewayClient.ConnectAsync(topology.Second, "slow");
@@ -20,8 +20,10 @@ public sealed class SlowClientTests
         await slow.SubscribeAsync(channel);
         await fast.SubscribeAsync(channel);
 
+        // The slow client stops reading: its TCP buffers fill (some MB on loopback), then its queue; 36 MB of messages
+        // overflow both, while the fast client, with the same queue, keeps up.
         slow.Reading.Reset();
-        var payload = new string('x', 32 * 1024);
+        var payload = new string('x', 60 * 1024);
         await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = TestContext.Current.CancellationToken },
             async (i, _) => await ProtocolTests.PostAsync(topology.First, channel, $$"""{"n":{{i}},"pad":"{{payload}}"}""", key: $"big-{i}"));
 
