@@ -135,6 +135,9 @@ internal sealed partial class RedisConnectionEvents
         var newMaster = $"{parts[3]}:{parts[4]}";
         Volatile.Write(ref _sentinelMaster, newMaster);
 
+        // Fence first: the old master's sockets are closed next, and the client must not dial it again as a master.
+        sockets.Fence?.OnSwitch(oldMaster, newMaster);
+
         // A hung master raised no ConnectionFailed, so the switch is the first the client hears of its loss.
         BeginFailover(oldMaster);
         RedisLog.SentinelSwitchedMaster(_logger, oldMaster, newMaster, sockets.Close(oldMaster));

@@ -90,6 +90,7 @@ internal sealed class RedisConnector : IDisposable
         // Same schedule, but a policy of its own: sentinel retries must not be counted as the primary's.
         RedisConfigurationOptionsFactory.ApplyReconnect(sentinelOptions, new RedisReconnectPolicy(_reconnectOptions.Value));
         _sentinels = ConnectionMultiplexer.SentinelConnect(sentinelOptions);
+        sockets.Fence = new RedisMasterFence(_sentinels, _settings.SentinelServiceName!, TimeProvider.System, _logger);
         var primary = _sentinels.GetSentinelMasterConnection(primaryOptions);
 
         // StackExchange.Redis follows +switch-master for routing, but leaves connections to a hung old master open,

@@ -16,8 +16,19 @@ internal sealed class RedisSocketTracker(Tunnel? inner) : Tunnel
     private readonly Lock _lock = new();
     private readonly List<(string EndPoint, Socket Socket)> _sockets = [];
 
-    public override ValueTask<EndPoint?> GetSocketConnectEndpointAsync(EndPoint endpoint, CancellationToken cancellationToken) =>
-        inner?.GetSocketConnectEndpointAsync(endpoint, cancellationToken) ?? base.GetSocketConnectEndpointAsync(endpoint, cancellationToken);
+    /// <summary>Gets or sets the fence that keeps a replaced sentinel master from being dialed; null outside sentinel mode.</summary>
+    public RedisMasterFence? Fence { get; set; }
+
+    public override async ValueTask<EndPoint?> GetSocketConnectEndpointAsync(EndPoint endpoint, CancellationToken cancellationToken)
+    {
+        if (Fence is { } fence && !await fence.AdmitsAsync(RedisEndPointFormatter.Format(endpoint)))
+        {
+            throw new RedisConnectionException(ConnectionFailureType.UnableToConnect,
+                $"{RedisEndPointFormatter.Format(endpoint)} was the master before a failover; it is not dialed until the sentinels report it as a replica");
+        }
+
+        return await (inner?.GetSocketConnectEndpointAsync(endpoint, cancellationToken) ?? base.GetSocketConnectEndpointAsync(endpoint, cancellationToken));
+    }
 
     public override ValueTask BeforeSocketConnectAsync(EndPoint endPoint, ConnectionType connectionType, Socket? socket, CancellationToken cancellationToken)
     {

@@ -24,7 +24,18 @@ public sealed class FailoverTests
     [Theory]
     [InlineData("sentinel")]
     [InlineData("cluster")]
-    public async Task EveryAckedMessageIsDeliveredExactlyOnceAndInOrderWhileTheMasterCrashes(string mode)
+    public Task EveryAckedMessageIsDeliveredExactlyOnceAndInOrderWhileTheMasterCrashes(string mode) =>
+        PublishThroughACrashAsync(mode, restartAsMaster: false);
+
+    /// <summary>
+    /// The crashed sentinel master is started again as it was configured, as an empty master (what a plain restart, or
+    /// the dashboard's start button, does) while the sentinels still list it as a replica. The Gateways must not write
+    /// to it: subscribers see no new epoch, and nothing acked goes missing.
+    /// </summary>
+    [Fact]
+    public Task AnOldMasterRestartedAsAnEmptyMasterGetsNoWrites() => PublishThroughACrashAsync("sentinel", restartAsMaster: true);
+
+    private static async Task PublishThroughACrashAsync(string mode, bool restartAsMaster)
     {
         await using var topology = await GatewayTopology.StartAsync(mode);
         var (channel, master, deadline) = mode == "sentinel"
@@ -54,7 +65,7 @@ public sealed class FailoverTests
                 var beforeCrash = subscriber.Frames.Count(f => GatewayClient.IsMessage(f, channel));
                 var movedOn = subscriber.WaitForAsync(
                     f => GatewayClient.IsMessage(f, channel) && (long)f["offset"]! > beforeCrash, "a delivery after the crash", TimeSpan.FromSeconds(30));
-                restart = Task.Run(() => RestartAsReplicaAsync(topology, master, movedOn), TestContext.Current.CancellationToken);
+                restart = Task.Run(() => restartAsMaster ? RestartAsMasterAsync(topology, master) : RestartAsReplicaAsync(topology, master, movedOn), TestContext.Current.CancellationToken);
             }
 
             sent++;
@@ -100,7 +111,34 @@ public sealed class FailoverTests
             $"{mode}: {sent} sent, {acked.Count} acked, {retried.Count} re-sent after errors, {messages.Count} delivered; " +
             $"deliveries stopped for {outage.TotalMilliseconds:0} ms, acks for {ackOutage.TotalMilliseconds:0} ms (deadline {deadline.TotalMilliseconds:0} ms)");
         Assert.True(outage <= deadline, $"deliveries stopped for {outage.TotalMilliseconds:0} ms after the crash; the deadline is {deadline.TotalMilliseconds:0} ms\n{topology.Logs}");
-        Assert.True(ackOutage < Stopwatch.GetElapsedTime(crashedAt, endedAt), "no publish sent after the crash was acked before publishing stopped");
+        if (!restartAsMaster)
+        {
+            // Here the promoted master has no replica until the sentinels demote the restarted one (up to ~10 s).
+            Assert.True(ackOutage < Stopwatch.GetElapsedTime(crashedAt, endedAt), "no publish sent after the crash was acked before publishing stopped");
+        }
+
+        Assert.DoesNotContain("started a new epoch", topology.Logs);
+        if (restartAsMaster)
+        {
+            // Once the sentinels made the restarted node a replica of the new master, the client may use it again.
+            await TestWait.Until(
+                () => Task.FromResult((topology.First.Output.Contains("is no longer fenced"), "the publishing Gateway still fences the old master")),
+                "the fence on the old master to lift", TimeSpan.FromSeconds(30));
+        }
+    }
+
+    /// <summary>Starts <paramref name="crashed"/> again as configured, a master, as soon as the sentinels promoted its replica.</summary>
+    private static async Task RestartAsMasterAsync(GatewayTopology topology, RedisServerProcess crashed)
+    {
+        crashed.Kill();
+        await TestWait.Until(
+            async () =>
+            {
+                var address = await topology.Sentinel!.MasterAddressAsync();
+                return (!address.EndsWith($":{crashed.Port}", StringComparison.Ordinal), $"the sentinels name {address}");
+            },
+            "the sentinels to promote the replica");
+        await crashed.StartAsync();
     }
 
     /// <summary>
