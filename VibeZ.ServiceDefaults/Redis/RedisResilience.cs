@@ -48,6 +48,9 @@ internal sealed class RedisResilience : IRedisResilience
 
         var started = _timeProvider.GetTimestamp();
         var attempts = 0;
+
+        // The last attempt's error; null while it waits for Redis, so an attempt given up at a timeout is reported as
+        // such rather than by an earlier attempt's error.
         Exception? lastError = null;
 
         // The operation key puts the operation's name on Polly's own logs and metrics.
@@ -58,10 +61,11 @@ internal sealed class RedisResilience : IRedisResilience
                 async ctx =>
                 {
                     attempts++;
+                    lastError = null;
                     try
                     {
-                        // StackExchange.Redis calls take no token; WaitAsync lets the budget win over the library's own
-                        // timeout (and its backlog, where that queues commands while disconnected).
+                        // StackExchange.Redis calls take no token; WaitAsync lets the attempt timeout and the budget win
+                        // over the library's own timeout (and its backlog, where that queues commands while disconnected).
                         return await operation(_multiplexer.GetDatabase(), ctx.CancellationToken).WaitAsync(ctx.CancellationToken).ConfigureAwait(false);
                     }
                     catch (Exception ex) when (RedisResilienceErrors.IsTransient(ex))
@@ -74,7 +78,17 @@ internal sealed class RedisResilience : IRedisResilience
         }
         catch (Exception ex) when (ex is TimeoutRejectedException || RedisResilienceErrors.IsTransient(ex))
         {
-            throw Unavailable(operationName, retried, attempts, _timeProvider.GetElapsedTime(started), lastError ?? ex, budgetExpired: ex is TimeoutRejectedException);
+            var why = (ex, retried) switch
+            {
+                (TimeoutRejectedException, true) => $"it did not succeed within {Setting(nameof(RedisResilienceOptions.TotalTimeoutSeconds), $"budget of {_options.Value.TotalTimeoutSeconds:0.###} s")}",
+
+                // Given up, not undone: the command may still reach Redis, which is why it is never sent again.
+                (TimeoutRejectedException, false) =>
+                    $"outcome unknown: it got no answer within {Setting(nameof(RedisResilienceOptions.AttemptTimeoutMilliseconds), $"of {_options.Value.AttemptTimeoutMilliseconds} ms")} and was not retried, because it is not idempotent; Redis may have applied it or may still apply it",
+                (_, true) => "it kept failing",
+                (_, false) => $"{OnceFailure(ex)} and was not retried, because it is not idempotent",
+            };
+            throw Unavailable(operationName, retried, attempts, _timeProvider.GetElapsedTime(started), why, lastError ?? ex);
         }
         finally
         {
@@ -82,19 +96,22 @@ internal sealed class RedisResilience : IRedisResilience
         }
     }
 
-    private RedisUnavailableException Unavailable(string operationName, bool retried, int attempts, TimeSpan elapsed, Exception lastError, bool budgetExpired)
-    {
-        var budget = $"the {RedisResilienceDefaults.SectionName}:{nameof(RedisResilienceOptions.TotalTimeoutSeconds)} budget of {_options.Value.TotalTimeoutSeconds:0.###} s";
-        var why = (budgetExpired, retried) switch
-        {
-            (true, true) => $"it did not succeed within {budget}",
+    private static string Setting(string name, string value) => $"the {RedisResilienceDefaults.SectionName}:{name} {value}";
 
-            // Abandoned, not undone: the command may still reach Redis, which is why it is never sent again.
-            (true, false) => $"it did not finish within {budget} and was not retried, because it is not idempotent; Redis may still apply it",
-            (false, true) => "it kept failing",
-            (false, false) => "it failed and was not retried, because it is not idempotent",
-        };
-        var last = lastError is TimeoutRejectedException ? "the attempt was still waiting for Redis" : $"{lastError.GetType().Name}: {lastError.Message}";
+    /// <summary>What a caller can know about a write that failed once: a refusal or an unsent command left no trace.</summary>
+    private static string OnceFailure(Exception exception) => exception switch
+    {
+        RedisServerException => "Redis refused it",
+        RedisConnectionException { CommandStatus: CommandStatus.WaitingToBeSent or CommandStatus.WaitingInBacklog } => "it was never sent",
+        RedisTimeoutException { Commandstatus: CommandStatus.WaitingToBeSent or CommandStatus.WaitingInBacklog } => "it was never sent",
+        _ => "outcome unknown: it failed after it may have reached Redis",
+    };
+
+    private RedisUnavailableException Unavailable(string operationName, bool retried, int attempts, TimeSpan elapsed, string why, Exception lastError)
+    {
+        var last = lastError is TimeoutRejectedException
+            ? "the last attempt was still waiting for Redis when it was given up"
+            : $"{lastError.GetType().Name}: {lastError.Message}";
 
         var exception = new RedisUnavailableException(
             operationName,

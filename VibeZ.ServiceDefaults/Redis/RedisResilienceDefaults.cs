@@ -14,11 +14,23 @@ internal static class RedisResilienceDefaults
 
     public const string OncePipelineKey = "vibez-redis-once";
 
+    // Strategy names, as Polly's telemetry reports them.
+    public const string TotalTimeoutStrategyName = "TotalTimeout";
+
+    public const string RetryStrategyName = "Retry";
+
+    public const string AttemptTimeoutStrategyName = "AttemptTimeout";
+
     // Long enough to ride out a sentinel failover (down-after-milliseconds 5000 plus the switch), short enough
     // that a caller gets an answer instead of hanging while Redis is gone.
     public const double TotalTimeoutSeconds = 10;
 
     public const double MaxTotalTimeoutSeconds = 300;
+
+    // Far above a healthy command's few milliseconds, and well inside the budget: a command stuck on a hung node is
+    // given up in time for attempts on the node that replaced it. Below StackExchange.Redis's own 5 s timeout, which
+    // would otherwise decide first.
+    public const int AttemptTimeoutMilliseconds = 2000;
 
     // The spec's "50ms, 100ms, 150ms... up to 2s".
     public const int RetryDelayMilliseconds = 50;

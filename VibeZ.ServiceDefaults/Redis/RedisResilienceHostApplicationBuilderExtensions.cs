@@ -41,16 +41,22 @@ public static class RedisResilienceHostApplicationBuilderExtensions
         services.AddOptions<RedisHealthMonitorOptions>().BindConfiguration(RedisResilienceDefaults.MonitorSectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<RedisHealthMonitorOptions>, RedisHealthMonitorOptionsValidator>();
 
-        // Outermost the budget, so it bounds every attempt and every delay together.
+        // Outermost the budget, so it bounds every attempt and every delay together; innermost the attempt timeout, so
+        // an attempt stuck on a hung node is given up and the retry sends the command again, instead of the budget
+        // running out on the first attempt.
         services.AddResiliencePipeline(RedisResilienceDefaults.IdempotentPipelineKey, (pipeline, context) =>
         {
             var options = context.GetOptions<RedisResilienceOptions>();
             pipeline.TimeProvider = context.ServiceProvider.GetRequiredService<TimeProvider>();
             pipeline
-                .AddTimeout(new TimeoutStrategyOptions { Timeout = options.TotalTimeout })
+                .AddTimeout(new TimeoutStrategyOptions { Name = RedisResilienceDefaults.TotalTimeoutStrategyName, Timeout = options.TotalTimeout })
                 .AddRetry(new RetryStrategyOptions
                 {
-                    ShouldHandle = args => ValueTask.FromResult(RedisResilienceErrors.IsTransient(args.Outcome.Exception)),
+                    Name = RedisResilienceDefaults.RetryStrategyName,
+
+                    // Only the attempt timeout's own rejection reaches the retry: when the budget runs out, the attempt
+                    // sees its token cancelled from outside and ends in OperationCanceledException instead.
+                    ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is TimeoutRejectedException || RedisResilienceErrors.IsTransient(args.Outcome.Exception)),
                     BackoffType = DelayBackoffType.Linear,
                     Delay = TimeSpan.FromMilliseconds(options.RetryDelayMilliseconds),
                     MaxDelay = TimeSpan.FromMilliseconds(options.MaxRetryDelayMilliseconds),
@@ -58,16 +64,20 @@ public static class RedisResilienceHostApplicationBuilderExtensions
                     // The budget, not a count, decides when to stop; the spec's steps are exact, so no jitter.
                     MaxRetryAttempts = int.MaxValue,
                     UseJitter = false,
-                });
+                })
+                .AddTimeout(AttemptTimeout(options, context.ServiceProvider));
         });
 
+        // One attempt, so the attempt timeout is its whole time (the validator keeps it within the budget): a write
+        // stuck on a hung node is reported as of unknown outcome then, rather than held for the budget of retried work.
         services.AddResiliencePipeline(RedisResilienceDefaults.OncePipelineKey, (pipeline, context) =>
         {
             var options = context.GetOptions<RedisResilienceOptions>();
             pipeline.TimeProvider = context.ServiceProvider.GetRequiredService<TimeProvider>();
-            pipeline.AddTimeout(new TimeoutStrategyOptions { Timeout = options.TotalTimeout });
+            pipeline.AddTimeout(AttemptTimeout(options, context.ServiceProvider));
         });
 
+        services.AddSingleton<RedisResilienceClusterRefresh>();
         services.AddSingleton<IRedisResilience, RedisResilience>();
         services.AddSingleton<IRedisHealthStatus, RedisHealthStatus>();
         services.AddHostedService<RedisHealthMonitor>();
@@ -75,5 +85,20 @@ public static class RedisResilienceHostApplicationBuilderExtensions
         services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(PollyMeterName));
 
         return builder;
+    }
+
+    private static TimeoutStrategyOptions AttemptTimeout(RedisResilienceOptions options, IServiceProvider services)
+    {
+        var clusterRefresh = services.GetRequiredService<RedisResilienceClusterRefresh>();
+        return new TimeoutStrategyOptions
+        {
+            Name = RedisResilienceDefaults.AttemptTimeoutStrategyName,
+            Timeout = options.AttemptTimeout,
+            OnTimeout = _ =>
+            {
+                clusterRefresh.OnAttemptTimedOut();
+                return default;
+            },
+        };
     }
 }

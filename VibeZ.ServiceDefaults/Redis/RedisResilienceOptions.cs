@@ -23,5 +23,15 @@ public sealed class RedisResilienceOptions
     /// <value>The default value is 2000 milliseconds; it must not be less than <see cref="RetryDelayMilliseconds"/>.</value>
     public int MaxRetryDelayMilliseconds { get; set; } = RedisResilienceDefaults.MaxRetryDelayMilliseconds;
 
+    /// <summary>
+    /// Gets or sets how long one attempt may wait for Redis before it is given up (<c>Redis:Resilience:AttemptTimeoutMilliseconds</c>).
+    /// An idempotent operation is then sent again, so a command stuck on a hung node does not use up the whole budget;
+    /// an operation run once fails, its outcome unknown.
+    /// </summary>
+    /// <value>The default value is 2000 milliseconds; it must be at least 1 and at most the total budget.</value>
+    public int AttemptTimeoutMilliseconds { get; set; } = RedisResilienceDefaults.AttemptTimeoutMilliseconds;
+
     internal TimeSpan TotalTimeout => TimeSpan.FromSeconds(TotalTimeoutSeconds);
+
+    internal TimeSpan AttemptTimeout => TimeSpan.FromMilliseconds(AttemptTimeoutMilliseconds);
 }

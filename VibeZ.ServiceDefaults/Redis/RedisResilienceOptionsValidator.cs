@@ -13,7 +13,8 @@ internal sealed class RedisResilienceOptionsValidator : IValidateOptions<RedisRe
     {
         var failures = new List<string>();
 
-        if (!(options.TotalTimeoutSeconds > 0 && options.TotalTimeoutSeconds <= RedisResilienceDefaults.MaxTotalTimeoutSeconds))
+        var totalValid = options.TotalTimeoutSeconds > 0 && options.TotalTimeoutSeconds <= RedisResilienceDefaults.MaxTotalTimeoutSeconds;
+        if (!totalValid)
         {
             failures.Add($"{Section}:{nameof(options.TotalTimeoutSeconds)} value '{options.TotalTimeoutSeconds}' is invalid: it must be greater than 0 and at most {RedisResilienceDefaults.MaxTotalTimeoutSeconds}.");
         }
@@ -26,6 +27,13 @@ internal sealed class RedisResilienceOptionsValidator : IValidateOptions<RedisRe
         if (options.MaxRetryDelayMilliseconds < options.RetryDelayMilliseconds || options.MaxRetryDelayMilliseconds > RedisResilienceDefaults.MaxDelaySettingMilliseconds)
         {
             failures.Add($"{Section}:{nameof(options.MaxRetryDelayMilliseconds)} value '{options.MaxRetryDelayMilliseconds}' is invalid: it must be between {Section}:{nameof(options.RetryDelayMilliseconds)} ({options.RetryDelayMilliseconds}) and {RedisResilienceDefaults.MaxDelaySettingMilliseconds}.");
+        }
+
+        // As the standard HTTP resilience handler of Microsoft.Extensions.Http.Resilience requires too: an attempt allowed
+        // longer than the whole budget would be cut short by the budget every time. Checked against a valid budget only.
+        if (options.AttemptTimeoutMilliseconds < 1 || (totalValid && options.AttemptTimeoutMilliseconds > options.TotalTimeoutSeconds * 1000))
+        {
+            failures.Add($"{Section}:{nameof(options.AttemptTimeoutMilliseconds)} value '{options.AttemptTimeoutMilliseconds}' is invalid: it must be at least 1 and at most {Section}:{nameof(options.TotalTimeoutSeconds)} ({options.TotalTimeoutSeconds} s) in milliseconds.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

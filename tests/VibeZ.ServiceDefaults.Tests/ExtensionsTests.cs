@@ -4,7 +4,7 @@ using Microsoft.Extensions.Hosting;
 namespace VibeZ.ServiceDefaults.Tests;
 
 [Trait("Category", "Integration")]
-public sealed class ExtensionsTests(RedisServerProcess redis) : IClassFixture<RedisServerProcess>
+public sealed class ExtensionsTests(RedisServerFixture redis) : IClassFixture<RedisServerFixture>
 {
     [Fact]
     public async Task HealthAndAliveAnswerWhenRedisIsUp()

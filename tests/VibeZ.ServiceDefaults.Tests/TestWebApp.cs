@@ -18,7 +18,11 @@ internal sealed class TestWebApp : IAsyncDisposable
 
     public HttpClient Client { get; }
 
-    public static async Task<TestWebApp> StartAsync(string environment, params (string Key, string? Value)[] configuration)
+    public static Task<TestWebApp> StartAsync(string environment, params (string Key, string? Value)[] configuration) =>
+        StartAsync(environment, _ => { }, configuration);
+
+    /// <summary>The same app, with more added by <paramref name="configure"/> (e.g. fake logging) before it is built.</summary>
+    public static async Task<TestWebApp> StartAsync(string environment, Action<WebApplicationBuilder> configure, params (string Key, string? Value)[] configuration)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
@@ -29,6 +33,7 @@ internal sealed class TestWebApp : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection(configuration.Select(pair => new KeyValuePair<string, string?>(pair.Key, pair.Value)));
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.AddServiceDefaults();
+        configure(builder);
 
         var app = builder.Build();
         app.MapDefaultEndpoints();

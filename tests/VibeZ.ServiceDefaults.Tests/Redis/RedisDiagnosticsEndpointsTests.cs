@@ -6,7 +6,7 @@ using Microsoft.Extensions.Hosting;
 namespace VibeZ.ServiceDefaults.Tests.Redis;
 
 [Trait("Category", "Integration")]
-public sealed class RedisDiagnosticsEndpointsTests(RedisServerProcess redis) : IClassFixture<RedisServerProcess>
+public sealed class RedisDiagnosticsEndpointsTests(RedisServerFixture redis) : IClassFixture<RedisServerFixture>
 {
     [Fact]
     public async Task DiagnosticsListEachEndpointWithTheAddressActuallyDialed()

@@ -10,7 +10,7 @@ using VibeZ.ServiceDefaults.Redis;
 namespace VibeZ.ServiceDefaults.Tests.Redis;
 
 [Trait("Category", "Integration")]
-public sealed class RedisHostApplicationBuilderExtensionsTests(RedisServerProcess redis) : IClassFixture<RedisServerProcess>
+public sealed class RedisHostApplicationBuilderExtensionsTests(RedisServerFixture redis) : IClassFixture<RedisServerFixture>
 {
     private const string AnnouncedHost = "redis-announced";
     private const int AnnouncedPort = 6380;

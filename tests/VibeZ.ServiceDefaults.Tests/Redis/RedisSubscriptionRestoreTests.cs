@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
 using VibeZ.ServiceDefaults.Redis;
@@ -8,6 +10,8 @@ namespace VibeZ.ServiceDefaults.Tests.Redis;
 [Collection(nameof(TimingSensitive))]
 public sealed class RedisSubscriptionRestoreTests
 {
+    private const int ClusterNodeTimeoutMilliseconds = 2000;
+
     [Fact]
     public async Task SubscriptionMadeBeforeASentinelFailoverReceivesMessagesPublishedToTheNewMaster()
     {
@@ -55,17 +59,101 @@ public sealed class RedisSubscriptionRestoreTests
         await AssertResubscribeSpanAsync(activities);
     }
 
+    [Theory]
+    [InlineData(ChannelKind.Literal)]
+    [InlineData(ChannelKind.Sharded)]
+    public async Task SubscriptionMadeBeforeAClusterMasterCrashReceivesMessagesPublishedAfterTheFailover(ChannelKind kind)
+    {
+        await using var cluster = await RedisClusterProcesses.StartAsync(ClusterNodeTimeoutMilliseconds);
+        using var host = RedisTestHost.Build(cluster.HostConfiguration);
+        var multiplexer = host.Services.GetRequiredService<IConnectionMultiplexer>();
+        var subscriber = multiplexer.GetSubscriber();
+
+        // A literal channel goes to whichever master StackExchange.Redis picks, so the victim is the master it picked; a
+        // sharded one belongs to the master owning its slot, so its name is picked to fall in the victim's slots.
+        var received = new MessageLog();
+        RedisChannel channel;
+        int victimPort;
+        if (kind == ChannelKind.Literal)
+        {
+            channel = RedisChannel.Literal("vibez:test:restored-" + Guid.NewGuid().ToString("N"));
+            await TestWait.For(subscriber.SubscribeAsync(channel, (_, message) => received.Add(message.ToString())), $"SUBSCRIBE to {channel}");
+            victimPort = await SubscribedPortAsync(subscriber, channel, "a node");
+        }
+        else
+        {
+            (victimPort, _, var slots) = await cluster.MasterOfSlotZeroAsync(cluster.Nodes[0].Port);
+            var name = Enumerable.Range(0, 10_000).Select(i => $"vibez:test:restored-{i}-" + Guid.NewGuid().ToString("N"))
+                .First(candidate => multiplexer.GetHashSlot(candidate) is var slot && slots.Any(r => slot >= r.From && slot <= r.To));
+            channel = RedisChannel.Sharded(name);
+            await TestWait.For(subscriber.SubscribeAsync(channel, (_, message) => received.Add(message.ToString())), $"SSUBSCRIBE to {channel}");
+            Assert.Equal(victimPort, await SubscribedPortAsync(subscriber, channel, $"the master on port {victimPort}"));
+        }
+
+        var (_, replicaPort, _) = await cluster.ShardOfMasterAsync(cluster.Nodes.First(n => n.Port != victimPort).Port, victimPort);
+        var publish = kind == ChannelKind.Sharded ? "SPUBLISH" : "PUBLISH";
+        await PublishUntilReceivedAsync(victimPort, cluster.Password, publish, channel, received, "the master before the crash");
+
+        cluster.Nodes.Single(n => n.Port == victimPort).Kill();
+        var clock = Stopwatch.StartNew();
+        await TestWait.Until(
+            async () =>
+            {
+                var replication = await RedisCli.RunAsync(replicaPort, cluster.Password, "INFO", "replication");
+                return (replication.Contains("role:master", StringComparison.Ordinal), replication.ReplaceLineEndings(" ").Trim());
+            },
+            $"replica 127.0.0.1:{replicaPort} to be promoted after master 127.0.0.1:{victimPort} was killed");
+        var promotedAfter = clock.Elapsed;
+
+        // Published on the promoted replica: it owns a sharded channel's slot now, and a plain PUBLISH reaches every node.
+        await PublishUntilReceivedAsync(replicaPort, cluster.Password, publish, channel, received, "the promoted replica");
+        var restoredAfter = clock.Elapsed;
+        var subscribedPort = await SubscribedPortAsync(subscriber, channel, "a live node");
+        Assert.NotEqual(victimPort, subscribedPort);
+        TestContext.Current.TestOutputHelper?.WriteLine(
+            $"{kind}: replica promoted after {promotedAfter.TotalMilliseconds:0} ms, messages received again after {restoredAfter.TotalMilliseconds:0} ms, now subscribed on {subscribedPort}.");
+        Assert.True(
+            restoredAfter - promotedAfter <= TimeSpan.FromSeconds(1),
+            $"The subscription received messages again {(restoredAfter - promotedAfter).TotalMilliseconds:0} ms after the replica was seen promoted; expected within 1 s.");
+        Assert.True(
+            restoredAfter <= TimeSpan.FromMilliseconds(ClusterNodeTimeoutMilliseconds + 3000 + RedisClusterFailoverTests.ElectionDelayMilliseconds),
+            $"The subscription received messages again {restoredAfter.TotalMilliseconds:0} ms after the master was killed (the replica was promoted after {promotedAfter.TotalMilliseconds:0} ms); expected within cluster-node-timeout ({ClusterNodeTimeoutMilliseconds} ms) + 3 s + {RedisClusterFailoverTests.ElectionDelayMilliseconds} ms of election delay.");
+    }
+
+    public enum ChannelKind
+    {
+        Literal,
+        Sharded,
+    }
+
+    private static async Task<int> SubscribedPortAsync(ISubscriber subscriber, RedisChannel channel, string what)
+    {
+        var port = 0;
+        await TestWait.Until(
+            () =>
+            {
+                var endPoint = subscriber.SubscribedEndpoint(channel);
+                port = (endPoint as IPEndPoint)?.Port ?? 0;
+                return Task.FromResult((port != 0, endPoint?.ToString() ?? "no endpoint"));
+            },
+            $"{channel} to be subscribed on {what}");
+        return port;
+    }
+
     /// <summary>
     /// Publishes through redis-cli (another connection) until the handler has the message: the client resubscribes
     /// some time after the node is back, and a message published before that is lost, as pub/sub messages are.
     /// </summary>
-    private static async Task PublishUntilReceivedAsync(int port, string password, RedisChannel channel, MessageLog received, string node)
+    private static Task PublishUntilReceivedAsync(int port, string password, RedisChannel channel, MessageLog received, string node) =>
+        PublishUntilReceivedAsync(port, password, "PUBLISH", channel, received, node);
+
+    private static async Task PublishUntilReceivedAsync(int port, string password, string publish, RedisChannel channel, MessageLog received, string node)
     {
         var message = "after-" + Guid.NewGuid().ToString("N");
         await TestWait.Until(
             async () =>
             {
-                var subscribers = await RedisCli.RunAsync(port, password, "PUBLISH", channel.ToString(), message);
+                var subscribers = await RedisCli.RunAsync(port, password, publish, channel.ToString(), message);
                 return (received.Contains(message), $"PUBLISH reached {subscribers.Trim()} subscriber(s); the handler has [{received}]");
             },
             $"the handler subscribed before the outage to receive '{message}' published to {node} (127.0.0.1:{port})");

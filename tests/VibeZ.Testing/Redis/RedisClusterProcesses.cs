@@ -108,7 +108,28 @@ public sealed class RedisClusterProcesses : IAsyncDisposable
                     return (info.Contains("role:master", StringComparison.Ordinal) || info.Contains("master_link_status:up", StringComparison.Ordinal), info.ReplaceLineEndings(" ").Trim());
                 },
                 $"node {node.Port} to be a master or a replica whose link to its master is up", SetUpTimeout);
+
+            // Roles spread by gossip: a node that answers cluster_state:ok may still list a replica as a slot-less master.
+            await TestWait.Until(
+                async () =>
+                {
+                    var nodes = await RedisCli.RunAsync(node.Port, Password, "CLUSTER", "NODES");
+                    return (SeesEveryMasterWithOneReplica(nodes), nodes.ReplaceLineEndings(" | ").Trim());
+                },
+                $"node {node.Port} to list every master with its slots and one replica, none failing", SetUpTimeout);
         }
+    }
+
+    private bool SeesEveryMasterWithOneReplica(string clusterNodes)
+    {
+        var nodes = clusterNodes.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(line => line.Split(' ')).ToList();
+        var flags = (string[] fields) => fields[2].Split(',');
+        var masters = nodes.Where(fields => flags(fields).Contains("master") && fields.Length > 8).ToList();
+        var replicas = nodes.Where(fields => flags(fields).Contains("slave")).ToList();
+        return nodes.Count == _nodes.Count
+            && nodes.All(fields => fields.Length > 7 && !flags(fields).Any(flag => flag is "fail" or "fail?" or "handshake" or "noaddr") && fields[7] == "connected")
+            && masters.Count * 2 == _nodes.Count
+            && masters.All(master => replicas.Count(replica => replica[3] == master[0]) == 1);
     }
 
     public async ValueTask DisposeAsync()
