@@ -126,23 +126,44 @@ internal sealed partial class RedisChannelStore : IChannelStore
         }, cancellationToken);
     }
 
-    public Task<IAsyncDisposable> SubscribeAsync(string channel, Action<ChannelMessage> onMessage, CancellationToken cancellationToken) =>
-        RunAsync<IAsyncDisposable>("channel.subscribe", async (_, _) =>
+    public async Task<IAsyncDisposable> SubscribeAsync(string channel, Action<ChannelMessage> onMessage, CancellationToken cancellationToken)
+    {
+        // An attempt given up on (timed out) may still subscribe later; every queue but the one returned is closed
+        // once it exists, so no channel is delivered twice.
+        var attempts = new List<Task<ChannelMessageQueue>>();
+        var queue = await RunAsync("channel.subscribe", async (_, _) =>
         {
-            var queue = await _multiplexer.GetSubscriber().SubscribeAsync(ChannelKeys.LiveChannel(channel, _sharded));
-            queue.OnMessage(message =>
+            var attempt = _multiplexer.GetSubscriber().SubscribeAsync(ChannelKeys.LiveChannel(channel, _sharded));
+            lock (attempts)
             {
-                if (LiveMessage.TryParse((byte[])message.Message!, out var parsed))
-                {
-                    onMessage(parsed);
-                }
-                else
-                {
-                    GatewayLog.MalformedLiveMessage(_logger, channel);
-                }
-            });
-            return new Subscription(queue);
+                attempts.Add(attempt);
+            }
+
+            return await attempt;
         }, cancellationToken);
+
+        lock (attempts)
+        {
+            foreach (var abandoned in attempts.Where(attempt => !(attempt.IsCompletedSuccessfully && ReferenceEquals(attempt.Result, queue))))
+            {
+                _ = abandoned.ContinueWith(
+                    static task => task.Result.UnsubscribeAsync(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+            }
+        }
+
+        queue.OnMessage(message =>
+        {
+            if (LiveMessage.TryParse((byte[])message.Message!, out var parsed))
+            {
+                onMessage(parsed);
+            }
+            else
+            {
+                GatewayLog.MalformedLiveMessage(_logger, channel);
+            }
+        });
+        return new Subscription(queue);
+    }
 
     private async Task<T> RunAsync<T>(string operation, Func<IDatabase, CancellationToken, Task<T>> action, CancellationToken cancellationToken)
     {

@@ -23,7 +23,8 @@ public interface IRedisResilience
 
     /// <summary>
     /// Runs an operation that must not be sent twice (a plain <c>INCR</c>, <c>LPUSH</c>, <c>PUBLISH</c>): it is
-    /// never retried, because a timeout does not say whether Redis applied it. It still gets the total budget.
+    /// never retried, because a timeout does not say whether Redis applied it. It gets one attempt, bounded by
+    /// <c>Redis:Resilience:AttemptTimeoutMilliseconds</c>; without an answer by then it fails saying its outcome is unknown.
     /// </summary>
     /// <typeparam name="T">The operation's result.</typeparam>
     /// <param name="operationName">A short name for logs, telemetry and the exception.</param>

@@ -55,6 +55,11 @@ internal sealed class RedisConnector : IDisposable
             RedisLog.UrlPasswordOverridden(_logger, passwordSetting);
         }
 
+        if (_settings.Mode == RedisMode.Sentinel)
+        {
+            RaiseThreadPoolMinimum();
+        }
+
         var multiplexer = _settings.Mode == RedisMode.Sentinel
             ? ConnectThroughSentinels(options)
             : ConnectionMultiplexer.Connect(options);
@@ -70,6 +75,21 @@ internal sealed class RedisConnector : IDisposable
     }
 
     public void Dispose() => _sentinels?.Dispose();
+
+    /// <summary>
+    /// StackExchange.Redis follows a sentinel switch with blocking <c>SENTINEL GET-MASTER-ADDR-BY-NAME</c> calls on the
+    /// thread pool, in parallel; on two cores the pool then adds threads one by one and timers (the reconnect schedule,
+    /// the failover report) fire seconds late. The StackExchange.Redis docs recommend a higher minimum for this.
+    /// </summary>
+    private void RaiseThreadPoolMinimum()
+    {
+        ThreadPool.GetMinThreads(out var workers, out var completionPorts);
+        var wanted = Math.Max(workers, RedisDefaults.MinimumWorkerThreads);
+        if (wanted > workers && ThreadPool.SetMinThreads(wanted, Math.Max(completionPorts, RedisDefaults.MinimumWorkerThreads)))
+        {
+            RedisLog.ThreadPoolRaised(_logger, workers, wanted);
+        }
+    }
 
     /// <summary>
     /// The same two steps <c>ConnectionMultiplexer.Connect</c> takes when <c>ServiceName</c> is set, with the sentinel

@@ -6,6 +6,10 @@ internal static class RedisDefaults
 
     public const string SentinelName = "mymaster";
 
+    // Enough threads for StackExchange.Redis's parallel blocking sentinel queries during a switch, without waiting
+    // for the pool's slow thread injection; see RedisConnector.RaiseThreadPoolMinimum.
+    public const int MinimumWorkerThreads = 32;
+
     public const int RedisPort = 6379;
 
     public const int SentinelPort = 26379;

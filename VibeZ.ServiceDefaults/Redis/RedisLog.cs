@@ -34,4 +34,7 @@ internal static partial class RedisLog
 
     [LoggerMessage(10, LogLevel.Warning, "A Redis connection event handler failed", EventName = "RedisConnectionEventHandlerFailed")]
     public static partial void EventHandlerFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(11, LogLevel.Information, "Raised the thread pool's minimum worker threads from {Before} to {After}: StackExchange.Redis's sentinel switch makes blocking calls on the pool, and on few cores a starved pool delays failover handling by seconds", EventName = "RedisThreadPoolRaised")]
+    public static partial void ThreadPoolRaised(ILogger logger, int before, int after);
 }
