@@ -48,6 +48,13 @@ internal sealed partial class RedisConnectionEvents
         }
     }
 
+    /// <summary>
+    /// Compares slot ownership again after someone else had StackExchange.Redis re-read the cluster (the resilience
+    /// layer does, when an attempt on a hung master times out): that re-read raises no event of its own, and a hung
+    /// master's takeover brings neither a MOVED nor a dropped connection.
+    /// </summary>
+    internal void OnClusterReread() => RefreshTopologyInBackground(preferred: null, reconfigure: false);
+
     internal void OnHashSlotMoved(HashSlotMovedEventArgs e)
     {
         var newEndPoint = RedisEndPointFormatter.Format(e.NewEndPoint);
@@ -241,6 +248,10 @@ internal sealed partial class RedisConnectionEvents
     /// The cluster as StackExchange.Redis last read it (<c>CLUSTER NODES</c> needs admin mode to send ourselves), from
     /// <paramref name="preferred"/> if connected, else from a connected master, else from any connected node.
     /// </summary>
+    /// <summary>
+    /// The cluster as most nodes see it. Each node's view is as old as its last answer, and a hung master still looks
+    /// connected while its own view is from before it hung; the nodes that answer agree on the takeover.
+    /// </summary>
     private ClusterConfiguration? ReadTopology(IConnectionMultiplexer multiplexer, EndPoint? preferred)
     {
         string[] lost;
@@ -249,13 +260,26 @@ internal sealed partial class RedisConnectionEvents
             lost = [.. _lostMasters];
         }
 
-        return multiplexer.GetServers()
+        var views = multiplexer.GetServers()
             .Where(server => server.IsConnected && !lost.Contains(RedisEndPointFormatter.Format(server.EndPoint)))
             .OrderByDescending(server => preferred is not null && server.EndPoint.Equals(preferred))
             .ThenBy(server => server.IsReplica)
             .Select(server => server.ClusterConfiguration)
-            .FirstOrDefault(configuration => configuration is not null);
+            .OfType<ClusterConfiguration>()
+            .ToList();
+        return views
+            .GroupBy(SlotOwnership)
+            .OrderByDescending(group => group.Count())
+            .Select(group => group.First())
+            .FirstOrDefault();
     }
+
+    private static string SlotOwnership(ClusterConfiguration configuration) => string.Join(
+        ",",
+        configuration.Nodes
+            .Where(node => !node.IsReplica && node.EndPoint is not null)
+            .SelectMany(node => node.Slots.Select(range => $"{range.From}-{range.To}@{RedisEndPointFormatter.Format(node.EndPoint!)}"))
+            .Order(StringComparer.Ordinal));
 
     private static bool IsKnownAsReplica(IConnectionMultiplexer multiplexer, string endPoint) =>
         multiplexer.GetServers().Any(server => RedisEndPointFormatter.Format(server.EndPoint) == endPoint && server.IsReplica);

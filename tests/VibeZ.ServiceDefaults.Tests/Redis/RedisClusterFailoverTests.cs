@@ -153,6 +153,13 @@ public sealed class RedisClusterFailoverTests
             $"The SET run once on the hung master ended after {onceFailure.Elapsed.TotalMilliseconds:0} ms (the replica was promoted after {promotedAfter.TotalMilliseconds:0} ms); expected at its {attemptTimeoutMilliseconds} ms attempt timeout. It said: {onceFailure.Message}");
         Assert.True(Volatile.Read(ref sends) >= 2, $"The write was sent {Volatile.Read(ref sends)} time(s); its attempt on the hung master should have been given up and sent again.");
 
+        // A hung master's takeover brings no MOVED and no dropped connection; the re-read is what shows it.
+        var logs = host.Services.GetFakeLogCollector();
+        var newMaster = $"127.0.0.1:{replicaPort}";
+        await TestWait.Until(
+            () => Task.FromResult((logs.GetSnapshot().Any(r => IsSlotMoved(r) && r.Message.Contains($"to {newMaster}", StringComparison.Ordinal)), "no slot moved line yet")),
+            $"'Redis cluster slot moved' to {newMaster}");
+
         // StackExchange.Redis alone keeps routing the slots to the silent master until four of its own 5 s timeouts pass
         // without a read (about 20 s), so retries alone would not help. An attempt timeout has the cluster read again;
         // that read waits for every node, the hung one included, up to the connect timeout, so the one started by
