@@ -37,9 +37,20 @@ internal sealed class ReplicationBarrier
     }
 
     /// <summary>Notes which node owns <paramref name="key"/> and its connection's history, before writing.</summary>
+    /// <exception cref="RedisConnectionException">No connected node owns the key right now (a failover): write again later.</exception>
     public Ticket Before(RedisKey key)
     {
-        var server = _multiplexer.GetServer(key);
+        IServer server;
+        try
+        {
+            server = _multiplexer.GetServer(key);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // StackExchange.Redis says so with an InvalidOperationException; it is a connection problem like any other.
+            throw new RedisConnectionException(ConnectionFailureType.UnableToResolvePhysicalConnection, ex.Message, ex);
+        }
+
         return new Ticket(key, server, Losses(server.EndPoint));
     }
 

@@ -14,8 +14,13 @@ internal sealed partial class RedisConnectionEvents
     // master, and a hung old master (still connected, still flagged master) looks like its successor.
     private string? _sentinelMaster;
 
+    private RedisMasterFence? _fence;
+
     /// <summary>Records the master the sentinels named when the multiplexer connected.</summary>
     internal void OnSentinelsNamedMaster(string master) => Volatile.Write(ref _sentinelMaster, master);
+
+    /// <summary>Fences the master from the moment it is lost, not only from the switch the sentinels announce later.</summary>
+    internal void UseFence(RedisMasterFence fence) => _fence = fence;
 
     private void OnPossibleMasterLoss(EndPoint endPoint, string formatted, ConnectionFailureType failureType)
     {
@@ -25,6 +30,8 @@ internal sealed partial class RedisConnectionEvents
             return;
         }
 
+        // A master that comes back before the client hears of the switch would otherwise be dialed as a master again.
+        _fence?.OnLost(formatted);
         if (BeginFailover(formatted))
         {
             RedisLog.FailoverStarted(_logger, formatted, failureType);

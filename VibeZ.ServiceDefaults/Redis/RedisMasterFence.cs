@@ -8,7 +8,8 @@ namespace VibeZ.ServiceDefaults.Redis;
 /// Keeps the client away from a sentinel master that lost its job. A crashed master that is started again comes back
 /// as a master, usually empty, until the sentinels demote it (seconds later); StackExchange.Redis routes writes to any
 /// node that says it is a master, so without a fence those writes land on a node about to be wiped. From
-/// <c>+switch-master</c> on, the old master is not dialed until the sentinels report it as a reachable replica.
+/// losing the master on (or from <c>+switch-master</c>, if that comes first), the old master is dialed again only when
+/// the sentinels name it the master still (a restart without a failover), or report it replicating from the new one.
 /// </summary>
 internal sealed class RedisMasterFence(IConnectionMultiplexer sentinels, string serviceName, TimeProvider timeProvider, ILogger logger)
 {
@@ -16,16 +17,23 @@ internal sealed class RedisMasterFence(IConnectionMultiplexer sentinels, string 
     private static readonly TimeSpan CheckInterval = TimeSpan.FromSeconds(1);
 
     private readonly ConcurrentDictionary<string, long> _fenced = new();
-    private string? _master;
 
     /// <summary>Fences <paramref name="oldMaster"/> and lifts any fence on <paramref name="newMaster"/>.</summary>
     public void OnSwitch(string oldMaster, string newMaster)
     {
-        Volatile.Write(ref _master, newMaster);
         Lift(newMaster, "the sentinels made it the master");
         if (_fenced.TryAdd(oldMaster, 0))
         {
             RedisLog.OldMasterFenced(logger, oldMaster, newMaster);
+        }
+    }
+
+    /// <summary>Fences the master the client just lost, until the sentinels say what it is now.</summary>
+    public void OnLost(string master)
+    {
+        if (_fenced.TryAdd(master, 0))
+        {
+            RedisLog.OldMasterFenced(logger, master, "whichever node the sentinels name");
         }
     }
 
@@ -43,13 +51,17 @@ internal sealed class RedisMasterFence(IConnectionMultiplexer sentinels, string 
             return false;
         }
 
-        if (await IsReplicaAsync(endPoint))
+        switch (await AskSentinelsAsync(endPoint))
         {
-            Lift(endPoint, "the sentinels report it as a replica");
-            return true;
+            case Verdict.Master:
+                Lift(endPoint, "the sentinels still name it the master");
+                return true;
+            case Verdict.Replica:
+                Lift(endPoint, "the sentinels report it replicating from the master");
+                return true;
+            default:
+                return false;
         }
-
-        return false;
     }
 
     private void Lift(string endPoint, string reason)
@@ -61,33 +73,46 @@ internal sealed class RedisMasterFence(IConnectionMultiplexer sentinels, string 
     }
 
     /// <summary>
-    /// Asks the sentinels whether <paramref name="endPoint"/> is up and replicating from the current master. The role
-    /// alone is not enough: a sentinel lists a replaced master as a replica at once, and keeps saying so until its
-    /// next <c>INFO</c> of that node, so a restarted, empty master would pass; only a live link to the current master
-    /// (<c>master-link-status:ok</c>) shows the node took its new role.
+    /// Asks the sentinels what <paramref name="endPoint"/> is. The role alone is not enough: a sentinel lists a replaced
+    /// master as a replica at once, and keeps saying so until its next <c>INFO</c> of that node, so a restarted, empty
+    /// master would pass; only a live link to the named master (<c>master-link-status:ok</c>) shows it took the role.
     /// </summary>
-    private async Task<bool> IsReplicaAsync(string endPoint)
+    private async Task<Verdict> AskSentinelsAsync(string endPoint)
     {
         foreach (var sentinel in sentinels.GetServers().Where(server => server.IsConnected))
         {
             try
             {
+                var named = (await sentinel.SentinelMasterAsync(serviceName)).ToDictionary(field => field.Key, field => field.Value);
+                var master = $"{named.GetValueOrDefault("ip")}:{named.GetValueOrDefault("port")}";
+                if (master == endPoint)
+                {
+                    // Still the master, but while the sentinels think it down it may be replaced any moment.
+                    var masterFlags = named.GetValueOrDefault("flags") ?? "";
+                    return masterFlags.Contains("s_down") || masterFlags.Contains("o_down") || masterFlags.Contains("failover")
+                        ? Verdict.Unknown
+                        : Verdict.Master;
+                }
+
                 foreach (var replica in await sentinel.SentinelReplicasAsync(serviceName))
                 {
                     var fields = replica.ToDictionary(field => field.Key, field => field.Value);
-                    var name = fields.GetValueOrDefault("name") ?? $"{fields.GetValueOrDefault("ip")}:{fields.GetValueOrDefault("port")}";
-                    if (name == endPoint || $"{fields.GetValueOrDefault("ip")}:{fields.GetValueOrDefault("port")}" == endPoint)
+                    var address = $"{fields.GetValueOrDefault("ip")}:{fields.GetValueOrDefault("port")}";
+                    if (fields.GetValueOrDefault("name") != endPoint && address != endPoint)
                     {
-                        var flags = fields.GetValueOrDefault("flags") ?? "";
-                        var upstream = $"{fields.GetValueOrDefault("master-host")}:{fields.GetValueOrDefault("master-port")}";
-                        return fields.GetValueOrDefault("role-reported") == "slave"
-                            && fields.GetValueOrDefault("master-link-status") == "ok"
-                            && upstream == Volatile.Read(ref _master)
-                            && !flags.Contains("s_down") && !flags.Contains("disconnected");
+                        continue;
                     }
+
+                    var flags = fields.GetValueOrDefault("flags") ?? "";
+                    var upstream = $"{fields.GetValueOrDefault("master-host")}:{fields.GetValueOrDefault("master-port")}";
+                    var replicating = fields.GetValueOrDefault("role-reported") == "slave"
+                        && fields.GetValueOrDefault("master-link-status") == "ok"
+                        && upstream == master
+                        && !flags.Contains("s_down") && !flags.Contains("disconnected");
+                    return replicating ? Verdict.Replica : Verdict.Unknown;
                 }
 
-                return false;
+                return Verdict.Unknown;
             }
             catch (Exception ex) when (ex is RedisException or TimeoutException)
             {
@@ -95,6 +120,13 @@ internal sealed class RedisMasterFence(IConnectionMultiplexer sentinels, string 
             }
         }
 
-        return false;
+        return Verdict.Unknown;
+    }
+
+    private enum Verdict
+    {
+        Unknown,
+        Master,
+        Replica,
     }
 }
