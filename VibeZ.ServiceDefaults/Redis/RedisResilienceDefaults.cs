@@ -10,6 +10,9 @@ internal static class RedisResilienceDefaults
     // The monitor's interval sits directly under "Redis", where the spec's "every 30 seconds" belongs.
     public const string MonitorSectionName = "Redis";
 
+    // Every pipeline key below starts with it.
+    public const string PipelinePrefix = "vibez-redis";
+
     public const string IdempotentPipelineKey = "vibez-redis-idempotent";
 
     public const string OncePipelineKey = "vibez-redis-once";

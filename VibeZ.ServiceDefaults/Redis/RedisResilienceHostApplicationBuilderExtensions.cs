@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Retry;
+using Polly.Telemetry;
 using Polly.Timeout;
 
 namespace VibeZ.ServiceDefaults.Redis;
@@ -75,6 +76,19 @@ public static class RedisResilienceHostApplicationBuilderExtensions
             var options = context.GetOptions<RedisResilienceOptions>();
             pipeline.TimeProvider = context.ServiceProvider.GetRequiredService<TimeProvider>();
             pipeline.AddTimeout(AttemptTimeout(options, context.ServiceProvider));
+        });
+
+        // Polly logs every handled attempt, retry and attempt timeout at Warning, each with its exception: during a
+        // failover that is a stack trace per command per retry. Those go to Debug for these pipelines; the metrics
+        // still count them, and the resilience layer's own log says when an operation finally fails.
+        services.Configure<TelemetryOptions>(telemetry =>
+        {
+            var previous = telemetry.SeverityProvider;
+            telemetry.SeverityProvider = args =>
+                args.Source.PipelineName?.StartsWith(RedisResilienceDefaults.PipelinePrefix, StringComparison.Ordinal) == true
+                && args.Event.EventName is "ExecutionAttempt" or "OnRetry" or "OnTimeout"
+                    ? ResilienceEventSeverity.Debug
+                    : previous?.Invoke(args) ?? args.Event.Severity;
         });
 
         services.AddSingleton<RedisResilienceClusterRefresh>();
