@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 
 namespace VibeZ.Gateway.Channels;
@@ -20,7 +21,9 @@ internal sealed class ChannelFeed : IAsyncDisposable
     private readonly GatewayOptions _options;
     private readonly ILogger _logger;
     private readonly Channel<Func<Task>> _work = Channel.CreateUnbounded<Func<Task>>(new() { SingleReader = true });
-    private readonly Dictionary<IChannelSubscriber, long> _subscribers = [];
+    // Per subscriber, the last offset it was sent. Mutable, so delivery updates it without writing to the dictionary
+    // while enumerating it (removing during enumeration is allowed), and without copying it per message.
+    private readonly Dictionary<IChannelSubscriber, StrongBox<long>> _subscribers = [];
     private readonly Task _loop;
     private IAsyncDisposable? _subscription;
     private ChannelPosition? _delivered;
@@ -173,7 +176,7 @@ internal sealed class ChannelFeed : IAsyncDisposable
         }
 
         subscriber.TrySend(ServerFrames.Subscribed(_channel, delivered with { Offset = last }, recovered, _hub.Node));
-        _subscribers[subscriber] = last;
+        _subscribers[subscriber] = new StrongBox<long>(last);
     }
 
     /// <summary>Sends one subscriber the messages after <paramref name="after"/> up to <paramref name="upTo"/>; true when none were missing.</summary>
@@ -270,9 +273,9 @@ internal sealed class ChannelFeed : IAsyncDisposable
     {
         _delivered = position;
         var frame = ServerFrames.Subscribed(_channel, position, recovered, _hub.Node);
-        foreach (var subscriber in _subscribers.Keys.ToList())
+        foreach (var (subscriber, last) in _subscribers)
         {
-            _subscribers[subscriber] = position.Offset;
+            last.Value = position.Offset;
             if (!subscriber.TrySend(frame))
             {
                 _subscribers.Remove(subscriber);
@@ -284,14 +287,14 @@ internal sealed class ChannelFeed : IAsyncDisposable
     {
         _delivered = new ChannelPosition(message.Epoch, message.Offset);
         _hub.Observe(_channel, _delivered.Value);
-        foreach (var (subscriber, last) in _subscribers.ToList())
+        foreach (var (subscriber, last) in _subscribers)
         {
-            if (message.Offset <= last)
+            if (message.Offset <= last.Value)
             {
                 continue;
             }
 
-            _subscribers[subscriber] = message.Offset;
+            last.Value = message.Offset;
             if (!subscriber.TrySend(message.Frame))
             {
                 _subscribers.Remove(subscriber);

@@ -63,8 +63,6 @@ public sealed class GatewayProcess : IAsyncDisposable
         startInfo.Environment["Logging__LogLevel__Default"] = "Warning";
         startInfo.Environment["Logging__LogLevel__VibeZ"] = "Information";
 
-        // Polly logs every retried attempt with its stack trace; during a failover that is thousands of lines.
-        startInfo.Environment["Logging__LogLevel__Polly"] = "Error";
         startInfo.Environment["OTEL_EXPORTER_OTLP_ENDPOINT"] = null;
         foreach (var (key, value) in settings)
         {
