@@ -3,9 +3,9 @@ using System.Text;
 namespace Aspire.Hosting.ApplicationModel;
 
 /// <summary>
-/// The shell script the cluster-create step runs, in a container on the nodes' network or as a local process.
-/// It runs <c>redis-cli --cluster create</c> where the nodes can see each other: CLUSTER MEET accepts only IPs, and
-/// redis-cli resolves each node's name to the address its peers reach it on, which the host cannot know.
+/// The shell script the cluster-create step runs, in a container on the topology's network or as a local process.
+/// It runs <c>redis-cli --cluster create</c> where the nodes can see each other, with the addresses the nodes announce
+/// (CLUSTER MEET accepts only IPs): their fixed addresses on the container network, which the host cannot dial.
 /// The password reaches redis-cli through REDISCLI_AUTH, never the command line.
 /// </summary>
 internal static class RedisClusterCreateScript

@@ -40,6 +40,9 @@ internal static class RedisNodeConfigFile
             text.AppendLine("cluster-enabled yes")
                 .AppendLine("cluster-config-file nodes.conf")
                 .AppendLine($"cluster-node-timeout {settings.ClusterNodeTimeoutMilliseconds}")
+                // Peers and clients learn a node's address from what it announces: its fixed address on the topology's
+                // container network (which REDIS_NAT_MAP translates for the host), or 127.0.0.1 as a local process.
+                .AppendLine($"cluster-announce-ip {topology.AnnouncedHost(node)}")
                 .AppendLine($"cluster-announce-port {node.Port}")
                 .AppendLine($"cluster-announce-bus-port {node.BusPort}");
             return text.ToString();

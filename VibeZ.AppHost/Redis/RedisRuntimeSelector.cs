@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Configuration;
 
 namespace Aspire.Hosting.ApplicationModel;
@@ -10,25 +9,25 @@ namespace Aspire.Hosting.ApplicationModel;
 internal sealed record RedisRuntimeChoice(RedisRuntime Runtime, string? ContainerRuntime, string Reason);
 
 /// <summary>
-/// Chooses between containers and local processes. <c>auto</c> picks containers only where a container runtime answers
-/// and already has the image (no registry may be reachable), and otherwise local processes when redis-server is on PATH,
-/// so it never picks a path that cannot work on this machine.
+/// Chooses between containers and local processes. <c>auto</c> picks containers only where a container runtime answers,
+/// already has the image (no registry may be reachable) and passes <see cref="RedisContainerNetworkCheck"/>, and
+/// otherwise local processes when redis-server is on PATH, so it never picks a path that cannot work on this machine.
 /// </summary>
 internal static class RedisRuntimeSelector
 {
     public const string ContainerRuntimeKey = "ASPIRE_CONTAINER_RUNTIME";
 
-    private static readonly string[] SmokeTest = ["run", "--rm", "--entrypoint", RedisTopologyDefaults.ServerCommand];
+    private const string WhatToDo = "See README 'Troubleshooting'; eng/install.sh --containers runs the same check and says what to install.";
 
-    public static RedisRuntimeChoice Choose(RedisTopologySettings settings, IConfiguration configuration, Func<string, string[], bool> run)
+    public static RedisRuntimeChoice Choose(RedisTopologySettings settings, IConfiguration configuration, Func<string, string[], ProgramRun> run)
     {
         var configured = configuration[ContainerRuntimeKey] ?? configuration["DOTNET_" + ContainerRuntimeKey];
         string[] candidates = configured is { Length: > 0 } ? [configured] : ["docker", "podman"];
         var image = settings.Image.ToString();
         var setting = RedisTopologySettings.Key(nameof(RedisTopologySettings.Runtime));
 
-        var answering = candidates.FirstOrDefault(rt => run(rt, ["info"]));
-        var hasRedisServer = run(RedisTopologyDefaults.ServerCommand, ["--version"]);
+        var answering = candidates.FirstOrDefault(rt => run(rt, ["info"]).Succeeded);
+        var hasRedisServer = run(RedisTopologyDefaults.ServerCommand, ["--version"]).Succeeded;
 
         switch (settings.Runtime)
         {
@@ -36,7 +35,10 @@ internal static class RedisRuntimeSelector
                 throw new InvalidOperationException(
                     $"{setting} is 'container', but no container runtime answered (tried {string.Join(", ", candidates)}). Install Docker or Podman (apt-get install podman runc), or set {setting}=process.");
             case RedisRuntime.Container:
-                return new(RedisRuntime.Container, answering, $"{setting} is 'container'");
+                return RedisContainerNetworkCheck.Run(answering, image, run) is { } failure
+                    ? throw new InvalidOperationException(
+                        $"{setting} is 'container', but {answering} cannot run the topology: {failure}. {WhatToDo} Or set {setting}=process.")
+                    : new(RedisRuntime.Container, answering, $"{setting} is 'container', and {NetworkWorks(answering, image)}");
             case RedisRuntime.Process when !hasRedisServer:
                 throw new InvalidOperationException(
                     $"{setting} is 'process', but redis-server is not on PATH. Install it (apt-get install redis-server redis-tools), or set {setting}=container.");
@@ -44,18 +46,17 @@ internal static class RedisRuntimeSelector
                 return new(RedisRuntime.Process, null, $"{setting} is 'process'");
         }
 
-        var hasImage = answering is not null && run(answering, ["image", "inspect", image]);
-
-        // A runtime can answer and still fail to start containers (a host's limits, a broken OCI runtime): try one.
-        if (hasImage && run(answering!, [.. SmokeTest, image, "--version"]))
+        var hasImage = answering is not null && run(answering, ["image", "inspect", image]).Succeeded;
+        var networkFailure = hasImage ? RedisContainerNetworkCheck.Run(answering!, image, run) : null;
+        if (hasImage && networkFailure is null)
         {
-            return new(RedisRuntime.Container, answering, $"{answering} answers, has {image} and runs it");
+            return new(RedisRuntime.Container, answering, $"{answering} answers, has {image}, and {NetworkWorks(answering!, image)}");
         }
 
         if (hasRedisServer)
         {
             var why = answering is null ? $"no container runtime answered (tried {string.Join(", ", candidates)})"
-                : hasImage ? $"{answering} has {image} but cannot run it (see README 'Troubleshooting')"
+                : hasImage ? $"{answering} has {image} but cannot run the topology: {networkFailure} ({WhatToDo})"
                 : $"{answering} answers but does not have {image} (build it with eng/build-redis-image.sh or pull it)";
             return new(RedisRuntime.Process, null, $"{why}, and redis-server is on PATH");
         }
@@ -70,32 +71,6 @@ internal static class RedisRuntimeSelector
             "Install Podman (apt-get install podman runc) or Docker, or Redis itself (apt-get install redis-server redis-tools); eng/run.sh does it for you.");
     }
 
-    /// <summary>Runs a program and says whether it exited with 0 within 20 seconds; a missing program is a no.</summary>
-    public static bool Run(string fileName, string[] arguments)
-    {
-        try
-        {
-            var start = new ProcessStartInfo(fileName, arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
-            using var process = Process.Start(start);
-            if (process is null)
-            {
-                return false;
-            }
-
-            // Drain both pipes so a chatty program cannot block on a full buffer.
-            _ = process.StandardOutput.ReadToEndAsync();
-            _ = process.StandardError.ReadToEndAsync();
-            if (!process.WaitForExit(TimeSpan.FromSeconds(20)))
-            {
-                process.Kill(entireProcessTree: true);
-                return false;
-            }
-
-            return process.ExitCode == 0;
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return false;
-        }
-    }
+    private static string NetworkWorks(string runtime, string image) =>
+        $"two containers of {image} on a {runtime} network reach each other by name at fixed addresses";
 }

@@ -26,11 +26,7 @@ public static class RedisServiceSettings
 
     /// <summary>The settings that name nodes; the password and the NAT map are added beside them.</summary>
     /// <param name="topology">The topology.</param>
-    /// <param name="announcedClusterAddresses">
-    /// What containerised cluster nodes announce. The seeds are those same addresses (dialed through the NAT map), so
-    /// the client knows each node under one address instead of a seed address and an announced one.
-    /// </param>
-    public static IEnumerable<KeyValuePair<string, string>> For(RedisTopologyResource topology, IReadOnlyList<string>? announcedClusterAddresses = null)
+    public static IEnumerable<KeyValuePair<string, string>> For(RedisTopologyResource topology)
     {
         ArgumentNullException.ThrowIfNull(topology);
         yield return new(Mode, topology.Kind.ToString().ToLowerInvariant());
@@ -44,7 +40,9 @@ public static class RedisServiceSettings
                 yield return new(SentinelName, topology.Settings.MasterName);
                 break;
             case RedisTopologyKind.Cluster:
-                yield return new(ClusterNodes, announcedClusterAddresses is { Count: > 0 } ? string.Join(',', announcedClusterAddresses) : HostPorts(topology, RedisNodeRole.ClusterNode));
+                // The seeds are the addresses nodes announce (dialed through the NAT map), so the client knows each node
+                // under one address instead of a seed address and an announced one.
+                yield return new(ClusterNodes, string.Join(',', topology.Nodes.Select(n => $"{topology.AnnouncedHost(n)}:{n.Port}")));
                 break;
         }
     }

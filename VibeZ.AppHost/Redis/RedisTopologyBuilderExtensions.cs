@@ -26,7 +26,7 @@ public static class RedisTopologyBuilderExtensions
         var settings = RedisTopologySettings.Read(builder.Configuration);
         var choice = builder.ExecutionContext.IsPublishMode
             ? new RedisRuntimeChoice(RedisRuntime.Container, null, "the application is being published")
-            : RedisRuntimeSelector.Choose(settings, builder.Configuration, RedisRuntimeSelector.Run);
+            : RedisRuntimeSelector.Choose(settings, builder.Configuration, ProgramRun.Start);
 
         // Aspire would otherwise ask Docker even where only Podman answers.
         if (choice.ContainerRuntime is { } containerRuntime && string.IsNullOrEmpty(builder.Configuration[RedisRuntimeSelector.ContainerRuntimeKey]))
@@ -35,7 +35,7 @@ public static class RedisTopologyBuilderExtensions
         }
 
         password ??= builder.AddParameter($"{name}-password", new GenerateParameterDefault { MinLength = 24, Special = false }, secret: true, persist: true);
-        var topology = new RedisTopologyResource(name, settings, choice.Runtime, password.Resource);
+        var topology = new RedisTopologyResource(name, settings, choice.Runtime, password.Resource, choice.ContainerRuntime);
 
         var topologyBuilder = builder.AddResource(topology)
             .WithInitialState(new CustomResourceSnapshot
@@ -64,6 +64,14 @@ public static class RedisTopologyBuilderExtensions
             var logger = e.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RedisTopologyBuilderExtensions));
             RedisTopologyLog.RuntimeChosen(logger, name, settings.Topology, choice.Runtime, choice.ContainerRuntime ?? "-",
                 choice.Runtime is RedisRuntime.Container ? settings.Image.ToString() : RedisTopologyDefaults.ServerCommand, choice.Reason);
+            if (topology.ContainerNetwork is { } network)
+            {
+                // Before the config files: cluster nodes announce their fixed address, which the network's subnet decides.
+                network.EnsureCreated(ProgramRun.Start, $"vibez.topology={name}");
+                RedisTopologyLog.NetworkReady(logger, name, network.Name, network.Subnet.ToString(),
+                    string.Join(", ", topology.ContainerHosts.Select(h => $"{h.Name}={h.Address}")));
+            }
+
             await RedisDataDirectory.PrepareAsync(topology, ct);
             RedisTopologyLog.DataPrepared(logger, name, topology.DataDirectory);
         });
@@ -93,16 +101,15 @@ public static class RedisTopologyBuilderExtensions
         var resource = topology.Resource;
         return builder
             .WithRelationship(resource, "Reference")
-            .WithEnvironment(async context =>
+            .WithEnvironment(context =>
             {
-                var announcedClusterAddresses = await RedisClusterAddresses.ReadAnnouncedAsync(resource, context.CancellationToken);
-                foreach (var (key, value) in RedisServiceSettings.For(resource, announcedClusterAddresses))
+                foreach (var (key, value) in RedisServiceSettings.For(resource))
                 {
                     context.EnvironmentVariables[key] = value;
                 }
 
                 context.EnvironmentVariables[RedisServiceSettings.Password] = resource.PasswordParameter;
-                if (RedisNatMap.Build(resource, announcedClusterAddresses) is { Length: > 0 } natMap)
+                if (RedisNatMap.Build(resource) is { Length: > 0 } natMap)
                 {
                     context.EnvironmentVariables[RedisServiceSettings.NatMap] = natMap;
                 }
@@ -128,6 +135,7 @@ public static class RedisTopologyBuilderExtensions
                 .WithBindMount(topology.NodeDirectory(node), RedisNodeConfigFile.ContainerDataDirectory)
                 // Not proxied: the port a node listens on is the port it announces and the port published on 127.0.0.1.
                 .WithEndpoint(port: node.Port, targetPort: node.Port, name: "tcp", scheme: "tcp", isProxied: false)
+                .WithContainerRuntimeArgs(context => OnTopologyNetwork(context, topology, topology.ContainerAddress(node)))
                 .WithHealthCheck(healthCheck)
                 .WithIconName(node.Role is RedisNodeRole.Sentinel ? "Eye" : "Database")
                 .WithParentRelationship(topology);
@@ -152,20 +160,26 @@ public static class RedisTopologyBuilderExtensions
         IDistributedApplicationBuilder builder, RedisTopologyResource topology, IResourceBuilder<ParameterResource> password, List<IRedisNodeResource> nodes)
     {
         var name = $"{topology.Name}-cluster-create";
-        var script = RedisClusterCreateScript.Render(topology);
         if (topology.Runtime is RedisRuntime.Container)
         {
             var image = topology.Settings.Image;
-            Configure(builder.AddContainer(name, image.Name, image.Tag).WithImageRegistry(image.Registry).WithEntrypoint("/bin/sh").WithArgs("-c", script));
+            Configure(builder.AddContainer(name, image.Name, image.Tag).WithImageRegistry(image.Registry).WithEntrypoint("/bin/sh")
+                .WithContainerRuntimeArgs(context => OnTopologyNetwork(context, topology, topology.ClusterCreateAddress)));
         }
         else
         {
-            Configure(builder.AddExecutable(name, "/bin/sh", topology.DataDirectory, "-c", script));
+            Configure(builder.AddExecutable(name, "/bin/sh", topology.DataDirectory));
         }
 
-        void Configure<T>(IResourceBuilder<T> create) where T : IResourceWithEnvironment, IResourceWithWaitSupport
+        void Configure<T>(IResourceBuilder<T> create) where T : IResourceWithArgs, IResourceWithEnvironment, IResourceWithWaitSupport
         {
-            create.WithEnvironment("REDISCLI_AUTH", password)
+            // Rendered when the step starts: in containers the nodes' addresses are known once the network exists.
+            create.WithArgs(context =>
+                {
+                    context.Args.Add("-c");
+                    context.Args.Add(RedisClusterCreateScript.Render(topology));
+                })
+                .WithEnvironment("REDISCLI_AUTH", password)
                 .WithParentRelationship(topology)
                 .WithIconName("BranchFork")
                 .ExcludeFromManifest();
@@ -173,6 +187,15 @@ public static class RedisTopologyBuilderExtensions
             {
                 create.WaitForStart(builder.CreateResourceBuilder<IResource>(node));
             }
+        }
+    }
+
+    /// <summary>Puts a container on the topology's network at its fixed address, with every node's name as a host entry.</summary>
+    private static void OnTopologyNetwork(ContainerRuntimeArgsCallbackContext context, RedisTopologyResource topology, System.Net.IPAddress address)
+    {
+        foreach (var argument in topology.ContainerNetwork!.RunArguments(address, topology.ContainerHosts))
+        {
+            context.Args.Add(argument);
         }
     }
 

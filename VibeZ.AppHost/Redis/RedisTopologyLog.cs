@@ -9,4 +9,7 @@ internal static partial class RedisTopologyLog
 
     [LoggerMessage(2, LogLevel.Information, "Redis topology {Topology} starts from clean data in {Directory}.", EventName = "RedisDataPrepared")]
     public static partial void DataPrepared(ILogger logger, string topology, string directory);
+
+    [LoggerMessage(3, LogLevel.Information, "Redis topology {Topology} runs on the container network {Network} ({Subnet}), at fixed addresses every node knows by name: {Hosts}.", EventName = "RedisNetworkReady")]
+    public static partial void NetworkReady(ILogger logger, string topology, string network, string subnet, string hosts);
 }

@@ -1,50 +1,107 @@
+using System.Net;
+
 namespace Aspire.Hosting.ApplicationModel;
 
 /// <summary>
 /// A Redis deployment made of several nodes, each its own child resource: the parent the dashboard groups them under,
 /// and what services reference to get their <c>REDIS_*</c> settings.
 /// </summary>
-/// <param name="name">The resource name; node names start with it.</param>
-/// <param name="settings">What the topology is made of.</param>
-/// <param name="runtime">How its nodes run: <see cref="RedisRuntime.Container"/> or <see cref="RedisRuntime.Process"/>, never auto.</param>
-/// <param name="password">The password every node and sentinel requires.</param>
-public sealed class RedisTopologyResource(string name, RedisTopologySettings settings, RedisRuntime runtime, ParameterResource password)
-    : Resource(name)
+public sealed class RedisTopologyResource : Resource
 {
     /// <summary>The address services reach every node on: published container ports and local processes both listen there.</summary>
     public const string HostAddress = "127.0.0.1";
 
+    private readonly string _instanceName;
+
+    /// <summary>Initializes a new instance of the <see cref="RedisTopologyResource"/> class.</summary>
+    /// <param name="name">The resource name; node names start with it.</param>
+    /// <param name="settings">What the topology is made of.</param>
+    /// <param name="runtime">How its nodes run: <see cref="RedisRuntime.Container"/> or <see cref="RedisRuntime.Process"/>, never auto.</param>
+    /// <param name="password">The password every node and sentinel requires.</param>
+    /// <param name="containerRuntime">The container runtime's command (<c>podman</c> or <c>docker</c>) when nodes run as containers.</param>
+    public RedisTopologyResource(string name, RedisTopologySettings settings, RedisRuntime runtime, ParameterResource password, string? containerRuntime = null)
+        : base(name)
+    {
+        if (runtime is RedisRuntime.Auto)
+        {
+            throw new ArgumentException("The runtime must be resolved before the topology is built.", nameof(runtime));
+        }
+
+        Settings = settings;
+        Runtime = runtime;
+        PasswordParameter = password;
+        Nodes = RedisTopologyPlan.Nodes(name, settings);
+
+        // One name per topology instance, for its data folder and its network, so topologies can run side by side.
+        _instanceName = $"{name}-{Kind.ToString().ToLowerInvariant()}-{Nodes[0].Port}";
+        ContainerNetwork = runtime is RedisRuntime.Container ? new RedisContainerNetwork($"vibez-{_instanceName}", containerRuntime ?? "docker") : null;
+    }
+
     /// <summary>Gets what the topology is made of.</summary>
-    public RedisTopologySettings Settings { get; } = settings;
+    public RedisTopologySettings Settings { get; }
 
     /// <summary>Gets the kind of topology.</summary>
     public RedisTopologyKind Kind => Settings.Topology;
 
     /// <summary>Gets how the nodes run.</summary>
-    public RedisRuntime Runtime { get; } = runtime is RedisRuntime.Auto
-        ? throw new ArgumentException("The runtime must be resolved before the topology is built.", nameof(runtime))
-        : runtime;
+    public RedisRuntime Runtime { get; }
 
     /// <summary>Gets the password parameter.</summary>
-    public ParameterResource PasswordParameter { get; } = password;
+    public ParameterResource PasswordParameter { get; }
 
     /// <summary>Gets the nodes, in the order they are planned.</summary>
-    public IReadOnlyList<RedisNode> Nodes { get; } = RedisTopologyPlan.Nodes(name, settings);
+    public IReadOnlyList<RedisNode> Nodes { get; }
+
+    /// <summary>Gets the network the nodes run on when they are containers, or <see langword="null"/> for local processes.</summary>
+    public RedisContainerNetwork? ContainerNetwork { get; }
 
     /// <summary>Gets the folder that holds the nodes' data folders for this topology.</summary>
-    public string DataDirectory => Path.Combine(Settings.DataDirectory, $"{Name}-{Kind.ToString().ToLowerInvariant()}-{Nodes[0].Port}");
+    public string DataDirectory => Path.Combine(Settings.DataDirectory, _instanceName);
+
+    /// <summary>Gets the node that starts as master of a sentinel or single topology.</summary>
+    public RedisNode Master => Nodes.First(n => n.Role is RedisNodeRole.Master);
 
     /// <summary>
-    /// Gets the host a node announces to its peers and to clients: its name on the container network, or the loopback
-    /// address for local processes. Services on the host reach it through <c>REDIS_NAT_MAP</c>.
+    /// Gets the host a node announces to its peers and to clients: the loopback address for local processes; in
+    /// containers its name, which every container of the topology resolves through a host entry, except for cluster
+    /// nodes, which announce their fixed address because CLUSTER MEET takes only IPs. Services on the host reach it
+    /// through <c>REDIS_NAT_MAP</c>.
     /// </summary>
     /// <param name="node">The node.</param>
-    public string AnnouncedHost(RedisNode node) => Runtime is RedisRuntime.Container ? node.Name : HostAddress;
+    public string AnnouncedHost(RedisNode node) => ContainerNetwork switch
+    {
+        null => HostAddress,
+        _ when node.Role is RedisNodeRole.ClusterNode => ContainerAddress(node).ToString(),
+        _ => node.Name,
+    };
+
+    /// <summary>Gets the fixed address of a node on the topology's container network.</summary>
+    /// <param name="node">The node.</param>
+    public IPAddress ContainerAddress(RedisNode node) => Network.AddressOf(IndexOf(node));
+
+    /// <summary>Gets the fixed address of the cluster-create step, after every node's.</summary>
+    public IPAddress ClusterCreateAddress => Network.AddressOf(Nodes.Count);
+
+    /// <summary>Gets every node's name and fixed address: the host entries of every container of the topology.</summary>
+    public IEnumerable<(string Name, IPAddress Address)> ContainerHosts => Nodes.Select(n => (n.Name, ContainerAddress(n)));
 
     /// <summary>Gets the data folder of one node.</summary>
     /// <param name="node">The node.</param>
     public string NodeDirectory(RedisNode node) => Path.Combine(DataDirectory, node.Name);
 
-    /// <summary>Gets the node that starts as master of a sentinel or single topology.</summary>
-    public RedisNode Master => Nodes.First(n => n.Role is RedisNodeRole.Master);
+    private RedisContainerNetwork Network => ContainerNetwork
+        ?? throw new InvalidOperationException($"The nodes of {Name} run as local processes, which have no container network.");
+
+    private int IndexOf(RedisNode node)
+    {
+        for (var i = 0; i < Nodes.Count; i++)
+        {
+            if (Nodes[i] == node)
+            {
+                return i;
+            }
+        }
+
+        throw new ArgumentException($"{node.Name} is not a node of {Name}.", nameof(node));
+    }
 }

@@ -7,21 +7,60 @@ public class RedisRuntimeSelectorTests
 {
     private const string Image = "docker.io/library/redis:7.0.15";
 
+    // What a runtime whose networks work answers to the network check: a subnet, and PONG from the second container.
+    private static readonly string[] WorkingNetwork = ["podman network create", "podman network inspect", "podman run -d", "podman run --rm"];
+
     [Fact]
-    public void AutoPicksContainersWhereARuntimeAnswersHasTheImageAndRunsIt()
+    public void AutoPicksContainersWhereARuntimeAnswersHasTheImageAndItsContainersReachEachOtherByName()
     {
-        var choice = Choose(RedisRuntime.Auto, answers: ["podman info", $"podman image inspect {Image}", $"podman run --rm --entrypoint redis-server {Image} --version", "redis-server --version"]);
+        var choice = Choose(RedisRuntime.Auto, answers: ["podman info", $"podman image inspect {Image}", .. WorkingNetwork, "redis-server --version"]);
 
         Assert.Equal((RedisRuntime.Container, "podman"), (choice.Runtime, choice.ContainerRuntime));
+        Assert.Contains("reach each other by name at fixed addresses", choice.Reason);
+    }
+
+    [Fact]
+    public void AutoPicksProcessesAndSaysWhyWhereContainerNamesDoNotResolve()
+    {
+        var choice = Choose(RedisRuntime.Auto, answers: ["podman info", $"podman image inspect {Image}", "podman network create", "podman network inspect", "podman run -d", "redis-server --version"],
+            said: new() { ["podman run --rm"] = "Could not connect to Redis at vibez-check-x-server:6379: Name or service not known" });
+
+        Assert.Equal(RedisRuntime.Process, choice.Runtime);
+        Assert.Contains("podman has docker.io/library/redis:7.0.15 but cannot run the topology: a container could not reach another by name", choice.Reason);
+        Assert.Contains("Name or service not known", choice.Reason);
     }
 
     [Fact]
     public void AutoPicksProcessesWhereTheRuntimeCannotRunTheImage()
     {
-        var choice = Choose(RedisRuntime.Auto, answers: ["podman info", $"podman image inspect {Image}", "redis-server --version"]);
+        var choice = Choose(RedisRuntime.Auto, answers: ["podman info", $"podman image inspect {Image}", "podman network create", "podman network inspect", "redis-server --version"],
+            said: new() { ["podman run -d"] = "crun: cgroups in hybrid mode not supported" });
 
         Assert.Equal(RedisRuntime.Process, choice.Runtime);
-        Assert.Contains("has docker.io/library/redis:7.0.15 but cannot run it", choice.Reason);
+        Assert.Contains("has docker.io/library/redis:7.0.15 but cannot run the topology", choice.Reason);
+        Assert.Contains("cgroups in hybrid mode not supported", choice.Reason);
+    }
+
+    [Fact]
+    public void TheNetworkCheckRemovesWhatItCreatedEvenWhenItFails()
+    {
+        var asked = new List<string>();
+        Choose(RedisRuntime.Auto, answers: ["podman info", $"podman image inspect {Image}", "podman network create", "podman network inspect", "podman run -d", "redis-server --version"], asked: asked);
+
+        var network = asked.Single(a => a.StartsWith("podman network create", StringComparison.Ordinal)).Split(' ')[^1];
+        Assert.Contains($"podman rm -f {network}-server", asked);
+        Assert.Contains($"podman network rm {network}", asked);
+    }
+
+    [Fact]
+    public void ContainerWhereContainerNamesDoNotResolveStopsWithWhatFailedAndTheSetting()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => Choose(RedisRuntime.Container, answers: ["podman info", "podman network create", "podman network inspect", "podman run -d"],
+            said: new() { ["podman run --rm"] = "Name or service not known" }));
+
+        Assert.StartsWith("VibeZ:Redis:Runtime is 'container', but podman cannot run the topology: a container could not reach another by name", error.Message);
+        Assert.Contains("eng/install.sh --containers", error.Message);
+        Assert.Contains("VibeZ:Redis:Runtime=process", error.Message);
     }
 
     [Fact]
@@ -75,16 +114,37 @@ public class RedisRuntimeSelectorTests
         Assert.StartsWith("VibeZ:Redis:Runtime is 'process', but redis-server is not on PATH", error.Message);
     }
 
-    private static RedisRuntimeChoice Choose(RedisRuntime runtime, string[] answers, string? configuredRuntime = null, List<string>? asked = null)
+    // Chooses with a fake machine: a call succeeds when it starts with one of the answers; failing calls print what
+    // `said` holds for their prefix on standard error.
+    private static RedisRuntimeChoice Choose(
+        RedisRuntime runtime, string[] answers, string? configuredRuntime = null, List<string>? asked = null, Dictionary<string, string>? said = null)
     {
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection([new("ASPIRE_CONTAINER_RUNTIME", configuredRuntime)])
             .Build();
+        var networks = new HashSet<string>();
         return RedisRuntimeSelector.Choose(new RedisTopologySettings { Runtime = runtime }, configuration, (file, args) =>
         {
             var call = string.Join(' ', [file, .. args]);
             asked?.Add(call);
-            return answers.Contains(call);
+            var answered = answers.Any(a => call == a || call.StartsWith(a + " ", StringComparison.Ordinal));
+            switch (args)
+            {
+                case ["network", "create", .., var name] when answered:
+                    networks.Add(name);
+                    break;
+                case ["network", "inspect", var name, ..]:
+                    // A network exists once created, and its inspection prints the subnet the runtime gave it.
+                    return answered && networks.Contains(name) ? new ProgramRun(0, "10.89.7.0/24 ", "") : new ProgramRun(1, "", $"network {name} not found");
+            }
+
+            if (answered)
+            {
+                return new ProgramRun(0, "", "");
+            }
+
+            var error = said?.FirstOrDefault(s => call.StartsWith(s.Key, StringComparison.Ordinal)).Value ?? "refused";
+            return new ProgramRun(1, "", error);
         });
     }
 }

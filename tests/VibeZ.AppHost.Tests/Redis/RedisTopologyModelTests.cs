@@ -82,6 +82,30 @@ public class RedisTopologyModelTests
         Assert.Contains("redis-cli --cluster create 127.0.0.1:7000 127.0.0.1:7001 127.0.0.1:7002 127.0.0.1:7003 127.0.0.1:7004 127.0.0.1:7005 --cluster-replicas 1 --cluster-yes", script);
     }
 
+    [Fact]
+    public async Task ContainerNodesJoinTheTopologysOwnNetworkAtFixedAddressesAndKnowEveryNodeByName()
+    {
+        await using var appHost = await CreateAsync(AppHostArguments.For(RedisTopologyKind.Cluster, RedisRuntime.Container, extra: "--Parameters:redis-password=s3cret"));
+        var topology = appHost.Resources.OfType<RedisTopologyResource>().Single();
+
+        // What the application does when it starts: create the network and learn the subnet the runtime gave it.
+        topology.ContainerNetwork!.EnsureCreated((_, args) => args is ["network", "inspect", ..] ? new ProgramRun(0, "10.89.7.0/24 ", "") : new ProgramRun(0, "", ""), "test");
+        var node = appHost.Resources.OfType<RedisContainerNodeResource>().Single(n => n.Name == "redis-node-2");
+        var create = (ContainerResource)appHost.Resources.Single(r => r.Name == "redis-cluster-create");
+        var client = appHost.AddExecutable("client", "true", ".").WithReference(appHost.CreateResourceBuilder<RedisTopologyResource>("redis"));
+
+        var nodeArguments = await RuntimeArgumentsAsync(node);
+        var hostEntries = Enumerable.Range(0, 6).SelectMany(i => new[] { "--add-host", $"redis-node-{i}:10.89.7.{10 + i}" });
+        Assert.Equal(["--network", "vibez-redis-cluster-7000:ip=10.89.7.12", .. hostEntries], nodeArguments);
+        Assert.Equal(["--network", "vibez-redis-cluster-7000:ip=10.89.7.16", .. hostEntries], await RuntimeArgumentsAsync(create));
+        Assert.Contains("cluster-announce-ip 10.89.7.12", RedisNodeConfigFile.Render(topology, node.Node, "s3cret"), StringComparison.Ordinal);
+
+        // Nodes announce their fixed addresses, so clients are seeded with them and reach them through the NAT map.
+        var environment = await EnvironmentAsync(client.Resource);
+        Assert.Equal(string.Join(',', Enumerable.Range(0, 6).Select(i => $"10.89.7.{10 + i}:{7000 + i}")), environment["REDIS_CLUSTER_NODES"]);
+        Assert.Equal(string.Join(',', Enumerable.Range(0, 6).Select(i => $"10.89.7.{10 + i}:{7000 + i}=127.0.0.1:{7000 + i}")), environment["REDIS_NAT_MAP"]);
+    }
+
     public static TheoryData<RedisTopologyKind, RedisRuntime, string[]> InjectedSettings => new()
     {
         { RedisTopologyKind.Single, RedisRuntime.Process, ["REDIS_MODE=single", "REDIS_URL=redis://127.0.0.1:6379"] },
@@ -140,6 +164,17 @@ public class RedisTopologyModelTests
     private static async Task<Dictionary<string, string>> EnvironmentAsync(IResourceWithEnvironment resource) =>
         await resource.GetEnvironmentVariableValuesAsync(DistributedApplicationOperation.Run);
 #pragma warning restore CS0618
+
+    private static async Task<List<string>> RuntimeArgumentsAsync(ContainerResource resource)
+    {
+        var arguments = new List<object>();
+        foreach (var annotation in resource.Annotations.OfType<ContainerRuntimeArgsCallbackAnnotation>())
+        {
+            await annotation.Callback(new ContainerRuntimeArgsCallbackContext(arguments, TestContext.Current.CancellationToken));
+        }
+
+        return [.. arguments.Select(a => a.ToString()!)];
+    }
 
     private static string RepositoryRoot() => Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../.."));
 }

@@ -1,0 +1,61 @@
+namespace Aspire.Hosting.ApplicationModel;
+
+/// <summary>
+/// Checks what a containerised topology needs from the container runtime, the way the topology uses it: two containers
+/// of the image on a network of their own, at fixed addresses, one asking the other for PING by name through a host entry.
+/// </summary>
+/// <remarks>
+/// A runtime can answer <c>info</c> and even run one container, and still fail a topology: a network without the
+/// addresses it needs, or names that do not resolve. This check fails the same way the topology would, in seconds.
+/// <c>eng/install.sh --containers</c> makes the same check in shell.
+/// </remarks>
+internal static class RedisContainerNetworkCheck
+{
+    private const int PingTries = 50;
+
+    /// <summary>Runs the check; returns <see langword="null"/> when it passed, else what failed.</summary>
+    /// <param name="containerRuntime">The runtime's command.</param>
+    /// <param name="image">The Redis image, which has redis-server, redis-cli and /bin/sh.</param>
+    /// <param name="run">Runs a program.</param>
+    public static string? Run(string containerRuntime, string image, Func<string, string[], ProgramRun> run)
+    {
+        var name = $"vibez-check-{Guid.NewGuid().ToString("N")[..8]}";
+        var network = new RedisContainerNetwork(name, containerRuntime);
+        var server = $"{name}-server";
+        try
+        {
+            network.EnsureCreated(run, "vibez.check=true");
+            var serverAddress = network.AddressOf(0);
+            var started = run(containerRuntime,
+            [
+                "run", "-d", "--rm", "--name", server, .. network.RunArguments(serverAddress, []),
+                "--entrypoint", RedisTopologyDefaults.ServerCommand, image, "--port", "6379", "--protected-mode", "no", "--save", "", "--appendonly", "no",
+            ]);
+            if (!started.Succeeded)
+            {
+                return $"'{containerRuntime} run {image}' on the network {name} at {serverAddress} failed: {started.Said}";
+            }
+
+            // The server needs a moment to listen; the name must resolve on the first try.
+            var ping = $"i=0; until [ \"$(redis-cli -h {server} -p 6379 ping 2>&1)\" = PONG ]; do i=$((i+1)); " +
+                $"if [ $i -ge {PingTries} ]; then redis-cli -h {server} -p 6379 ping; exit 1; fi; sleep 0.1; done";
+            var client = run(containerRuntime,
+            [
+                "run", "--rm", .. network.RunArguments(network.AddressOf(1), [(server, serverAddress)]),
+                "--entrypoint", "/bin/sh", image, "-c", ping,
+            ]);
+            return client.Succeeded
+                ? null
+                : $"a container could not reach another by name on the network {name} ('redis-cli -h {server} ping' said '{client.Said}')";
+        }
+        catch (InvalidOperationException ex)
+        {
+            return ex.Message;
+        }
+        finally
+        {
+            run(containerRuntime, ["rm", "-f", server]);
+            run(containerRuntime, ["network", "rm", name]);
+        }
+    }
+}
