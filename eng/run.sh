@@ -8,7 +8,8 @@ shift || true
 
 bash "$here/install.sh"
 if { command -v docker >/dev/null && timeout 20 docker info >/dev/null 2>&1; } || { command -v podman >/dev/null && timeout 20 podman info >/dev/null 2>&1; }; then
-  # A runtime is already here: make sure it has the image, so the topology runs the way it ships.
-  bash "$here/install.sh" --containers
+  # A runtime is already here: make sure it has the image and a network the topology can use, so the topology runs
+  # the way it ships. Where that fails, the AppHost makes the same check and runs Redis as local processes instead.
+  bash "$here/install.sh" --containers || echo "run: containers cannot run the topology here (see above); Redis runs as local processes"
 fi
 exec dotnet run --project "$here/../VibeZ.AppHost" --launch-profile "$profile" -- "$@"
