@@ -15,10 +15,12 @@ builder.AddProject<Projects.VibeZ_Gateway>("gateway")
     // listens on a port of its own. It balances per TCP connection and is not sticky.
     .WithEndpoint("http", endpoint => endpoint.Port = gateway.Port)
     .WithReplicas(gateway.Replicas)
-    .WithExternalHttpEndpoints();
+    .WithExternalHttpEndpoints()
+    .WithoutHttpsCertificate();
 
 builder.AddProject<Projects.VibeZ_Worker>("worker")
     .WithReference(redis).WaitFor(redis)
-    .WithHttpHealthCheck("/health");
+    .WithHttpHealthCheck("/health")
+    .WithoutHttpsCertificate();
 
 builder.Build().Run();
