@@ -2,7 +2,7 @@ using VibeZ.AppHost.Gateway;
 
 var builder = DistributedApplication.CreateBuilder(args);
 
-// The launch profile picks the topology (VibeZ:Redis:Topology); see README "Topologies".
+// The launch profile picks the topology (VibeZ:Redis:Topology); see docs/topologies.md.
 var redis = builder.AddRedisTopology("redis");
 
 // Two Gateway replicas behind http://localhost:8080 by default (VibeZ:Gateway:Replicas, VibeZ:Gateway:Port).

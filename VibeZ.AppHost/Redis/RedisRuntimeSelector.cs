@@ -17,7 +17,7 @@ internal static class RedisRuntimeSelector
 {
     public const string ContainerRuntimeKey = "ASPIRE_CONTAINER_RUNTIME";
 
-    private const string WhatToDo = "See README 'Troubleshooting'; eng/install.sh --containers runs the same check and says what to install.";
+    private const string WhatToDo = "See docs/troubleshooting.md; eng/install.sh --containers runs the same check and says what to install.";
 
     public static RedisRuntimeChoice Choose(RedisTopologySettings settings, IConfiguration configuration, Func<string, string[], ProgramRun> run)
     {

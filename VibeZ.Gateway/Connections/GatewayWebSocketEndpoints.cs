@@ -11,7 +11,7 @@ internal static class GatewayWebSocketEndpoints
         {
             if (!context.WebSockets.IsWebSocketRequest)
             {
-                return Results.Problem("This endpoint speaks WebSocket; see README \"Protocol\".", statusCode: StatusCodes.Status400BadRequest);
+                return Results.Problem("This endpoint speaks WebSocket; see docs/protocol.md.", statusCode: StatusCodes.Status400BadRequest);
             }
 
             using var socket = await context.WebSockets.AcceptWebSocketAsync();
