@@ -13,6 +13,9 @@ namespace VibeZ.ServiceDefaults.Redis;
 /// StackExchange.Redis raises <c>ConnectionFailed</c> once per outage of a connection, not once per attempt, so
 /// later attempts are learned from <see cref="RedisReconnectPolicy.RetryStarting"/>. Each endpoint has an interactive
 /// and a subscription connection; attempts are counted on the interactive one so one outage is not logged twice.
+/// A node may stay down for good (a cluster master whose replica took over), so an outage costs a bounded log: its
+/// first failure in full, then a summary at most every <see cref="RedisDefaults.ReconnectReportInterval"/>; the
+/// metric still counts every attempt.
 /// </remarks>
 internal sealed partial class RedisConnectionEvents : IDisposable
 {
@@ -102,7 +105,8 @@ internal sealed partial class RedisConnectionEvents : IDisposable
         if (type == ConnectionType.Interactive)
         {
             // StackExchange.Redis retries once at once when a connection drops: that is attempt 1.
-            ReportAttempt(formatted, 1, failureType, meaning);
+            RedisLog.Reconnecting(_logger, formatted, 1, failureType, meaning, exception);
+            CountAttempt(formatted);
             _state.Report(RedisConnectionStatus.Reconnecting, formatted, $"Redis reconnecting to {formatted}: {meaning}");
         }
 
@@ -114,30 +118,42 @@ internal sealed partial class RedisConnectionEvents : IDisposable
         // The policy is not told which connection asks, so the attempt is attributed to every endpoint that is down;
         // a number already reported (by the endpoint's other connection) is not reported again.
         var attempt = retry + 1;
-        var due = new List<(string EndPoint, Outage Outage)>();
+        var now = _timeProvider.GetUtcNow();
+        var counted = new List<string>();
+        var reports = new List<(string EndPoint, Outage Outage, long Attempts)>();
         lock (_lock)
         {
             foreach (var ((endPoint, type), outage) in _outages)
             {
-                if (type == ConnectionType.Interactive && outage.Attempts < attempt)
+                if (type != ConnectionType.Interactive || outage.Attempts >= attempt)
                 {
-                    outage.Attempts = attempt;
-                    due.Add((endPoint, outage));
+                    continue;
+                }
+
+                outage.Attempts = attempt;
+                counted.Add(endPoint);
+                if (now - outage.LastReport >= RedisDefaults.ReconnectReportInterval)
+                {
+                    reports.Add((endPoint, outage, attempt - outage.ReportedAttempts));
+                    outage.LastReport = now;
+                    outage.ReportedAttempts = attempt;
                 }
             }
         }
 
-        foreach (var (endPoint, outage) in due)
+        foreach (var endPoint in counted)
         {
-            Guard(() => ReportAttempt(endPoint, attempt, outage.FailureType, outage.Meaning));
+            CountAttempt(endPoint);
+        }
+
+        foreach (var (endPoint, outage, attempts) in reports)
+        {
+            Guard(() => RedisLog.StillReconnecting(_logger, endPoint, attempt, (long)(now - outage.Start).TotalSeconds, outage.FailureType, outage.Meaning, attempts));
         }
     }
 
-    private void ReportAttempt(string endPoint, long attempt, ConnectionFailureType failureType, string meaning)
-    {
-        RedisLog.Reconnecting(_logger, endPoint, attempt, failureType, meaning);
+    private void CountAttempt(string endPoint) =>
         _metrics.Reconnects.Add(1, new KeyValuePair<string, object?>(RedisTelemetry.EndPointTag, endPoint));
-    }
 
     internal void OnConnectionRestored(ConnectionFailedEventArgs e)
     {
@@ -214,5 +230,11 @@ internal sealed partial class RedisConnectionEvents : IDisposable
         public string Meaning { get; } = meaning;
 
         public long Attempts { get; set; } = 1;
+
+        /// <summary>Gets or sets when this outage was last logged; the first failure is logged as it begins.</summary>
+        public DateTimeOffset LastReport { get; set; } = start;
+
+        /// <summary>Gets or sets the attempt count in that log line.</summary>
+        public long ReportedAttempts { get; set; } = 1;
     }
 }

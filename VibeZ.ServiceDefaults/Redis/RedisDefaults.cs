@@ -31,6 +31,12 @@ internal static class RedisDefaults
     /// <value>The default value is 50 milliseconds, the first delay of the spec's 50, 100, 150 ms… schedule.</value>
     public const int ReconnectBaseDelayMilliseconds = 50;
 
+    /// <summary>
+    /// How often an endpoint that stays down is reported again (<c>Redis reconnecting</c> with the attempt count): its
+    /// first failure is logged in full, its attempts (up to 20 a second) only in these summaries.
+    /// </summary>
+    public static readonly TimeSpan ReconnectReportInterval = TimeSpan.FromSeconds(10);
+
     /// <summary>The longest wait between two reconnect attempts.</summary>
     /// <value>The default value is 2000 milliseconds, the spec's cap.</value>
     public const int ReconnectMaxDelayMilliseconds = 2000;
