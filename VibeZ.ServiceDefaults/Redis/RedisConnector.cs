@@ -46,7 +46,10 @@ internal sealed class RedisConnector : IDisposable
     public ConnectionMultiplexer Connect()
     {
         var options = _options.Value;
-        options.LoggerFactory ??= _loggerFactory;
+        var clientLog = options.LoggerFactory ?? _loggerFactory;
+
+        // Only this multiplexer's failures are reported by RedisConnectionEvents; the sentinels' keep their own log.
+        options.LoggerFactory = new RedisClientLoggerFactory(clientLog);
         RedisConfigurationOptionsFactory.ApplyReconnect(options, _policy);
 
         RedisLog.Connecting(_logger, _settings.Mode, options.ToString(includePassword: false));
@@ -61,7 +64,7 @@ internal sealed class RedisConnector : IDisposable
         }
 
         var multiplexer = _settings.Mode == RedisMode.Sentinel
-            ? ConnectThroughSentinels(options)
+            ? ConnectThroughSentinels(options, clientLog)
             : ConnectionMultiplexer.Connect(options);
         _events.Attach(multiplexer);
         if (_settings.Mode == RedisMode.Sentinel
@@ -95,7 +98,7 @@ internal sealed class RedisConnector : IDisposable
     /// The same two steps <c>ConnectionMultiplexer.Connect</c> takes when <c>ServiceName</c> is set, with the sentinel
     /// step on its own options. The sentinel connection stays open: it follows <c>+switch-master</c> for the primary.
     /// </summary>
-    private ConnectionMultiplexer ConnectThroughSentinels(ConfigurationOptions primaryOptions)
+    private ConnectionMultiplexer ConnectThroughSentinels(ConfigurationOptions primaryOptions, ILoggerFactory sentinelLog)
     {
         if (_settings.SentinelPassword is not null)
         {
@@ -106,6 +109,7 @@ internal sealed class RedisConnector : IDisposable
         var sockets = primaryOptions.Tunnel as RedisSocketTracker ?? new RedisSocketTracker(primaryOptions.Tunnel);
         primaryOptions.Tunnel = sockets;
         var sentinelOptions = RedisConfigurationOptionsFactory.CreateSentinelOptions(primaryOptions, _settings);
+        sentinelOptions.LoggerFactory = sentinelLog;
 
         // Same schedule, but a policy of its own: sentinel retries must not be counted as the primary's.
         RedisConfigurationOptionsFactory.ApplyReconnect(sentinelOptions, new RedisReconnectPolicy(_reconnectOptions.Value));
