@@ -7,7 +7,8 @@ namespace VibeZ.ServiceDefaults.Redis;
 
 /// <summary>
 /// Turns the multiplexer's connection events into the spec's grep-able logs (<c>Redis reconnecting</c>,
-/// <c>Redis connected</c>, <c>Redis failover completed</c>, <c>Redis cluster slot moved</c>), spans and metrics.
+/// <c>Redis connected</c>, <c>Redis failover completed</c>), spans and metrics; <see cref="RedisClusterSlotTracker"/>
+/// reports <c>Redis cluster slot moved</c>.
 /// </summary>
 /// <remarks>
 /// StackExchange.Redis raises <c>ConnectionFailed</c> once per outage of a connection, not once per attempt, so
@@ -54,7 +55,6 @@ internal sealed partial class RedisConnectionEvents : IDisposable
         multiplexer.ConnectionRestored += (_, e) => Guard(() => OnConnectionRestored(e));
         multiplexer.ConfigurationChanged += (_, _) => Guard(CheckFailover);
         multiplexer.ConfigurationChangedBroadcast += (_, _) => Guard(CheckFailover);
-        multiplexer.HashSlotMoved += (_, e) => Guard(() => OnHashSlotMoved(e));
 
         // Connect returns even when a server did not answer (AbortOnConnectFail is off), and that failure was raised
         // before anyone listened: record it here so its retries are reported like those of any other outage.
@@ -65,8 +65,6 @@ internal sealed partial class RedisConnectionEvents : IDisposable
                 Guard(() => BeginOutage(endPoint, ConnectionType.Interactive, ConnectionFailureType.UnableToConnect, exception: null));
             }
         }
-
-        AttachCluster(multiplexer);
     }
 
     public void Dispose()
@@ -77,8 +75,6 @@ internal sealed partial class RedisConnectionEvents : IDisposable
             _failoverTimer?.Dispose();
             _failoverTimer = null;
         }
-
-        DisposeCluster();
     }
 
     internal void OnConnectionFailed(ConnectionFailedEventArgs e)

@@ -9,8 +9,9 @@ namespace VibeZ.ServiceDefaults.Redis;
 /// cannot give sentinels a password of their own; this one can, and owns the sentinel connection it needs for that.
 /// </summary>
 /// <remarks>
-/// Also where the reconnect schedule is applied and <see cref="RedisConnectionEvents"/> starts listening, so every
-/// multiplexer a VibeZ process has reports its reconnects and failovers the same way.
+/// Also where the reconnect schedule is applied and <see cref="RedisConnectionEvents"/> and
+/// <see cref="RedisClusterSlotTracker"/> start listening, so every multiplexer a VibeZ process has reports its
+/// reconnects, failovers and slot moves the same way.
 /// </remarks>
 internal sealed class RedisConnector : IDisposable
 {
@@ -21,6 +22,7 @@ internal sealed class RedisConnector : IDisposable
     private readonly RedisReconnectPolicy _policy;
     private readonly IOptions<RedisReconnectOptions> _reconnectOptions;
     private readonly RedisConnectionEvents _events;
+    private readonly RedisClusterSlotTracker _slots;
     private ConnectionMultiplexer? _sentinels;
 
     public RedisConnector(
@@ -29,7 +31,8 @@ internal sealed class RedisConnector : IDisposable
         ILoggerFactory loggerFactory,
         RedisReconnectPolicy policy,
         IOptions<RedisReconnectOptions> reconnectOptions,
-        RedisConnectionEvents events)
+        RedisConnectionEvents events,
+        RedisClusterSlotTracker slots)
     {
         _options = options;
         _settings = settings;
@@ -38,6 +41,7 @@ internal sealed class RedisConnector : IDisposable
         _policy = policy;
         _reconnectOptions = reconnectOptions;
         _events = events;
+        _slots = slots;
     }
 
     /// <summary>Gets the sentinel connection in sentinel mode once connected; null otherwise.</summary>
@@ -67,6 +71,7 @@ internal sealed class RedisConnector : IDisposable
             ? ConnectThroughSentinels(options, clientLog)
             : ConnectionMultiplexer.Connect(options);
         _events.Attach(multiplexer);
+        _slots.Attach(multiplexer);
         if (_settings.Mode == RedisMode.Sentinel
             && multiplexer.GetServers().FirstOrDefault(server => server.IsConnected && !server.IsReplica) is { } master)
         {

@@ -137,20 +137,6 @@ public sealed class RedisConnectionEventsTests : IDisposable
         Assert.Equal(EndPointText, State.Current.EndPoint);
     }
 
-    [Fact]
-    public void ASlotMoveIsLoggedOncePerChangeOfOwnerNotPerRedirectedCommand()
-    {
-        var other = new IPEndPoint(IPAddress.Loopback, _endPoint.Port + 1);
-
-        _events.OnHashSlotMoved(new HashSlotMovedEventArgs(this, 42, _endPoint, other));
-        _events.OnHashSlotMoved(new HashSlotMovedEventArgs(this, 42, _endPoint, other));
-        _events.OnHashSlotMoved(new HashSlotMovedEventArgs(this, 42, other, _endPoint));
-
-        var messages = _logger.Collector.GetSnapshot().Where(r => r.Id.Name == "RedisClusterSlotMoved").Select(r => r.Message).ToList();
-        Assert.Equal(2, messages.Count);
-        Assert.StartsWith($"Redis cluster slot moved: slot 42 from {EndPointText} to 127.0.0.1:{other.Port}", messages[0]);
-    }
-
     private ConnectionFailedEventArgs Failed(ConnectionType type) => new(
         this, _endPoint, type, ConnectionFailureType.SocketFailure, new SocketException((int)SocketError.ConnectionRefused), physicalName: "test");
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
 namespace VibeZ.ServiceDefaults.Redis;
@@ -8,8 +9,19 @@ namespace VibeZ.ServiceDefaults.Redis;
 /// from the topology the cluster reports after a master died (a failover can bring no MOVED at all, because the
 /// client may learn the new owner before it sends anything to the old one).
 /// </summary>
-internal sealed partial class RedisConnectionEvents
+internal sealed class RedisClusterSlotTracker(
+    ILogger<RedisClusterSlotTracker> logger,
+    TimeProvider timeProvider,
+    RedisConnectionSettings settings,
+    RedisConnectionState state) : IDisposable
 {
+    private readonly Lock _lock = new();
+    private readonly ILogger _logger = logger;
+    private readonly TimeProvider _timeProvider = timeProvider;
+    private readonly RedisConnectionSettings _settings = settings;
+    private readonly RedisConnectionState _state = state;
+    private IConnectionMultiplexer? _multiplexer;
+
     // Only while a master that owned slots is down (cluster-node-timeout plus an election, seconds): each tick has
     // StackExchange.Redis read the cluster again, so writes come back within a tick of the takeover.
     private static readonly TimeSpan TopologyPollInterval = TimeSpan.FromMilliseconds(100);
@@ -21,8 +33,11 @@ internal sealed partial class RedisConnectionEvents
     private ITimer? _topologyTimer;
     private int _topologyPollRunning;
 
-    private void AttachCluster(IConnectionMultiplexer multiplexer)
+    /// <summary>Subscribes to <paramref name="multiplexer"/>; called once, right after it is created.</summary>
+    public void Attach(IConnectionMultiplexer multiplexer)
     {
+        _multiplexer = multiplexer;
+        multiplexer.HashSlotMoved += (_, e) => Guard(() => OnHashSlotMoved(e));
         if (_settings.Mode != RedisMode.Cluster)
         {
             return;
@@ -37,7 +52,7 @@ internal sealed partial class RedisConnectionEvents
         RefreshTopologyInBackground(preferred: null, reconfigure: false);
     }
 
-    private void DisposeCluster()
+    public void Dispose()
     {
         lock (_lock)
         {
@@ -291,6 +306,19 @@ internal sealed partial class RedisConnectionEvents
         {
             _topologyTimer?.Dispose();
             _topologyTimer = null;
+        }
+    }
+
+    private void Guard(Action handler)
+    {
+        try
+        {
+            handler();
+        }
+        catch (Exception ex)
+        {
+            // StackExchange.Redis raises these events on its own threads; an exception there would end up unobserved.
+            RedisLog.EventHandlerFailed(_logger, ex);
         }
     }
 }
