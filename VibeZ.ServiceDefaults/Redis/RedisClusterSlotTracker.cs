@@ -7,38 +7,37 @@ namespace VibeZ.ServiceDefaults.Redis;
 /// <summary>
 /// Cluster slot ownership changes, logged once per change of owner however it was learned: from a MOVED reply, or
 /// from the topology the cluster reports after a master died (a failover can bring no MOVED at all, because the
-/// client may learn the new owner before it sends anything to the old one).
+/// client may learn the new owner before it sends anything to the old one, or send nothing at all).
 /// </summary>
-internal sealed class RedisClusterSlotTracker(
+/// <remarks>
+/// StackExchange.Redis reads the cluster once when a connection fails, before the cluster could have failed over,
+/// and then only when a command is redirected. A service that sends nothing, or nothing to the dead master's slots,
+/// would never learn of the takeover; so while a master that owned slots is unreachable the cluster is read again
+/// every <see cref="RedisDefaults.ClusterTopologyPollInterval"/>, one read at a time. The same knowledge drives what
+/// the process reports (<see cref="IRedisConnectionState"/>: reconnecting while some slots have no reachable owner)
+/// and which nodes are dialed only at the reconnect cap (<see cref="RedisClusterDialGate"/>).
+/// </remarks>
+internal sealed partial class RedisClusterSlotTracker(
     ILogger<RedisClusterSlotTracker> logger,
     TimeProvider timeProvider,
     RedisConnectionSettings settings,
-    RedisConnectionState state) : IDisposable
+    RedisConnectionState state,
+    RedisClusterDialGate dialGate) : IDisposable
 {
     private readonly Lock _lock = new();
     private readonly ILogger _logger = logger;
-    private readonly TimeProvider _timeProvider = timeProvider;
-    private readonly RedisConnectionSettings _settings = settings;
-    private readonly RedisConnectionState _state = state;
-    private IConnectionMultiplexer? _multiplexer;
-
-    // Only while a master that owned slots is down (cluster-node-timeout plus an election, seconds): each tick has
-    // StackExchange.Redis read the cluster again, so writes come back within a tick of the takeover.
-    private static readonly TimeSpan TopologyPollInterval = TimeSpan.FromMilliseconds(100);
-
     private readonly RedisClusterSlotOwners _slotOwners = new();
-    private readonly SemaphoreSlim _topologyGate = new(1, 1);
+
+    // Masters that owned slots when their connection failed; they keep them until the cluster gives them to a replica.
     private readonly HashSet<string> _lostMasters = [];
-    private readonly HashSet<string> _promotedReplicas = [];
-    private ITimer? _topologyTimer;
-    private int _topologyPollRunning;
+    private IConnectionMultiplexer? _multiplexer;
 
     /// <summary>Subscribes to <paramref name="multiplexer"/>; called once, right after it is created.</summary>
     public void Attach(IConnectionMultiplexer multiplexer)
     {
         _multiplexer = multiplexer;
         multiplexer.HashSlotMoved += (_, e) => Guard(() => OnHashSlotMoved(e));
-        if (_settings.Mode != RedisMode.Cluster)
+        if (settings.Mode != RedisMode.Cluster)
         {
             return;
         }
@@ -63,6 +62,16 @@ internal sealed class RedisClusterSlotTracker(
         }
     }
 
+    /// <summary>Whether an outage of <paramref name="endPoint"/> leaves slots without a reachable owner.</summary>
+    /// <remarks>Before the first look at the cluster nothing is known, so every node counts.</remarks>
+    public bool Serves(string endPoint)
+    {
+        lock (_lock)
+        {
+            return !_slotOwners.IsKnown || _slotOwners.Owns(endPoint);
+        }
+    }
+
     /// <summary>
     /// Compares slot ownership again after someone else had StackExchange.Redis re-read the cluster (the resilience
     /// layer does, when an attempt on a hung master times out): that re-read raises no event of its own, and a hung
@@ -83,7 +92,7 @@ internal sealed class RedisClusterSlotTracker(
         }
 
         var oldEndPoint = e.OldEndPoint is null ? "(unknown)" : RedisEndPointFormatter.Format(e.OldEndPoint);
-        if (_settings.Mode == RedisMode.Cluster && _multiplexer is not null)
+        if (settings.Mode == RedisMode.Cluster && _multiplexer is not null)
         {
             // A failover moves all of a master's slots at once: the topology says which, so the move is logged as
             // ranges, and the MOVED of the next command to another of those slots is then nothing new.
@@ -104,16 +113,19 @@ internal sealed class RedisClusterSlotTracker(
 
     private void LogSlotMovedIfNew(int hashSlot, string oldEndPoint, string newEndPoint)
     {
+        Outcome outcome;
         lock (_lock)
         {
             if (!_slotOwners.Move(hashSlot, newEndPoint))
             {
                 return;
             }
+
+            outcome = SettleLostMasters();
         }
 
         RedisLog.ClusterSlotMoved(_logger, hashSlot, oldEndPoint, newEndPoint);
-        _state.ReportRestored(newEndPoint);
+        Report(outcome, $"Redis cluster slot moved: slot {hashSlot} from {oldEndPoint} to {newEndPoint}", newEndPoint);
     }
 
     private void OnClusterConnectionFailed(ConnectionFailedEventArgs e)
@@ -127,12 +139,10 @@ internal sealed class RedisClusterSlotTracker(
         lock (_lock)
         {
             // Only a master's death moves slots; the poll runs until a replica has taken all of them over.
-            if (!_slotOwners.Owns(endPoint) || !_lostMasters.Add(endPoint) || _topologyTimer is not null)
+            if (_slotOwners.Owns(endPoint) && _lostMasters.Add(endPoint))
             {
-                return;
+                StartTopologyPoll();
             }
-
-            _topologyTimer = _timeProvider.CreateTimer(_ => PollTopology(), null, TopologyPollInterval, TopologyPollInterval);
         }
     }
 
@@ -140,172 +150,52 @@ internal sealed class RedisClusterSlotTracker(
     {
         if (e.ConnectionType == ConnectionType.Interactive && e.EndPoint is not null)
         {
-            // A master back before any replica took over (a quick restart) ends the wait.
+            // A master back before any replica took over (a quick restart) ends the wait; a retired node that answers
+            // again is dialed on the schedule again.
             var endPoint = RedisEndPointFormatter.Format(e.EndPoint);
+            dialGate.Restore(endPoint);
+            bool whole;
             lock (_lock)
             {
                 _lostMasters.Remove(endPoint);
+                whole = _lostMasters.Count == 0;
                 StopTopologyPollIfDone();
+            }
+
+            if (whole)
+            {
+                state.ReportRestored(endPoint, $"Redis connected to {endPoint} again; every slot has a reachable owner");
             }
         }
 
         RefreshTopologyInBackground(preferred: null, reconfigure: false);
     }
 
-    private void PollTopology()
-    {
-        // A look at the cluster can outlast the interval (a hung node answers only at its timeout): skip, don't queue.
-        if (Interlocked.CompareExchange(ref _topologyPollRunning, 1, 0) != 0)
-        {
-            return;
-        }
-
-        _ = Task.Run(async () =>
-        {
-            try
-            {
-                await RefreshTopologyGuardedAsync(preferred: null, reconfigure: true, isStillNews: null);
-            }
-            finally
-            {
-                Volatile.Write(ref _topologyPollRunning, 0);
-            }
-        });
-    }
-
-    private void RefreshTopologyInBackground(EndPoint? preferred, bool reconfigure) =>
-        _ = Task.Run(() => RefreshTopologyGuardedAsync(preferred, reconfigure, isStillNews: null));
-
-    private async Task RefreshTopologyGuardedAsync(EndPoint? preferred, bool reconfigure, Func<bool>? isStillNews)
-    {
-        try
-        {
-            await RefreshTopologyAsync(preferred, reconfigure, isStillNews);
-        }
-        catch (ObjectDisposedException)
-        {
-            // The multiplexer was disposed while a refresh was queued: the process is shutting down.
-        }
-        catch (Exception ex)
-        {
-            RedisLog.EventHandlerFailed(_logger, ex);
-        }
-    }
-
-    /// <param name="preferred">The server whose view to read first (the one a MOVED pointed to), or null.</param>
-    /// <param name="reconfigure">
-    /// Whether to have StackExchange.Redis read the cluster again first. Its view (<see cref="IServer.ClusterConfiguration"/>)
-    /// is only as new as its last look, and after a takeover it may route the dead master's slots nowhere until it looks again.
-    /// </param>
-    /// <param name="isStillNews">Checked under the lock once this refresh's turn comes; false skips it.</param>
-    private async Task RefreshTopologyAsync(EndPoint? preferred, bool reconfigure, Func<bool>? isStillNews)
-    {
-        var multiplexer = _multiplexer;
-        if (multiplexer is null)
-        {
-            return;
-        }
-
-        IReadOnlyList<RedisClusterSlotMove> moves;
-        await _topologyGate.WaitAsync();
-        try
-        {
-            if (isStillNews is not null)
-            {
-                lock (_lock)
-                {
-                    if (!isStillNews())
-                    {
-                        return;
-                    }
-                }
-            }
-
-            if (reconfigure)
-            {
-                await multiplexer.ConfigureAsync();
-            }
-
-            var configuration = ReadTopology(multiplexer, preferred);
-            if (configuration is null)
-            {
-                return;
-            }
-
-            var snapshot = configuration.Nodes
-                .Where(node => !node.IsReplica && node.EndPoint is not null)
-                .SelectMany(node => node.Slots.Select(range => new RedisClusterSlotRange(range.From, range.To, RedisEndPointFormatter.Format(node.EndPoint!))))
-                .ToList();
-            lock (_lock)
-            {
-                moves = _slotOwners.Apply(snapshot);
-                _lostMasters.RemoveWhere(endPoint => !_slotOwners.Owns(endPoint));
-
-                // StackExchange.Redis may route a moved slot to its new owner while it still takes that node for a
-                // replica, and refuses to write there; the poll goes on until it has seen the promotion too.
-                _promotedReplicas.UnionWith(moves.Select(move => move.NewOwner));
-                _promotedReplicas.RemoveWhere(endPoint => !IsKnownAsReplica(multiplexer, endPoint));
-                StopTopologyPollIfDone();
-            }
-        }
-        finally
-        {
-            _topologyGate.Release();
-        }
-
-        foreach (var move in moves)
-        {
-            RedisLog.ClusterSlotsMoved(_logger, move.From, move.To, move.OldOwner, move.NewOwner);
-        }
-    }
-
     /// <summary>
-    /// The cluster as StackExchange.Redis last read it (<c>CLUSTER NODES</c> needs admin mode to send ourselves), from
-    /// <paramref name="preferred"/> if connected, else from a connected master, else from any connected node.
+    /// After slots changed owner: a lost master that no longer owns any was failed over by the cluster, so it is
+    /// no longer waited for, and is dialed only at the cap until it answers. Called under <c>_lock</c>.
     /// </summary>
-    /// <summary>
-    /// The cluster as most nodes see it. Each node's view is as old as its last answer, and a hung master still looks
-    /// connected while its own view is from before it hung; the nodes that answer agree on the takeover.
-    /// </summary>
-    private ClusterConfiguration? ReadTopology(IConnectionMultiplexer multiplexer, EndPoint? preferred)
+    private Outcome SettleLostMasters()
     {
-        string[] lost;
-        lock (_lock)
-        {
-            lost = [.. _lostMasters];
-        }
-
-        var views = multiplexer.GetServers()
-            .Where(server => server.IsConnected && !lost.Contains(RedisEndPointFormatter.Format(server.EndPoint)))
-            .OrderByDescending(server => preferred is not null && server.EndPoint.Equals(preferred))
-            .ThenBy(server => server.IsReplica)
-            .Select(server => server.ClusterConfiguration)
-            .OfType<ClusterConfiguration>()
-            .ToList();
-        return views
-            .GroupBy(SlotOwnership)
-            .OrderByDescending(group => group.Count())
-            .Select(group => group.First())
-            .FirstOrDefault();
+        var retired = _lostMasters.Where(endPoint => !_slotOwners.Owns(endPoint)).ToList();
+        _lostMasters.ExceptWith(retired);
+        StopTopologyPollIfDone();
+        return new Outcome(retired, Whole: _lostMasters.Count == 0);
     }
 
-    private static string SlotOwnership(ClusterConfiguration configuration) => string.Join(
-        ",",
-        configuration.Nodes
-            .Where(node => !node.IsReplica && node.EndPoint is not null)
-            .SelectMany(node => node.Slots.Select(range => $"{range.From}-{range.To}@{RedisEndPointFormatter.Format(node.EndPoint!)}"))
-            .Order(StringComparer.Ordinal));
-
-    private static bool IsKnownAsReplica(IConnectionMultiplexer multiplexer, string endPoint) =>
-        multiplexer.GetServers().Any(server => RedisEndPointFormatter.Format(server.EndPoint) == endPoint && server.IsReplica);
-
-    /// <summary>Called under <c>_lock</c>.</summary>
-    private void StopTopologyPollIfDone()
+    private void Report(Outcome outcome, string detail, string endPoint)
     {
-        if (_lostMasters.Count == 0 && _promotedReplicas.Count == 0)
+        foreach (var retired in outcome.Retired)
         {
-            _topologyTimer?.Dispose();
-            _topologyTimer = null;
+            if (dialGate.Retire(retired))
+            {
+                RedisLog.ClusterNodeRetired(_logger, retired, (long)dialGate.Cap.TotalMilliseconds);
+            }
+        }
+
+        if (outcome.Whole)
+        {
+            state.ReportRestored(endPoint, detail);
         }
     }
 
@@ -321,4 +211,8 @@ internal sealed class RedisClusterSlotTracker(
             RedisLog.EventHandlerFailed(_logger, ex);
         }
     }
+
+    /// <param name="Retired">Lost masters whose slots all moved to other nodes.</param>
+    /// <param name="Whole">Whether every slot now has an owner that is not known to be down.</param>
+    private sealed record Outcome(IReadOnlyList<string> Retired, bool Whole);
 }

@@ -28,6 +28,7 @@ internal sealed partial class RedisConnectionEvents : IDisposable
     private readonly RedisConnectionSettings _settings;
     private readonly RedisReconnectPolicy _policy;
     private readonly RedisConnectionState _state;
+    private readonly RedisClusterSlotTracker _slots;
     private IConnectionMultiplexer? _multiplexer;
 
     public RedisConnectionEvents(
@@ -36,7 +37,8 @@ internal sealed partial class RedisConnectionEvents : IDisposable
         RedisMetrics metrics,
         RedisConnectionSettings settings,
         RedisReconnectPolicy policy,
-        RedisConnectionState state)
+        RedisConnectionState state,
+        RedisClusterSlotTracker slots)
     {
         _logger = logger;
         _timeProvider = timeProvider;
@@ -44,6 +46,7 @@ internal sealed partial class RedisConnectionEvents : IDisposable
         _settings = settings;
         _policy = policy;
         _state = state;
+        _slots = slots;
         _policy.RetryStarting += OnRetryStarting;
     }
 
@@ -103,7 +106,12 @@ internal sealed partial class RedisConnectionEvents : IDisposable
             // StackExchange.Redis retries once at once when a connection drops: that is attempt 1.
             RedisLog.Reconnecting(_logger, formatted, 1, failureType, meaning, exception);
             CountAttempt(formatted);
-            _state.Report(RedisConnectionStatus.Reconnecting, formatted, $"Redis reconnecting to {formatted}: {meaning}");
+
+            // A cluster replica, or an old master the cluster failed over, can be down while every slot is served.
+            if (_settings.Mode != RedisMode.Cluster || _slots.Serves(formatted))
+            {
+                _state.Report(RedisConnectionStatus.Reconnecting, formatted, $"Redis reconnecting to {formatted}: {meaning}");
+            }
         }
 
         return true;
@@ -170,7 +178,8 @@ internal sealed partial class RedisConnectionEvents : IDisposable
                 // A subscription connection that comes back resubscribes to every channel, so its outage is a resubscribe.
                 var name = e.ConnectionType == ConnectionType.Subscription ? RedisTelemetry.ResubscribeActivity : RedisTelemetry.ReconnectActivity;
                 RecordSpan(name, outage.Start, now, [new(RedisTelemetry.EndPointTag, endPoint), new(RedisTelemetry.AttemptTag, outage.Attempts)]);
-                if (e.ConnectionType == ConnectionType.Interactive)
+                // In a cluster one node coming back says nothing of the others; RedisClusterSlotTracker reports that.
+                if (e.ConnectionType == ConnectionType.Interactive && _settings.Mode != RedisMode.Cluster)
                 {
                     _state.ReportRestored(endPoint);
                 }
@@ -178,7 +187,7 @@ internal sealed partial class RedisConnectionEvents : IDisposable
         }
 
         CheckFailover();
-        if (e.ConnectionType == ConnectionType.Interactive && e.EndPoint is not null)
+        if (e.ConnectionType == ConnectionType.Interactive && e.EndPoint is not null && _settings.Mode != RedisMode.Cluster)
         {
             CancelFailoverIfMasterReturned(RedisEndPointFormatter.Format(e.EndPoint));
         }

@@ -23,6 +23,7 @@ internal sealed class RedisConnector : IDisposable
     private readonly IOptions<RedisReconnectOptions> _reconnectOptions;
     private readonly RedisConnectionEvents _events;
     private readonly RedisClusterSlotTracker _slots;
+    private readonly RedisClusterDialGate _dialGate;
     private ConnectionMultiplexer? _sentinels;
 
     public RedisConnector(
@@ -32,7 +33,8 @@ internal sealed class RedisConnector : IDisposable
         RedisReconnectPolicy policy,
         IOptions<RedisReconnectOptions> reconnectOptions,
         RedisConnectionEvents events,
-        RedisClusterSlotTracker slots)
+        RedisClusterSlotTracker slots,
+        RedisClusterDialGate dialGate)
     {
         _options = options;
         _settings = settings;
@@ -42,6 +44,7 @@ internal sealed class RedisConnector : IDisposable
         _reconnectOptions = reconnectOptions;
         _events = events;
         _slots = slots;
+        _dialGate = dialGate;
     }
 
     /// <summary>Gets the sentinel connection in sentinel mode once connected; null otherwise.</summary>
@@ -65,6 +68,11 @@ internal sealed class RedisConnector : IDisposable
         if (_settings.Mode == RedisMode.Sentinel)
         {
             RaiseThreadPoolMinimum();
+        }
+
+        if (_settings.Mode == RedisMode.Cluster)
+        {
+            options.Tunnel = new RedisSocketTracker(options.Tunnel, _dialGate);
         }
 
         var multiplexer = _settings.Mode == RedisMode.Sentinel

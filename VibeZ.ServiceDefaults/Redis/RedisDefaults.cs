@@ -37,6 +37,18 @@ internal static class RedisDefaults
     /// </summary>
     public static readonly TimeSpan ReconnectReportInterval = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How often the cluster is read again while a master that owned slots is unreachable: a failover takes
+    /// cluster-node-timeout plus an election, and a service that sends nothing learns of it only this way.
+    /// </summary>
+    public static readonly TimeSpan ClusterTopologyPollInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How long one such read waits for the nodes to answer before it looks at what they said: the live ones answer in
+    /// milliseconds, while StackExchange.Redis's re-read also waits for a dead seed's next reconnect attempt.
+    /// </summary>
+    public static readonly TimeSpan ClusterRereadWait = TimeSpan.FromMilliseconds(500);
+
     /// <summary>The longest wait between two reconnect attempts.</summary>
     /// <value>The default value is 2000 milliseconds, the spec's cap.</value>
     public const int ReconnectMaxDelayMilliseconds = 2000;

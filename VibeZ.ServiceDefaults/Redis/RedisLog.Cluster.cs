@@ -6,4 +6,7 @@ internal static partial class RedisLog
 {
     [LoggerMessage(40, LogLevel.Information, "Redis cluster slot moved: slots {FirstSlot}-{LastSlot} from {OldEndPoint} to {NewEndPoint}", EventName = "RedisClusterSlotsMoved")]
     public static partial void ClusterSlotsMoved(ILogger logger, int firstSlot, int lastSlot, string oldEndPoint, string newEndPoint);
+
+    [LoggerMessage(41, LogLevel.Information, "Redis cluster node {EndPoint} is down and the cluster moved its slots to other nodes; it is dialed at most every {CapMilliseconds} ms until it answers again", EventName = "RedisClusterNodeRetired")]
+    public static partial void ClusterNodeRetired(ILogger logger, string endPoint, long capMilliseconds);
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using StackExchange.Redis;
 using VibeZ.ServiceDefaults.Redis;
@@ -16,7 +17,7 @@ public sealed class RedisClusterSlotTrackerTests : IDisposable
     public RedisClusterSlotTrackerTests()
     {
         var settings = new RedisConnectionSettings { Mode = RedisMode.Single, EndPoints = [_endPoint] };
-        _slots = new RedisClusterSlotTracker(_logger, _time, settings, new RedisConnectionState(_time));
+        _slots = new RedisClusterSlotTracker(_logger, _time, settings, new RedisConnectionState(_time), new RedisClusterDialGate(_time, Options.Create(new RedisReconnectOptions())));
     }
 
     public void Dispose() => _slots.Dispose();

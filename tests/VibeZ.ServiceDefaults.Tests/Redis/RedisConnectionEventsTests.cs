@@ -19,6 +19,7 @@ public sealed class RedisConnectionEventsTests : IDisposable
     private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
     private readonly RedisReconnectPolicy _policy = new(new RedisReconnectOptions());
     private readonly RedisConnectionEvents _events;
+    private readonly RedisClusterSlotTracker _slots;
     private readonly List<RedisConnectionStatus> _states = [];
     private readonly ActivityCollector _activities = new();
 
@@ -31,7 +32,8 @@ public sealed class RedisConnectionEventsTests : IDisposable
         State = new RedisConnectionState(_time);
         State.Changed += change => _states.Add(change.Status);
         var settings = new RedisConnectionSettings { Mode = RedisMode.Single, EndPoints = [_endPoint] };
-        _events = new RedisConnectionEvents(_logger, _time, new RedisMetrics(MeterFactory), settings, _policy, State);
+        _slots = new RedisClusterSlotTracker(new FakeLogger<RedisClusterSlotTracker>(), _time, settings, State, new RedisClusterDialGate(_time, Options.Create(new RedisReconnectOptions())));
+        _events = new RedisConnectionEvents(_logger, _time, new RedisMetrics(MeterFactory), settings, _policy, State, _slots);
     }
 
     private RedisConnectionState State { get; }
@@ -43,6 +45,7 @@ public sealed class RedisConnectionEventsTests : IDisposable
     public void Dispose()
     {
         _events.Dispose();
+        _slots.Dispose();
         _activities.Dispose();
         _services.Dispose();
     }
