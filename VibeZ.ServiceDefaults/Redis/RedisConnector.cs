@@ -75,9 +75,12 @@ internal sealed class RedisConnector : IDisposable
             options.Tunnel = new RedisSocketTracker(options.Tunnel, _dialGate);
         }
 
-        var multiplexer = _settings.Mode == RedisMode.Sentinel
-            ? ConnectThroughSentinels(options, clientLog)
-            : ConnectionMultiplexer.Connect(options);
+        var multiplexer = _settings.Mode switch
+        {
+            RedisMode.Sentinel => ConnectThroughSentinels(options, clientLog),
+            RedisMode.Cluster => ConnectToCluster(options),
+            _ => ConnectionMultiplexer.Connect(options),
+        };
         _events.Attach(multiplexer);
         _slots.Attach(multiplexer);
         if (_settings.Mode == RedisMode.Sentinel
@@ -91,6 +94,30 @@ internal sealed class RedisConnector : IDisposable
     }
 
     public void Dispose() => _sentinels?.Dispose();
+
+    /// <summary>
+    /// Connects, and connects again if seeds were given by name: by the addresses the nodes announce, so the client
+    /// knows each node once (see <see cref="RedisClusterSeeds"/>). The first connection costs a few milliseconds
+    /// at start-up; a node known twice costs a second set of connections, dials and reports for as long as it runs.
+    /// </summary>
+    private ConnectionMultiplexer ConnectToCluster(ConfigurationOptions options)
+    {
+        var multiplexer = ConnectionMultiplexer.Connect(options);
+        if (RedisClusterSeeds.ByAnnouncedAddress(multiplexer, options.EndPoints) is not { } announced)
+        {
+            return multiplexer;
+        }
+
+        RedisLog.ClusterSeedsByAnnouncedAddress(_logger, string.Join(",", options.EndPoints.Select(RedisEndPointFormatter.Format)), string.Join(",", announced.Select(RedisEndPointFormatter.Format)));
+        multiplexer.Dispose();
+        options.EndPoints.Clear();
+        foreach (var endPoint in announced)
+        {
+            options.EndPoints.Add(endPoint);
+        }
+
+        return ConnectionMultiplexer.Connect(options);
+    }
 
     /// <summary>
     /// StackExchange.Redis follows a sentinel switch with blocking <c>SENTINEL GET-MASTER-ADDR-BY-NAME</c> calls on the

@@ -39,8 +39,11 @@ public sealed class RedisClusterIdleFailoverTests
         var states = new ConcurrentQueue<RedisConnectionStatus>();
         state.Changed += change => states.Enqueue(change.Status);
         await TestWait.Until(
-            () => Task.FromResult((multiplexer.GetServers().Count(server => server.IsConnected) >= cluster.Nodes.Count, Describe(multiplexer))),
+            () => Task.FromResult((multiplexer.GetServers().Count(server => server.IsConnected) == cluster.Nodes.Count, Describe(multiplexer))),
             "the client to be connected to all six nodes");
+
+        // Seeds given by name and the nodes' announced addresses are one endpoint per node, not two.
+        Assert.Equal(cluster.Nodes.Select(node => $"127.0.0.1:{node.Port}").Order(), multiplexer.GetEndPoints().Select(RedisEndPointFormatter.Format).Order());
 
         await RedisCli.RunAsync(masterPort, cluster.Password, "DEBUG", "SEGFAULT");
         var clock = Stopwatch.StartNew();
