@@ -70,6 +70,57 @@ public sealed class RedisClusterIdleFailoverTests
         Assert.Equal(expected.Order(), SlotMovedLines().Order());
     }
 
+    /// <summary>
+    /// A master that never comes back is not dialed on the reconnect schedule, which starts again at 50 ms steps, once
+    /// the cluster has failed it over: at most once per connection per reconnect cap (2 s). A listener on its port
+    /// counts the dials; it takes each connection and closes it, so the client never gets the node back.
+    /// </summary>
+    [Fact]
+    public async Task AFailedOverMasterIsDialedAtMostOncePerConnectionPerReconnectCap()
+    {
+        await using var cluster = await RedisClusterProcesses.StartAsync(NodeTimeoutMilliseconds);
+        var (masterPort, _, _) = await cluster.MasterOfSlotZeroAsync(cluster.Nodes[0].Port);
+        using var host = RedisTestHost.Build(await cluster.MasterSeedConfigurationAsync("127.0.0.1"));
+        var multiplexer = host.Services.GetRequiredService<IConnectionMultiplexer>();
+        var logs = host.Services.GetFakeLogCollector();
+        await TestWait.Until(
+            () => Task.FromResult((multiplexer.GetServers().Count(server => server.IsConnected) == cluster.Nodes.Count, Describe(multiplexer))),
+            "the client to be connected to all six nodes");
+
+        await RedisCli.RunAsync(masterPort, cluster.Password, "DEBUG", "SEGFAULT");
+        await TestWait.Until(
+            () => Task.FromResult((logs.GetSnapshot().Any(r => r.Message.StartsWith($"Redis cluster node 127.0.0.1:{masterPort} is down and the cluster moved its slots", StringComparison.Ordinal)), Describe(multiplexer))),
+            $"the client to give up on 127.0.0.1:{masterPort} after its slots moved",
+            TimeSpan.FromSeconds(30));
+
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, masterPort);
+        listener.Start();
+        var window = TimeSpan.FromSeconds(10);
+        var dials = 0;
+        var clock = Stopwatch.StartNew();
+        using (var stop = new CancellationTokenSource(window))
+        {
+            try
+            {
+                while (true)
+                {
+                    using var dial = await listener.AcceptTcpClientAsync(stop.Token);
+                    dials++;
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                // The window is over.
+            }
+        }
+
+        // Two connections (interactive, subscription), each at most once per 2 s window, and one window may be cut in two.
+        var most = 2 * ((int)(window / TimeSpan.FromSeconds(2)) + 1);
+        TestContext.Current.TestOutputHelper?.WriteLine($"{dials} dials in {clock.Elapsed.TotalSeconds:0.#} s");
+        Assert.True(dials <= most, $"127.0.0.1:{masterPort} was dialed {dials} times in {window.TotalSeconds:0} s after the cluster failed it over; expected at most {most}.");
+        Assert.True(dials >= 2, $"127.0.0.1:{masterPort} was dialed {dials} times in {window.TotalSeconds:0} s; it must still be tried, or it could never come back.");
+    }
+
     private static string Describe(IConnectionMultiplexer multiplexer) =>
         string.Join(", ", multiplexer.GetServers().Select(server => $"{RedisEndPointFormatter.Format(server.EndPoint)}={(server.IsConnected ? "up" : "down")}{(server.IsReplica ? "/replica" : "")}"));
 
