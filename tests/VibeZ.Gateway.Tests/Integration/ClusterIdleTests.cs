@@ -34,6 +34,7 @@ public sealed partial class ClusterIdleTests
 
         await RedisCli.RunAsync(masterPort, cluster.Password, "DEBUG", "SEGFAULT");
         var clock = Stopwatch.StartNew();
+        var promoted = PromotedAfterAsync(cluster, replicaPort, clock);
 
         var expected = ranges.Select(r => $"Redis cluster slot moved: slots {r.From}-{r.To} from 127.0.0.1:{masterPort} to 127.0.0.1:{replicaPort}").ToList();
         await TestWait.Until(
@@ -41,10 +42,11 @@ public sealed partial class ClusterIdleTests
             $"the idle Gateway to log {string.Join(", ", expected)}",
             TimeSpan.FromSeconds(30));
         var movedAfter = clock.Elapsed;
-        TestContext.Current.TestOutputHelper?.WriteLine($"Slot move logged {movedAfter.TotalMilliseconds:0} ms after the crash.");
+        var promotedAfter = await TestWait.For(promoted, $"replica 127.0.0.1:{replicaPort} to be promoted");
+        TestContext.Current.TestOutputHelper?.WriteLine($"Replica promoted {promotedAfter.TotalMilliseconds:0} ms after the crash; slot move logged after {movedAfter.TotalMilliseconds:0} ms.");
         Assert.True(
             movedAfter <= MoveBound,
-            $"The idle Gateway logged the slot move {movedAfter.TotalMilliseconds:0} ms after the crash; expected within cluster-node-timeout + 5 s ({MoveBound.TotalMilliseconds:0} ms). Its log:\n{gateway.Output}");
+            $"The idle Gateway logged the slot move {movedAfter.TotalMilliseconds:0} ms after the crash; expected within cluster-node-timeout + 5 s ({MoveBound.TotalMilliseconds:0} ms); the replica was promoted after {promotedAfter.TotalMilliseconds:0} ms. Its log:\n{gateway.Output}");
         Assert.Equal(expected.Count, SlotMovedCount(gateway.Output));
 
         // Health and the $system state follow, for whoever looks now.
@@ -77,6 +79,19 @@ public sealed partial class ClusterIdleTests
         // It is still reported: its first failure, then summaries with the attempt count.
         Assert.Contains(lines, line => line.Contains($"Redis reconnecting to 127.0.0.1:{masterPort}: attempt 1 after", StringComparison.Ordinal));
         Assert.Contains(lines, line => line.Contains($"Redis reconnecting to 127.0.0.1:{masterPort}: attempt ", StringComparison.Ordinal) && line.Contains("attempts since the last report", StringComparison.Ordinal));
+    }
+
+    private static async Task<TimeSpan> PromotedAfterAsync(RedisClusterProcesses cluster, int replicaPort, Stopwatch clock)
+    {
+        await TestWait.Until(
+            async () =>
+            {
+                var replication = await RedisCli.RunAsync(replicaPort, cluster.Password, "INFO", "replication");
+                return (replication.Contains("role:master", StringComparison.Ordinal), replication.ReplaceLineEndings(" ").Trim());
+            },
+            $"replica 127.0.0.1:{replicaPort} to be promoted",
+            TimeSpan.FromSeconds(30));
+        return clock.Elapsed;
     }
 
     private static int SlotMovedCount(string output) => SlotMoved().Count(output);
