@@ -12,6 +12,9 @@ internal sealed class RedisClusterSlotOwners
 
     public string? OwnerOf(int slot) => _owners[slot];
 
+    /// <summary>Gets a value indicating whether any slot's owner is known yet.</summary>
+    public bool IsKnown { get; private set; }
+
     /// <summary>True when <paramref name="endPoint"/> owns at least one slot.</summary>
     public bool Owns(string endPoint) => Array.IndexOf(_owners, endPoint) >= 0;
 
@@ -24,6 +27,7 @@ internal sealed class RedisClusterSlotOwners
         }
 
         _owners[slot] = newOwner;
+        IsKnown = true;
         return true;
     }
 
@@ -75,6 +79,7 @@ internal sealed class RedisClusterSlotOwners
         }
 
         Array.Copy(next, _owners, SlotCount);
+        IsKnown |= Array.Exists(_owners, owner => owner is not null);
         return moves;
     }
 }

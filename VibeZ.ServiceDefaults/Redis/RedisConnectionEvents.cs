@@ -7,12 +7,16 @@ namespace VibeZ.ServiceDefaults.Redis;
 
 /// <summary>
 /// Turns the multiplexer's connection events into the spec's grep-able logs (<c>Redis reconnecting</c>,
-/// <c>Redis connected</c>, <c>Redis failover completed</c>, <c>Redis cluster slot moved</c>), spans and metrics.
+/// <c>Redis connected</c>, <c>Redis failover completed</c>), spans and metrics; <see cref="RedisClusterSlotTracker"/>
+/// reports <c>Redis cluster slot moved</c>.
 /// </summary>
 /// <remarks>
 /// StackExchange.Redis raises <c>ConnectionFailed</c> once per outage of a connection, not once per attempt, so
 /// later attempts are learned from <see cref="RedisReconnectPolicy.RetryStarting"/>. Each endpoint has an interactive
 /// and a subscription connection; attempts are counted on the interactive one so one outage is not logged twice.
+/// A node may stay down for good (a cluster master whose replica took over), so an outage costs a bounded log: its
+/// first failure in full, then a summary at most every <see cref="RedisDefaults.ReconnectReportInterval"/>; the
+/// metric still counts every attempt.
 /// </remarks>
 internal sealed partial class RedisConnectionEvents : IDisposable
 {
@@ -24,6 +28,7 @@ internal sealed partial class RedisConnectionEvents : IDisposable
     private readonly RedisConnectionSettings _settings;
     private readonly RedisReconnectPolicy _policy;
     private readonly RedisConnectionState _state;
+    private readonly RedisClusterSlotTracker _slots;
     private IConnectionMultiplexer? _multiplexer;
 
     public RedisConnectionEvents(
@@ -32,7 +37,8 @@ internal sealed partial class RedisConnectionEvents : IDisposable
         RedisMetrics metrics,
         RedisConnectionSettings settings,
         RedisReconnectPolicy policy,
-        RedisConnectionState state)
+        RedisConnectionState state,
+        RedisClusterSlotTracker slots)
     {
         _logger = logger;
         _timeProvider = timeProvider;
@@ -40,6 +46,7 @@ internal sealed partial class RedisConnectionEvents : IDisposable
         _settings = settings;
         _policy = policy;
         _state = state;
+        _slots = slots;
         _policy.RetryStarting += OnRetryStarting;
     }
 
@@ -51,7 +58,6 @@ internal sealed partial class RedisConnectionEvents : IDisposable
         multiplexer.ConnectionRestored += (_, e) => Guard(() => OnConnectionRestored(e));
         multiplexer.ConfigurationChanged += (_, _) => Guard(CheckFailover);
         multiplexer.ConfigurationChangedBroadcast += (_, _) => Guard(CheckFailover);
-        multiplexer.HashSlotMoved += (_, e) => Guard(() => OnHashSlotMoved(e));
 
         // Connect returns even when a server did not answer (AbortOnConnectFail is off), and that failure was raised
         // before anyone listened: record it here so its retries are reported like those of any other outage.
@@ -62,8 +68,6 @@ internal sealed partial class RedisConnectionEvents : IDisposable
                 Guard(() => BeginOutage(endPoint, ConnectionType.Interactive, ConnectionFailureType.UnableToConnect, exception: null));
             }
         }
-
-        AttachCluster(multiplexer);
     }
 
     public void Dispose()
@@ -74,8 +78,6 @@ internal sealed partial class RedisConnectionEvents : IDisposable
             _failoverTimer?.Dispose();
             _failoverTimer = null;
         }
-
-        DisposeCluster();
     }
 
     internal void OnConnectionFailed(ConnectionFailedEventArgs e)
@@ -102,8 +104,14 @@ internal sealed partial class RedisConnectionEvents : IDisposable
         if (type == ConnectionType.Interactive)
         {
             // StackExchange.Redis retries once at once when a connection drops: that is attempt 1.
-            ReportAttempt(formatted, 1, failureType, meaning);
-            _state.Report(RedisConnectionStatus.Reconnecting, formatted, $"Redis reconnecting to {formatted}: {meaning}");
+            RedisLog.Reconnecting(_logger, formatted, 1, failureType, meaning, exception);
+            CountAttempt(formatted);
+
+            // A cluster replica, or an old master the cluster failed over, can be down while every slot is served.
+            if (_settings.Mode != RedisMode.Cluster || _slots.Serves(formatted))
+            {
+                _state.Report(RedisConnectionStatus.Reconnecting, formatted, $"Redis reconnecting to {formatted}: {meaning}");
+            }
         }
 
         return true;
@@ -114,30 +122,42 @@ internal sealed partial class RedisConnectionEvents : IDisposable
         // The policy is not told which connection asks, so the attempt is attributed to every endpoint that is down;
         // a number already reported (by the endpoint's other connection) is not reported again.
         var attempt = retry + 1;
-        var due = new List<(string EndPoint, Outage Outage)>();
+        var now = _timeProvider.GetUtcNow();
+        var counted = new List<string>();
+        var reports = new List<(string EndPoint, Outage Outage, long Attempts)>();
         lock (_lock)
         {
             foreach (var ((endPoint, type), outage) in _outages)
             {
-                if (type == ConnectionType.Interactive && outage.Attempts < attempt)
+                if (type != ConnectionType.Interactive || outage.Attempts >= attempt)
                 {
-                    outage.Attempts = attempt;
-                    due.Add((endPoint, outage));
+                    continue;
+                }
+
+                outage.Attempts = attempt;
+                counted.Add(endPoint);
+                if (now - outage.LastReport >= RedisDefaults.ReconnectReportInterval)
+                {
+                    reports.Add((endPoint, outage, attempt - outage.ReportedAttempts));
+                    outage.LastReport = now;
+                    outage.ReportedAttempts = attempt;
                 }
             }
         }
 
-        foreach (var (endPoint, outage) in due)
+        foreach (var endPoint in counted)
         {
-            Guard(() => ReportAttempt(endPoint, attempt, outage.FailureType, outage.Meaning));
+            CountAttempt(endPoint);
+        }
+
+        foreach (var (endPoint, outage, attempts) in reports)
+        {
+            Guard(() => RedisLog.StillReconnecting(_logger, endPoint, attempt, (long)(now - outage.Start).TotalSeconds, outage.FailureType, outage.Meaning, attempts));
         }
     }
 
-    private void ReportAttempt(string endPoint, long attempt, ConnectionFailureType failureType, string meaning)
-    {
-        RedisLog.Reconnecting(_logger, endPoint, attempt, failureType, meaning);
+    private void CountAttempt(string endPoint) =>
         _metrics.Reconnects.Add(1, new KeyValuePair<string, object?>(RedisTelemetry.EndPointTag, endPoint));
-    }
 
     internal void OnConnectionRestored(ConnectionFailedEventArgs e)
     {
@@ -158,7 +178,8 @@ internal sealed partial class RedisConnectionEvents : IDisposable
                 // A subscription connection that comes back resubscribes to every channel, so its outage is a resubscribe.
                 var name = e.ConnectionType == ConnectionType.Subscription ? RedisTelemetry.ResubscribeActivity : RedisTelemetry.ReconnectActivity;
                 RecordSpan(name, outage.Start, now, [new(RedisTelemetry.EndPointTag, endPoint), new(RedisTelemetry.AttemptTag, outage.Attempts)]);
-                if (e.ConnectionType == ConnectionType.Interactive)
+                // In a cluster one node coming back says nothing of the others; RedisClusterSlotTracker reports that.
+                if (e.ConnectionType == ConnectionType.Interactive && _settings.Mode != RedisMode.Cluster)
                 {
                     _state.ReportRestored(endPoint);
                 }
@@ -166,7 +187,7 @@ internal sealed partial class RedisConnectionEvents : IDisposable
         }
 
         CheckFailover();
-        if (e.ConnectionType == ConnectionType.Interactive && e.EndPoint is not null)
+        if (e.ConnectionType == ConnectionType.Interactive && e.EndPoint is not null && _settings.Mode != RedisMode.Cluster)
         {
             CancelFailoverIfMasterReturned(RedisEndPointFormatter.Format(e.EndPoint));
         }
@@ -214,5 +235,11 @@ internal sealed partial class RedisConnectionEvents : IDisposable
         public string Meaning { get; } = meaning;
 
         public long Attempts { get; set; } = 1;
+
+        /// <summary>Gets or sets when this outage was last logged; the first failure is logged as it begins.</summary>
+        public DateTimeOffset LastReport { get; set; } = start;
+
+        /// <summary>Gets or sets the attempt count in that log line.</summary>
+        public long ReportedAttempts { get; set; } = 1;
     }
 }

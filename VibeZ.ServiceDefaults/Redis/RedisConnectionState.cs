@@ -43,11 +43,14 @@ internal sealed class RedisConnectionState(TimeProvider timeProvider) : IRedisCo
     }
 
     /// <summary>Ends a failover only: a restored connection elsewhere must not hide a master still being replaced.</summary>
-    public void ReportRestored(string endPoint)
+    public void ReportRestored(string endPoint) => ReportRestored(endPoint, $"Redis connected to {endPoint}");
+
+    /// <inheritdoc cref="ReportRestored(string)"/>
+    public void ReportRestored(string endPoint, string detail)
     {
         if (Current.Status != RedisConnectionStatus.Failover)
         {
-            Report(RedisConnectionStatus.Connected, endPoint, $"Redis connected to {endPoint}");
+            Report(RedisConnectionStatus.Connected, endPoint, detail);
         }
     }
 }

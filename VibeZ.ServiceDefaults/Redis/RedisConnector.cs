@@ -9,8 +9,9 @@ namespace VibeZ.ServiceDefaults.Redis;
 /// cannot give sentinels a password of their own; this one can, and owns the sentinel connection it needs for that.
 /// </summary>
 /// <remarks>
-/// Also where the reconnect schedule is applied and <see cref="RedisConnectionEvents"/> starts listening, so every
-/// multiplexer a VibeZ process has reports its reconnects and failovers the same way.
+/// Also where the reconnect schedule is applied and <see cref="RedisConnectionEvents"/> and
+/// <see cref="RedisClusterSlotTracker"/> start listening, so every multiplexer a VibeZ process has reports its
+/// reconnects, failovers and slot moves the same way.
 /// </remarks>
 internal sealed class RedisConnector : IDisposable
 {
@@ -21,6 +22,8 @@ internal sealed class RedisConnector : IDisposable
     private readonly RedisReconnectPolicy _policy;
     private readonly IOptions<RedisReconnectOptions> _reconnectOptions;
     private readonly RedisConnectionEvents _events;
+    private readonly RedisClusterSlotTracker _slots;
+    private readonly RedisClusterDialGate _dialGate;
     private ConnectionMultiplexer? _sentinels;
 
     public RedisConnector(
@@ -29,7 +32,9 @@ internal sealed class RedisConnector : IDisposable
         ILoggerFactory loggerFactory,
         RedisReconnectPolicy policy,
         IOptions<RedisReconnectOptions> reconnectOptions,
-        RedisConnectionEvents events)
+        RedisConnectionEvents events,
+        RedisClusterSlotTracker slots,
+        RedisClusterDialGate dialGate)
     {
         _options = options;
         _settings = settings;
@@ -38,6 +43,8 @@ internal sealed class RedisConnector : IDisposable
         _policy = policy;
         _reconnectOptions = reconnectOptions;
         _events = events;
+        _slots = slots;
+        _dialGate = dialGate;
     }
 
     /// <summary>Gets the sentinel connection in sentinel mode once connected; null otherwise.</summary>
@@ -46,7 +53,10 @@ internal sealed class RedisConnector : IDisposable
     public ConnectionMultiplexer Connect()
     {
         var options = _options.Value;
-        options.LoggerFactory ??= _loggerFactory;
+        var clientLog = options.LoggerFactory ?? _loggerFactory;
+
+        // Only this multiplexer's failures are reported by RedisConnectionEvents; the sentinels' keep their own log.
+        options.LoggerFactory = new RedisClientLoggerFactory(clientLog);
         RedisConfigurationOptionsFactory.ApplyReconnect(options, _policy);
 
         RedisLog.Connecting(_logger, _settings.Mode, options.ToString(includePassword: false));
@@ -60,10 +70,19 @@ internal sealed class RedisConnector : IDisposable
             RaiseThreadPoolMinimum();
         }
 
-        var multiplexer = _settings.Mode == RedisMode.Sentinel
-            ? ConnectThroughSentinels(options)
-            : ConnectionMultiplexer.Connect(options);
+        if (_settings.Mode == RedisMode.Cluster)
+        {
+            options.Tunnel = new RedisSocketTracker(options.Tunnel, _dialGate);
+        }
+
+        var multiplexer = _settings.Mode switch
+        {
+            RedisMode.Sentinel => ConnectThroughSentinels(options, clientLog),
+            RedisMode.Cluster => ConnectToCluster(options),
+            _ => ConnectionMultiplexer.Connect(options),
+        };
         _events.Attach(multiplexer);
+        _slots.Attach(multiplexer);
         if (_settings.Mode == RedisMode.Sentinel
             && multiplexer.GetServers().FirstOrDefault(server => server.IsConnected && !server.IsReplica) is { } master)
         {
@@ -75,6 +94,30 @@ internal sealed class RedisConnector : IDisposable
     }
 
     public void Dispose() => _sentinels?.Dispose();
+
+    /// <summary>
+    /// Connects, and connects again if seeds were given by name: by the addresses the nodes announce, so the client
+    /// knows each node once (see <see cref="RedisClusterSeeds"/>). The first connection costs a few milliseconds
+    /// at start-up; a node known twice costs a second set of connections, dials and reports for as long as it runs.
+    /// </summary>
+    private ConnectionMultiplexer ConnectToCluster(ConfigurationOptions options)
+    {
+        var multiplexer = ConnectionMultiplexer.Connect(options);
+        if (RedisClusterSeeds.ByAnnouncedAddress(multiplexer, options.EndPoints) is not { } announced)
+        {
+            return multiplexer;
+        }
+
+        RedisLog.ClusterSeedsByAnnouncedAddress(_logger, string.Join(",", options.EndPoints.Select(RedisEndPointFormatter.Format)), string.Join(",", announced.Select(RedisEndPointFormatter.Format)));
+        multiplexer.Dispose();
+        options.EndPoints.Clear();
+        foreach (var endPoint in announced)
+        {
+            options.EndPoints.Add(endPoint);
+        }
+
+        return ConnectionMultiplexer.Connect(options);
+    }
 
     /// <summary>
     /// StackExchange.Redis follows a sentinel switch with blocking <c>SENTINEL GET-MASTER-ADDR-BY-NAME</c> calls on the
@@ -95,7 +138,7 @@ internal sealed class RedisConnector : IDisposable
     /// The same two steps <c>ConnectionMultiplexer.Connect</c> takes when <c>ServiceName</c> is set, with the sentinel
     /// step on its own options. The sentinel connection stays open: it follows <c>+switch-master</c> for the primary.
     /// </summary>
-    private ConnectionMultiplexer ConnectThroughSentinels(ConfigurationOptions primaryOptions)
+    private ConnectionMultiplexer ConnectThroughSentinels(ConfigurationOptions primaryOptions, ILoggerFactory sentinelLog)
     {
         if (_settings.SentinelPassword is not null)
         {
@@ -106,6 +149,7 @@ internal sealed class RedisConnector : IDisposable
         var sockets = primaryOptions.Tunnel as RedisSocketTracker ?? new RedisSocketTracker(primaryOptions.Tunnel);
         primaryOptions.Tunnel = sockets;
         var sentinelOptions = RedisConfigurationOptionsFactory.CreateSentinelOptions(primaryOptions, _settings);
+        sentinelOptions.LoggerFactory = sentinelLog;
 
         // Same schedule, but a policy of its own: sentinel retries must not be counted as the primary's.
         RedisConfigurationOptionsFactory.ApplyReconnect(sentinelOptions, new RedisReconnectPolicy(_reconnectOptions.Value));

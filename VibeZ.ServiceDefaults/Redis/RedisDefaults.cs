@@ -31,6 +31,24 @@ internal static class RedisDefaults
     /// <value>The default value is 50 milliseconds, the first delay of the spec's 50, 100, 150 ms… schedule.</value>
     public const int ReconnectBaseDelayMilliseconds = 50;
 
+    /// <summary>
+    /// How often an endpoint that stays down is reported again (<c>Redis reconnecting</c> with the attempt count): its
+    /// first failure is logged in full, its attempts (up to 20 a second) only in these summaries.
+    /// </summary>
+    public static readonly TimeSpan ReconnectReportInterval = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How often the cluster is read again while a master that owned slots is unreachable: a failover takes
+    /// cluster-node-timeout plus an election, and a service that sends nothing learns of it only this way.
+    /// </summary>
+    public static readonly TimeSpan ClusterTopologyPollInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How long one such read waits for the nodes to answer before it looks at what they said: the live ones answer in
+    /// milliseconds, while StackExchange.Redis's re-read also waits for a dead seed's next reconnect attempt.
+    /// </summary>
+    public static readonly TimeSpan ClusterRereadWait = TimeSpan.FromMilliseconds(500);
+
     /// <summary>The longest wait between two reconnect attempts.</summary>
     /// <value>The default value is 2000 milliseconds, the spec's cap.</value>
     public const int ReconnectMaxDelayMilliseconds = 2000;

@@ -18,7 +18,7 @@ internal static partial class RedisLog
     public static partial void SentinelSeparateAuth(ILogger logger);
 
     [LoggerMessage(5, LogLevel.Warning, "Redis reconnecting to {EndPoint}: attempt {Attempt} after {FailureType} ({Meaning})", EventName = "RedisReconnecting")]
-    public static partial void Reconnecting(ILogger logger, string endPoint, long attempt, ConnectionFailureType failureType, string meaning);
+    public static partial void Reconnecting(ILogger logger, string endPoint, long attempt, ConnectionFailureType failureType, string meaning, Exception? exception);
 
     [LoggerMessage(6, LogLevel.Information, "Redis connected to {EndPoint} again ({ConnectionType}) after {Attempts} attempts in {ElapsedMilliseconds} ms", EventName = "RedisReconnected")]
     public static partial void Reconnected(ILogger logger, string endPoint, ConnectionType connectionType, long attempts, long elapsedMilliseconds);
@@ -34,6 +34,9 @@ internal static partial class RedisLog
 
     [LoggerMessage(10, LogLevel.Warning, "A Redis connection event handler failed", EventName = "RedisConnectionEventHandlerFailed")]
     public static partial void EventHandlerFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(12, LogLevel.Warning, "Redis reconnecting to {EndPoint}: attempt {Attempt}, down for {DownSeconds} s after {FailureType} ({Meaning}); {Attempts} attempts since the last report", EventName = "RedisStillReconnecting")]
+    public static partial void StillReconnecting(ILogger logger, string endPoint, long attempt, long downSeconds, ConnectionFailureType failureType, string meaning, long attempts);
 
     [LoggerMessage(11, LogLevel.Information, "Raised the thread pool's minimum worker threads from {Before} to {After}: StackExchange.Redis's sentinel switch makes blocking calls on the pool, and on few cores a starved pool delays failover handling by seconds", EventName = "RedisThreadPoolRaised")]
     public static partial void ThreadPoolRaised(ILogger logger, int before, int after);

@@ -19,9 +19,9 @@ namespace VibeZ.ServiceDefaults.Redis;
 /// <param name="multiplexer">The process's one multiplexer.</param>
 /// <param name="logger">Where re-reads are logged.</param>
 /// <param name="settings">The connection settings; absent when only the resilience layer is registered.</param>
-/// <param name="events">Told after each re-read, so a slot move it reveals is logged; absent likewise.</param>
+/// <param name="slots">Told after each re-read, so a slot move it reveals is logged; absent likewise.</param>
 internal sealed class RedisResilienceClusterRefresh(
-    IConnectionMultiplexer multiplexer, ILogger<RedisResilienceClusterRefresh> logger, RedisConnectionSettings? settings = null, RedisConnectionEvents? events = null)
+    IConnectionMultiplexer multiplexer, ILogger<RedisResilienceClusterRefresh> logger, RedisConnectionSettings? settings = null, RedisClusterSlotTracker? slots = null)
 {
     private readonly bool _enabled = settings?.Mode == RedisMode.Cluster;
     private int _running;
@@ -43,7 +43,7 @@ internal sealed class RedisResilienceClusterRefresh(
         {
             RedisResilienceLog.ClusterRefreshAfterAttemptTimeout(logger);
             await multiplexer.ConfigureAsync().ConfigureAwait(false);
-            events?.OnClusterReread();
+            slots?.OnClusterReread();
         }
         catch (Exception ex) when (ex is RedisException or ObjectDisposedException or InvalidOperationException)
         {

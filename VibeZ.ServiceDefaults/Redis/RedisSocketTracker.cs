@@ -10,8 +10,12 @@ namespace VibeZ.ServiceDefaults.Redis;
 /// StackExchange.Redis has no public way to drop a connection that is open but no longer answering.
 /// </summary>
 /// <remarks>A <see cref="Tunnel"/> because that is the client's one hook that sees its sockets; it hands every
-/// call on to the tunnel that was configured before (the NAT map), so routing does not change.</remarks>
-internal sealed class RedisSocketTracker(Tunnel? inner) : Tunnel
+/// call on to the tunnel that was configured before (the NAT map), so routing does not change. For the same reason it
+/// is where dials are refused: to an old sentinel master (<see cref="Fence"/>), or to a cluster node the cluster gave
+/// up on more often than the reconnect cap (<see cref="RedisClusterDialGate"/>).</remarks>
+/// <param name="inner">The tunnel configured before, or null.</param>
+/// <param name="clusterGate">In cluster mode, which nodes are dialed only at the reconnect cap; null otherwise.</param>
+internal sealed class RedisSocketTracker(Tunnel? inner, RedisClusterDialGate? clusterGate = null) : Tunnel
 {
     private readonly Lock _lock = new();
     private readonly List<(string EndPoint, Socket Socket)> _sockets = [];
@@ -25,6 +29,12 @@ internal sealed class RedisSocketTracker(Tunnel? inner) : Tunnel
         {
             throw new RedisConnectionException(ConnectionFailureType.UnableToConnect,
                 $"{RedisEndPointFormatter.Format(endpoint)} was the master before a failover; it is not dialed until the sentinels report it as a replica");
+        }
+
+        if (clusterGate is { } gate && !gate.Admits(RedisEndPointFormatter.Format(endpoint)))
+        {
+            throw new RedisConnectionException(ConnectionFailureType.UnableToConnect,
+                $"{RedisEndPointFormatter.Format(endpoint)} is down and the cluster moved its slots; it is dialed at most every {gate.Cap.TotalSeconds:0.#} s until it answers");
         }
 
         return await (inner?.GetSocketConnectEndpointAsync(endpoint, cancellationToken) ?? base.GetSocketConnectEndpointAsync(endpoint, cancellationToken));

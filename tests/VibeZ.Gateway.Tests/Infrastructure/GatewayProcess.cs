@@ -14,6 +14,7 @@ public sealed class GatewayProcess : IAsyncDisposable
 
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private int _lineCount;
 
     private GatewayProcess(Process process, Uri baseAddress)
     {
@@ -33,6 +34,18 @@ public sealed class GatewayProcess : IAsyncDisposable
 
     public int ProcessId => _process.Id;
 
+    /// <summary>Gets how many lines the process has written so far (standard output and error).</summary>
+    public int LineCount
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _lineCount;
+            }
+        }
+    }
+
     /// <summary>Gets what the process logged so far, for failure messages.</summary>
     public string Output
     {
@@ -46,7 +59,12 @@ public sealed class GatewayProcess : IAsyncDisposable
     }
 
     /// <summary>Starts a Gateway and waits until it answers <c>/health</c> with 200 (Redis reachable).</summary>
-    public static async Task<GatewayProcess> StartAsync(IEnumerable<(string Key, string? Value)> settings)
+    /// <param name="settings">Environment variables for the process.</param>
+    /// <param name="shippedLogLevels">
+    /// Whether to log at the levels the Gateway ships with (its <c>appsettings.json</c>), as an operator would see it;
+    /// otherwise only warnings and VibeZ's own information, which keeps failure messages readable.
+    /// </param>
+    public static async Task<GatewayProcess> StartAsync(IEnumerable<(string Key, string? Value)> settings, bool shippedLogLevels = false)
     {
         var port = RedisServerProcess.GetFreePort();
         var baseAddress = new Uri($"http://127.0.0.1:{port}");
@@ -60,8 +78,11 @@ public sealed class GatewayProcess : IAsyncDisposable
         startInfo.ArgumentList.Add(GatewayAssembly);
         startInfo.Environment["ASPNETCORE_URLS"] = baseAddress.ToString();
         startInfo.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
-        startInfo.Environment["Logging__LogLevel__Default"] = "Warning";
-        startInfo.Environment["Logging__LogLevel__VibeZ"] = "Information";
+        if (!shippedLogLevels)
+        {
+            startInfo.Environment["Logging__LogLevel__Default"] = "Warning";
+            startInfo.Environment["Logging__LogLevel__VibeZ"] = "Information";
+        }
 
         startInfo.Environment["OTEL_EXPORTER_OTLP_ENDPOINT"] = null;
         foreach (var (key, value) in settings)
@@ -123,6 +144,7 @@ public sealed class GatewayProcess : IAsyncDisposable
             lock (_output)
             {
                 _output.AppendLine(line);
+                _lineCount++;
             }
         }
     }

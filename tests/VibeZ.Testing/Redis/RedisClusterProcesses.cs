@@ -58,6 +58,27 @@ public sealed class RedisClusterProcesses : IAsyncDisposable
         ("REDIS_PASSWORD", Password),
     ];
 
+    /// <summary>
+    /// Gets the settings the spec's set-up gives a service: only the masters as seeds, each as <c>host:port</c> with
+    /// <paramref name="host"/> (<c>localhost</c> or <c>127.0.0.1</c>), while the nodes announce themselves as 127.0.0.1.
+    /// </summary>
+    public async Task<(string Key, string? Value)[]> MasterSeedConfigurationAsync(string host)
+    {
+        var output = await RedisCli.RunAsync(_nodes[0].Port, Password, "CLUSTER", "NODES");
+        var masters = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(line => line.Split(' '))
+            .Where(fields => fields.Length > 8 && fields[2].Contains("master", StringComparison.Ordinal))
+            .Select(fields => int.Parse(fields[1].Split('@')[0].Split(':')[1]))
+            .Order()
+            .ToList();
+        return
+        [
+            ("REDIS_MODE", "cluster"),
+            ("REDIS_CLUSTER_NODES", string.Join(",", masters.Select(port => $"{host}:{port}"))),
+            ("REDIS_PASSWORD", Password),
+        ];
+    }
+
     /// <summary>Reads <c>CLUSTER NODES</c> from <paramref name="port"/>: the master owning slot 0 and the replica following it.</summary>
     public async Task<(int MasterPort, int ReplicaPort, (int From, int To)[] Slots)> MasterOfSlotZeroAsync(int port) =>
         await ShardAsync(port, (_, slots) => slots.Any(r => r.From == 0), "the master owning slot 0");
