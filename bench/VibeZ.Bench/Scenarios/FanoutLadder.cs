@@ -28,7 +28,7 @@ internal static class FanoutLadder
         var rates = new List<double>();
         for (var rate = first; rate <= Ceiling; rate *= factor)
         {
-            rates.Add(Math.Round(rate, -2));
+            rates.Add(Math.Round(rate / 100) * 100);
         }
 
         return rates;
