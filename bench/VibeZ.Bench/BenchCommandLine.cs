@@ -28,12 +28,14 @@ internal static class BenchCommandLine
             AllowMultipleArgumentsPerToken = true,
         };
         var rates = new Option<double[]>("--rates") { Description = "Offered deliveries per second to try, instead of the mode's ladder.", AllowMultipleArgumentsPerToken = true };
+        var stepSeconds = new Option<double?>("--step-seconds") { Description = "Seconds per step, instead of the mode's (longer steps for profiling a fixed rate)." };
         var output = new Option<string?>("--output") { Description = "Output folder; default artifacts/bench/<scenario>-s<subscribers> under the repository." };
 
         var command = new Command("fanout", "One channel, many subscribers: the highest rate each system sustains with p99 ≤ 50 ms.")
         {
-            subscribers, publishers, size, quick, smoke, systems, rates, output,
+            subscribers, publishers, size, quick, smoke, systems, rates, stepSeconds, output,
         };
+        stepSeconds.Validators.Add(result => Require(result, result.GetValueOrDefault<double?>() is null or >= 2, "at least 2"));
         subscribers.Validators.Add(result => Require(result, result.GetValueOrDefault<int>() >= 1, "at least 1"));
         publishers.Validators.Add(result => Require(result, result.GetValueOrDefault<int>() is >= 1 and <= 99, "1 to 99"));
         size.Validators.Add(result => Require(result, result.GetValueOrDefault<int>() >= Load.Payload.MinimumSize, $"at least {Load.Payload.MinimumSize}"));
@@ -56,6 +58,11 @@ internal static class BenchCommandLine
                 [.. BenchTopology.AllSystems.Where(parse.GetValue(systems)!.Contains)],
                 parse.GetValue(rates) is { Length: > 0 } explicitRates ? explicitRates : null,
                 parse.GetValue(output) ?? Path.Combine(RepositoryRoot(), "artifacts", "bench", $"fanout-s{count}"));
+            if (parse.GetValue(stepSeconds) is { } seconds)
+            {
+                settings = settings with { Step = TimeSpan.FromSeconds(seconds) };
+            }
+
             var summary = await FanoutScenario.RunAsync(settings, "fanout " + string.Join(' ', parse.Tokens.Skip(1).Select(t => t.Value)), cancellationToken);
             return summary.Systems.All(s => s.Steps.Count > 0) ? 0 : 1;
         });
