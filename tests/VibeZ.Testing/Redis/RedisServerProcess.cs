@@ -47,6 +47,9 @@ public sealed class RedisServerProcess : IAsyncLifetime
 
     public int Port { get; }
 
+    /// <summary>Gets the id of the running server process, or 0 while it is not running (for CPU and memory sampling).</summary>
+    public int ProcessId => _process is { HasExited: false } process ? process.Id : 0;
+
     /// <summary>Gets the password the server requires; tests connect with it.</summary>
     public string Password { get; }
 

@@ -1,4 +1,6 @@
-namespace VibeZ.Gateway.Tests.Infrastructure;
+using VibeZ.Testing.Redis;
+
+namespace VibeZ.Testing.Gateway;
 
 /// <summary>
 /// A fresh Redis topology of one mode as local processes, and two Gateway processes on it: the smallest set-up in
