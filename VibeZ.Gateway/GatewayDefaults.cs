@@ -28,4 +28,10 @@ internal static class GatewayDefaults
     public const int MaxPublishesInFlight = 1024;
 
     public const int MaxMessageIdLength = 128;
+
+    // One publish batch goes to Redis as one script: large enough to carry a busy channel's messages in a few round
+    // trips, small enough that one script never holds Redis for long.
+    public const int MaxPublishBatchMessages = 256;
+
+    public const int MaxPublishBatchBytes = 512 * 1024;
 }

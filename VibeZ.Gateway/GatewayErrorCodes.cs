@@ -14,5 +14,7 @@ internal static class GatewayErrorCodes
     public const string TooManyPublishes = "too_many_publishes";
     public const string RedisUnavailable = "redis_unavailable";
     public const string NotReplicated = "not_replicated";
+    public const string IdConflict = "id_conflict";
+    public const string RedisRefused = "redis_refused";
     public const string InternalError = "internal_error";
 }

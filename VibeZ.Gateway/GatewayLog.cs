@@ -35,4 +35,16 @@ internal static partial class GatewayLog
 
     [LoggerMessage(11, LogLevel.Debug, "Client {ConnectionId} connection ended: {Reason}", EventName = "ClientDisconnected")]
     public static partial void ClientDisconnected(ILogger logger, string connectionId, string reason);
+
+    [LoggerMessage(12, LogLevel.Information, "Committed offsets {FromOffset} to {ToOffset} of {Channel}, which a replica had confirmed after their publisher stopped waiting", EventName = "PendingCommitted")]
+    public static partial void PendingCommitted(ILogger logger, string channel, long fromOffset, long toOffset);
+
+    [LoggerMessage(13, LogLevel.Warning, "Channel {Channel} rolled back past offset {Offset} of epoch {Epoch} (the message there is gone or another one); starting epoch {NewEpoch}", EventName = "RolledBack")]
+    public static partial void RolledBack(ILogger logger, string channel, string epoch, long offset, string newEpoch);
+
+    [LoggerMessage(15, LogLevel.Debug, "A read of {Channel} says its history changed, and no master that takes writes could confirm it yet; will ask again: {Reason}", EventName = "NoAuthoritativeMaster")]
+    public static partial void NoAuthoritativeMaster(ILogger logger, string channel, string reason);
+
+    [LoggerMessage(14, LogLevel.Debug, "Committing what a replica confirmed of {Channel} failed, will try again: {Reason}", EventName = "CommitPendingFailed")]
+    public static partial void CommitPendingFailed(ILogger logger, string channel, string reason);
 }

@@ -12,9 +12,10 @@ internal static class GatewayServiceCollectionExtensions
     {
         builder.Services.AddOptions<GatewayOptions>().BindConfiguration(GatewayDefaults.SectionName).ValidateOnStart();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>());
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GatewayOptions>, GatewayReplicationTimeoutValidator>());
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<GatewayNode>();
-        builder.Services.AddSingleton<ReplicationBarrier>();
+        builder.Services.AddSingleton<ReplicationConfirmer>();
         builder.Services.AddSingleton<IChannelStore, RedisChannelStore>();
         builder.Services.AddSingleton<ChannelHub>();
         builder.Services.AddSingleton<SystemChannel>();

@@ -16,7 +16,10 @@ internal static class ChannelApiEndpoints
         var channels = endpoints.MapGroup("/api/channels/{channel}/messages");
         channels.MapPost("/", PublishAsync);
         channels.MapGet("/", ReadAsync);
-        endpoints.MapGet("/api/node", (GatewayNode node) => Results.Ok(new { node = node.Id }));
+        // The page resends an unacked publish only while the Gateway still remembers its id, so a resend is never a
+        // second message: it learns how long that is here.
+        endpoints.MapGet("/api/node", (GatewayNode node, IOptions<GatewayOptions> options) =>
+            Results.Ok(new { node = node.Id, dedupeWindowSeconds = options.Value.DedupeWindowSeconds }));
         return endpoints;
     }
 
@@ -61,7 +64,7 @@ internal static class ChannelApiEndpoints
         }
     }
 
-    private static async Task<IResult> ReadAsync(string channel, long? since, int? limit, IChannelStore store, ChannelHub hub, IOptions<GatewayOptions> options, CancellationToken cancellationToken)
+    private static async Task<IResult> ReadAsync(string channel, long? since, int? limit, IChannelStore store, IOptions<GatewayOptions> options, CancellationToken cancellationToken)
     {
         if (!ChannelName.TryValidate(channel, allowReserved: false, out var channelError))
         {
@@ -76,7 +79,9 @@ internal static class ChannelApiEndpoints
 
         try
         {
-            var history = await store.ReadAsync(channel, since ?? 0, limit ?? pageSize, hub.Known(channel), cancellationToken);
+            // The current epoch, whatever it is; the answer names it. Only committed messages are ever read.
+            var after = new ChannelMark(new ChannelPosition(string.Empty, since ?? 0), null);
+            var history = await store.ReadAsync(channel, after, limit ?? pageSize, cancellationToken);
             return new HistoryResult(channel, history);
         }
         catch (ChannelStoreException ex)
@@ -106,7 +111,10 @@ internal static class ChannelApiEndpoints
     }
 
     private static IResult Unavailable(ChannelStoreException ex) => Problem(
-        ex.Retryable ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status500InternalServerError, ex.Code, ex.Message, ex.Retryable);
+        ex.Code == GatewayErrorCodes.IdConflict ? StatusCodes.Status409Conflict
+            : ex.Retryable ? StatusCodes.Status503ServiceUnavailable
+            : StatusCodes.Status500InternalServerError,
+        ex.Code, ex.Message, ex.Retryable);
 
     private static IResult Problem(int status, string code, string detail, bool retryable = false) => Results.Problem(
         detail: detail,

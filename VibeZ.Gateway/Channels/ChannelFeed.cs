@@ -5,13 +5,15 @@ namespace VibeZ.Gateway.Channels;
 
 /// <summary>
 /// One channel's delivery inside one Gateway: a single Redis subscription shared by every local subscriber, and the
-/// last offset delivered. Everything that changes it — live messages, joins, leaves, resyncs — runs one at a time in
+/// last message delivered. Everything that changes it — live commits, joins, leaves, resyncs — runs one at a time in
 /// arrival order, so subscribers see each channel's messages in offset order, once, without gaps they are not told of.
 /// </summary>
 /// <remarks>
-/// The live feed is only a fast path. A message whose offset skips ahead, a feed that was interrupted, and a timer
-/// all lead to the same resync: read history from the last delivered offset. So a Pub/Sub message lost during a
-/// failover costs latency, not data.
+/// The live feed is only a fast path. A commit that skips ahead or does not continue the message delivered last, a
+/// feed that was interrupted, and a timer all lead to the same resync: read history from the last delivered message.
+/// So a Pub/Sub message lost during a failover costs latency, not data. The last delivered message is checked by its
+/// id, not only its offset: if Redis shows another message there, the offset was lost and handed out again, and the
+/// channel moves to a new epoch with every subscriber told (<c>recovered:false</c>).
 /// </remarks>
 internal sealed class ChannelFeed : IAsyncDisposable
 {
@@ -24,9 +26,14 @@ internal sealed class ChannelFeed : IAsyncDisposable
     // Per subscriber, the last offset it was sent. Mutable, so delivery updates it without writing to the dictionary
     // while enumerating it (removing during enumeration is allowed), and without copying it per message.
     private readonly Dictionary<IChannelSubscriber, StrongBox<long>> _subscribers = [];
+    private static readonly ChannelMark Origin = new(new ChannelPosition(string.Empty, 0), null);
+
+    // How often one catch-up reads again after a read that a master that takes writes contradicted.
+    private const int MaxDoubtedReads = 3;
+
     private readonly Task _loop;
     private IAsyncDisposable? _subscription;
-    private ChannelPosition? _delivered;
+    private ChannelMark? _delivered;
 
     public ChannelFeed(string channel, IChannelStore store, ChannelHub hub, GatewayOptions options, ILogger logger)
     {
@@ -38,8 +45,8 @@ internal sealed class ChannelFeed : IAsyncDisposable
         _loop = Task.Run(RunAsync);
     }
 
-    /// <summary>Gets the position delivered last, or null before the first sync.</summary>
-    public ChannelPosition? Delivered => _delivered;
+    /// <summary>Gets the message delivered last, or null before the first sync.</summary>
+    public ChannelMark? Delivered => _delivered;
 
     /// <summary>
     /// Gets the opening of the Redis subscription, which every join waits for: the first join reads the channel's
@@ -51,7 +58,7 @@ internal sealed class ChannelFeed : IAsyncDisposable
     public void Start() => Started = StartAsync();
 
     private async Task StartAsync() =>
-        _subscription = await _store.SubscribeAsync(_channel, message => Post(() => OnLiveAsync(message)), CancellationToken.None);
+        _subscription = await _store.SubscribeAsync(_channel, commit => Post(() => OnLiveAsync(commit)), CancellationToken.None);
 
     /// <summary>
     /// Adds a subscriber: replays what it missed since <paramref name="since"/> (when given and still in history),
@@ -82,8 +89,11 @@ internal sealed class ChannelFeed : IAsyncDisposable
         return Task.CompletedTask;
     });
 
-    /// <summary>Asks for a comparison with Redis, to deliver whatever the live feed missed.</summary>
-    public void Resync() => Post(() => _delivered is null ? Task.CompletedTask : CatchUpAsync());
+    /// <summary>
+    /// Asks for a comparison with Redis, to deliver whatever the live feed missed; with <paramref name="checkPending"/>
+    /// (the timer's resync) also commits what a replica confirmed but nobody committed.
+    /// </summary>
+    public void Resync(bool checkPending = false) => Post(() => _delivered is null ? Task.CompletedTask : CatchUpAsync(checkPending));
 
     public async ValueTask DisposeAsync()
     {
@@ -142,14 +152,28 @@ internal sealed class ChannelFeed : IAsyncDisposable
     {
         if (_delivered is null)
         {
-            var start = await _store.ReadAsync(_channel, after: 0, limit: 0, _hub.Known(_channel), CancellationToken.None);
-            _delivered = start.Position;
-            _hub.Observe(_channel, start.Position);
+            // The position, then the message at it, so that from the first delivery on this feed knows what it holds.
+            var start = await _store.ReadAsync(_channel, Origin, limit: 0, CancellationToken.None);
+            var tip = start.Position.Offset > 0
+                ? await _store.ReadAsync(_channel, new ChannelMark(start.Position, null), limit: 0, CancellationToken.None)
+                : start;
+            _delivered = new ChannelMark(start.Position, tip.Anchor is { } anchor && anchor.Position == start.Position ? anchor.Id : null);
+            if (start.Position.Offset > 0)
+            {
+                _hub.Observe(_channel, _delivered.Value);
+            }
         }
 
         var delivered = _delivered.Value;
         var last = delivered.Offset;
         var recovered = since is null;
+
+        // A client that joined while the channel had no history resumes from the start of the epoch that followed.
+        if (since is { Epoch.Length: 0, Offset: 0 })
+        {
+            since = delivered.Position with { Offset = 0 };
+        }
+
         if (since is { } from && from.Epoch == delivered.Epoch)
         {
             if (from.Offset == delivered.Offset)
@@ -158,13 +182,13 @@ internal sealed class ChannelFeed : IAsyncDisposable
             }
             else if (from.Offset > delivered.Offset)
             {
-                // The client saw more than this Gateway has delivered: it came from a faster Gateway (Redis has it, the
-                // rest arrives live), or a failover lost what it saw and Redis reuses those offsets for new messages it
-                // must not be told it has. Only Redis's counter tells the two apart.
-                var now = await _store.ReadAsync(_channel, delivered.Offset, limit: 0, _hub.Known(_channel), CancellationToken.None);
-                recovered = now.Position.Epoch == delivered.Epoch && now.Position.Offset >= from.Offset;
+                // The client saw more than this Gateway has delivered: it came from a faster Gateway (Redis has it
+                // committed, the rest arrives live), or a failover lost what it saw. Only Redis's committed offset
+                // tells the two apart.
+                var now = await _store.ReadAsync(_channel, delivered, limit: 0, CancellationToken.None);
+                recovered = now.Position.Epoch == delivered.Epoch && now.Position.Offset >= from.Offset && !now.RolledBackPast(delivered);
                 last = recovered ? from.Offset : delivered.Offset;
-                if (now.Position.Epoch != delivered.Epoch)
+                if (!recovered)
                 {
                     Resync();
                 }
@@ -175,12 +199,12 @@ internal sealed class ChannelFeed : IAsyncDisposable
             }
         }
 
-        subscriber.TrySend(ServerFrames.Subscribed(_channel, delivered with { Offset = last }, recovered, _hub.Node));
+        subscriber.TrySend(ServerFrames.Subscribed(_channel, delivered.Position with { Offset = last }, recovered, _hub.Node));
         _subscribers[subscriber] = new StrongBox<long>(last);
     }
 
     /// <summary>Sends one subscriber the messages after <paramref name="after"/> up to <paramref name="upTo"/>; true when none were missing.</summary>
-    private async Task<bool> ReplayAsync(IChannelSubscriber subscriber, long after, ChannelPosition upTo)
+    private async Task<bool> ReplayAsync(IChannelSubscriber subscriber, long after, ChannelMark upTo)
     {
         var wanted = upTo.Offset - after;
         if (wanted > _options.MaxHistoryPageSize)
@@ -188,57 +212,115 @@ internal sealed class ChannelFeed : IAsyncDisposable
             return false;
         }
 
-        var history = await _store.ReadAsync(_channel, after, (int)wanted, _hub.Known(_channel), CancellationToken.None);
-        if (history.Position.Epoch != upTo.Epoch)
+        var history = await _store.ReadAsync(_channel, new ChannelMark(upTo.Position with { Offset = after }, null), (int)wanted, CancellationToken.None);
+        if (history.Position.Epoch != upTo.Epoch || history.RolledBackPast(upTo))
         {
             // The history changed under us; the resync this causes tells every subscriber.
             Resync();
             return false;
         }
 
+        var replayed = 0;
         foreach (var message in history.Messages.Where(m => m.Offset <= upTo.Offset))
         {
             subscriber.TrySend(message.Frame);
+            replayed++;
         }
 
-        return history.ContinuesFrom(after) && history.Messages.Count >= wanted;
+        return history.ContinuesFrom(after) && replayed >= wanted;
     }
 
-    private Task OnLiveAsync(ChannelMessage message)
+    private Task OnLiveAsync(ChannelCommit commit)
     {
         if (_delivered is not { } delivered)
         {
-            // Not synced yet: the first join reads the position, which includes this message.
+            // Not synced yet: the first join reads the position, which includes this commit.
             return Task.CompletedTask;
         }
 
-        if (message.Epoch == delivered.Epoch)
+        if (delivered.Epoch.Length == 0 && commit.Previous.Offset == 0)
         {
-            if (message.Offset <= delivered.Offset)
-            {
-                return Task.CompletedTask;
-            }
+            // The channel's first epoch, from its start: nothing was there before it to lose or to check.
+            _delivered = delivered = new ChannelMark(new ChannelPosition(commit.Epoch, 0), null);
+        }
 
-            if (message.Offset == delivered.Offset + 1)
+        if (commit.Epoch != delivered.Epoch || commit.Messages.Count == 0)
+        {
+            // Another history, or a commit too long to announce: find out from Redis what happened.
+            return commit.UpTo > delivered.Offset || commit.Epoch != delivered.Epoch ? CatchUpAsync(checkPending: false) : Task.CompletedTask;
+        }
+
+        // The commit must continue the very message delivered last, not only its offset; a commit that ends before
+        // it is either late or a sign the history rolled back, and only Redis can tell which.
+        if (commit.Previous.Offset > delivered.Offset || commit.UpTo < delivered.Offset || !Continues(commit, delivered))
+        {
+            return CatchUpAsync(checkPending: false);
+        }
+
+        foreach (var message in commit.Messages)
+        {
+            if (message.Offset > delivered.Offset)
             {
                 Deliver(message);
-                return Task.CompletedTask;
             }
         }
 
-        // A gap, or another history: find out from Redis what happened.
-        return CatchUpAsync();
+        return Task.CompletedTask;
     }
 
-    /// <summary>Delivers everything Redis has after the last delivered offset, following a change of epoch if there was one.</summary>
-    private async Task CatchUpAsync()
+    /// <summary>Whether the commit names the same message at <paramref name="delivered"/>'s offset, where it names one and both ids are known.</summary>
+    private static bool Continues(ChannelCommit commit, ChannelMark delivered)
     {
+        if (delivered.Id is null || delivered.Offset == 0)
+        {
+            return true;
+        }
+
+        var there = commit.Previous.Offset == delivered.Offset ? commit.Previous.Id
+            : commit.Messages.FirstOrDefault(m => m.Offset == delivered.Offset)?.Id;
+        return there is null || there == delivered.Id;
+    }
+
+    /// <summary>
+    /// Delivers everything committed after the last delivered message, following a change of epoch or starting one
+    /// after a rollback; with <paramref name="checkPending"/>, also commits appended messages a replica confirmed.
+    /// </summary>
+    private async Task CatchUpAsync(bool checkPending)
+    {
+        var doubts = 0;
         while (_delivered is { } delivered)
         {
-            var history = await _store.ReadAsync(_channel, delivered.Offset, _options.MaxHistoryPageSize, _hub.Known(_channel), CancellationToken.None);
-            if (history.Position.Epoch != delivered.Epoch)
+            var history = await _store.ReadAsync(_channel, delivered, _options.MaxHistoryPageSize, CancellationToken.None);
+            if (history.Position.Epoch != delivered.Epoch || history.RolledBackPast(delivered))
             {
-                StartNewEpoch(history.Position.Epoch, delivered);
+                // History gone, another epoch, a rollback: each would tell every subscriber that messages may be
+                // missing, so only a master that takes writes is believed. Any node may answer a read: a crashed
+                // master restarted empty before it learns it was replaced, a replica behind.
+                var truth = await InspectAsync(delivered);
+                if (truth is null)
+                {
+                    return;
+                }
+
+                if (truth.Position.Epoch != delivered.Epoch)
+                {
+                    StartNewEpoch(truth.Position.Epoch, delivered);
+                    continue;
+                }
+
+                if (truth.RolledBackPast(delivered))
+                {
+                    var epoch = await _store.RestartEpochAsync(_channel, delivered.Epoch, CancellationToken.None);
+                    GatewayLog.RolledBack(_logger, _channel, delivered.Epoch, delivered.Offset, epoch);
+                    continue;
+                }
+
+                // The read reached a node that does not know the channel as it is; read again, a few times at most.
+                if (++doubts > MaxDoubtedReads)
+                {
+                    return;
+                }
+
                 continue;
             }
 
@@ -247,7 +329,7 @@ internal sealed class ChannelFeed : IAsyncDisposable
                 // Trimmed away before this Gateway could deliver it (the channel outran HistoryLength during an outage).
                 var resume = (history.Messages.Count > 0 ? history.Messages[0].Offset : history.Position.Offset + 1) - 1;
                 GatewayLog.MessagesTrimmed(_logger, _channel, delivered.Offset, resume);
-                Announce(delivered with { Offset = resume }, recovered: false);
+                Announce(new ChannelMark(delivered.Position with { Offset = resume }, null), recovered: false);
             }
 
             foreach (var message in history.Messages)
@@ -257,25 +339,66 @@ internal sealed class ChannelFeed : IAsyncDisposable
 
             if (history.Messages.Count < _options.MaxHistoryPageSize || _delivered?.Offset >= history.Position.Offset)
             {
+                if (checkPending && history.Appended > history.Position.Offset)
+                {
+                    await CommitPendingAsync(delivered.Epoch);
+                }
+
                 return;
             }
         }
     }
 
-    private void StartNewEpoch(string epoch, ChannelPosition before)
+    /// <summary>The channel as a master that takes writes sees it, or null while there is none (the next resync asks again).</summary>
+    private async Task<ChannelHistory?> InspectAsync(ChannelMark delivered)
     {
-        GatewayLog.EpochChanged(_logger, _channel, before.Epoch, before.Offset, epoch);
-        Announce(new ChannelPosition(epoch, 0), recovered: false);
+        try
+        {
+            return await _store.InspectAsync(_channel, delivered, CancellationToken.None);
+        }
+        catch (ChannelStoreException ex)
+        {
+            GatewayLog.NoAuthoritativeMaster(_logger, _channel, ex.Message);
+            return null;
+        }
     }
 
-    /// <summary>Tells every subscriber where delivery continues from, and that what lies before it is not complete.</summary>
-    private void Announce(ChannelPosition position, bool recovered)
+    private async Task CommitPendingAsync(string epoch)
     {
-        _delivered = position;
-        var frame = ServerFrames.Subscribed(_channel, position, recovered, _hub.Node);
+        try
+        {
+            await _store.CommitPendingAsync(_channel, epoch, CancellationToken.None);
+        }
+        catch (ChannelStoreException ex)
+        {
+            // No replica to confirm with right now; the next timer tries again, and publishes commit on their own.
+            GatewayLog.CommitPendingFailed(_logger, _channel, ex.Message);
+        }
+    }
+
+    private void StartNewEpoch(string epoch, ChannelMark before)
+    {
+        var start = new ChannelMark(new ChannelPosition(epoch, 0), null);
+        if (before.Epoch.Length == 0)
+        {
+            // The channel had no history (never published to, or gone and already announced): nothing is lost, and
+            // the messages that follow name their epoch themselves.
+            _delivered = start;
+            return;
+        }
+
+        GatewayLog.EpochChanged(_logger, _channel, before.Epoch, before.Offset, epoch);
+        Announce(start, recovered: false);
+    }
+
+    /// <summary>Tells every subscriber where delivery continues from, and whether what lies before it is complete.</summary>
+    private void Announce(ChannelMark mark, bool recovered)
+    {
+        _delivered = mark;
+        var frame = ServerFrames.Subscribed(_channel, mark.Position, recovered, _hub.Node);
         foreach (var (subscriber, last) in _subscribers)
         {
-            last.Value = position.Offset;
+            last.Value = mark.Offset;
             if (!subscriber.TrySend(frame))
             {
                 _subscribers.Remove(subscriber);
@@ -285,8 +408,8 @@ internal sealed class ChannelFeed : IAsyncDisposable
 
     private void Deliver(ChannelMessage message)
     {
-        _delivered = new ChannelPosition(message.Epoch, message.Offset);
-        _hub.Observe(_channel, _delivered.Value);
+        _delivered = message.Mark;
+        _hub.Observe(_channel, message.Mark);
         foreach (var (subscriber, last) in _subscribers)
         {
             if (message.Offset <= last.Value)

@@ -4,9 +4,10 @@ using Microsoft.Extensions.Options;
 namespace VibeZ.Gateway.Channels;
 
 /// <summary>
-/// The channels this Gateway process delivers: one <see cref="ChannelFeed"/> per channel with local subscribers,
-/// opened with the first and closed with the last. Also remembers, per channel, the highest position this process
-/// acked or delivered, which is how a master that lost acked writes is recognised.
+/// The channels this Gateway process delivers and publishes to: one <see cref="ChannelFeed"/> per channel with local
+/// subscribers, opened with the first and closed with the last, and one <see cref="ChannelPublisher"/> per channel
+/// published to, which keeps each client's publishes in order. Also remembers, per channel, the highest position this
+/// process acked or delivered and the message there, which is how a master that lost acked writes is recognised.
 /// </summary>
 public sealed class ChannelHub : IAsyncDisposable
 {
@@ -16,7 +17,8 @@ public sealed class ChannelHub : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly Lock _lock = new();
     private readonly Dictionary<string, (ChannelFeed Feed, int Subscribers)> _feeds = [];
-    private readonly ConcurrentDictionary<string, KnownPosition> _known = new();
+    private readonly ConcurrentDictionary<string, KnownMark> _known = new();
+    private readonly ConcurrentDictionary<string, ChannelPublisher> _publishers = new();
     private readonly ITimer _resyncTimer;
 
     /// <summary>Creates the hub and starts its resync timer.</summary>
@@ -104,45 +106,47 @@ public sealed class ChannelHub : IAsyncDisposable
     }
 
     /// <summary>
-    /// Publishes through the store, telling it the highest position this process knows of the channel, and records
-    /// where the message landed.
+    /// Publishes through the channel's <see cref="ChannelPublisher"/>, after what this process sent to the channel
+    /// before; completes when the message is acked.
     /// </summary>
-    /// <exception cref="ChannelStoreException">Redis did not accept or replicate the message in time.</exception>
-    public async Task<PublishResult> PublishAsync(PublishRequest request, CancellationToken cancellationToken)
+    /// <exception cref="ChannelStoreException">Redis did not accept, replicate or commit the message in time, or its id is taken.</exception>
+    public Task<PublishResult> PublishAsync(PublishRequest request, CancellationToken cancellationToken)
     {
-        var result = await _store.PublishAsync(request, Known(request.Channel), cancellationToken);
-        Observe(request.Channel, result.Position);
-        return result;
+        while (true)
+        {
+            var publisher = _publishers.GetOrAdd(request.Channel, static (channel, hub) => new ChannelPublisher(channel, hub._store, hub, hub._options, hub._logger), this);
+            if (publisher.TryPublish(request, out var acked))
+            {
+                return acked.WaitAsync(cancellationToken);
+            }
+
+            // Retired by the timer a moment ago: it is about to leave the dictionary, make way for a new one.
+            _publishers.TryRemove(KeyValuePair.Create(request.Channel, publisher));
+        }
     }
 
-    /// <summary>Gets the highest position this process acked or delivered on <paramref name="channel"/>, if it knows one.</summary>
-    public ChannelPosition? Known(string channel) => _known.TryGetValue(channel, out var known) ? known.Position : null;
+    /// <summary>Gets the highest position this process acked or delivered on <paramref name="channel"/> and the message there, if it knows one.</summary>
+    public ChannelMark? Known(string channel) => _known.TryGetValue(channel, out var known) ? known.Mark : null;
 
-    /// <summary>Records an acked or delivered position; the highest of an epoch is kept, and a new epoch replaces the old.</summary>
-    public void Observe(string channel, ChannelPosition position)
+    /// <summary>Records an acked or delivered message; the highest of an epoch is kept, and a new epoch replaces the old.</summary>
+    public void Observe(string channel, ChannelMark mark)
     {
         var now = _timeProvider.GetTimestamp();
         _known.AddOrUpdate(
             channel,
-            static (_, state) => new KnownPosition(state.position, state.now),
-            static (_, existing, state) => existing.Position.Epoch == state.position.Epoch && existing.Position.Offset >= state.position.Offset
+            static (_, state) => new KnownMark(state.mark, state.now),
+            static (_, existing, state) => existing.Mark.Epoch == state.mark.Epoch && existing.Mark.Offset >= state.mark.Offset
                 ? existing with { Touched = state.now }
-                : new KnownPosition(state.position, state.now),
-            (position, now));
+                : new KnownMark(state.mark, state.now),
+            (mark, now));
     }
 
     /// <summary>Asks every channel to compare itself with Redis.</summary>
     public void ResyncAll()
     {
-        List<ChannelFeed> feeds;
-        lock (_lock)
+        foreach (var feed in Feeds())
         {
-            feeds = [.. _feeds.Values.Select(entry => entry.Feed)];
-        }
-
-        foreach (var feed in feeds)
-        {
-            feed.Resync();
+            feed.Resync(checkPending: false);
         }
     }
 
@@ -151,10 +155,9 @@ public sealed class ChannelHub : IAsyncDisposable
     {
         await _resyncTimer.DisposeAsync();
         _store.LiveFeedInterrupted -= ResyncAll;
-        List<ChannelFeed> feeds;
+        var feeds = Feeds();
         lock (_lock)
         {
-            feeds = [.. _feeds.Values.Select(entry => entry.Feed)];
             _feeds.Clear();
         }
 
@@ -164,9 +167,20 @@ public sealed class ChannelHub : IAsyncDisposable
         }
     }
 
+    private List<ChannelFeed> Feeds()
+    {
+        lock (_lock)
+        {
+            return [.. _feeds.Values.Select(entry => entry.Feed)];
+        }
+    }
+
     private void OnTimer()
     {
-        ResyncAll();
+        foreach (var feed in Feeds())
+        {
+            feed.Resync(checkPending: true);
+        }
 
         // Forget positions of channels nobody here used for longer than a channel lives in Redis.
         foreach (var (channel, known) in _known)
@@ -176,7 +190,16 @@ public sealed class ChannelHub : IAsyncDisposable
                 _known.TryRemove(KeyValuePair.Create(channel, known));
             }
         }
+
+        // A publisher holds nothing between publishes; one that went quiet is made again by the next publish.
+        foreach (var (channel, publisher) in _publishers)
+        {
+            if (publisher.TryRetire())
+            {
+                _publishers.TryRemove(KeyValuePair.Create(channel, publisher));
+            }
+        }
     }
 
-    private sealed record KnownPosition(ChannelPosition Position, long Touched);
+    private sealed record KnownMark(ChannelMark Mark, long Touched);
 }

@@ -10,13 +10,19 @@ internal static class ChannelKeys
 {
     private const string Prefix = "vibez:{";
 
-    /// <summary>The hash holding the channel's <c>epoch</c> and <c>offset</c> counter.</summary>
+    /// <summary>The hash holding the channel's current <c>epoch</c>, its <c>offset</c> counter and its <c>committed</c> offset.</summary>
     public static RedisKey Meta(string channel) => Prefix + channel + "}:meta";
 
-    /// <summary>The stream of message frames, entry id <c>offset-0</c>.</summary>
-    public static RedisKey History(string channel) => Prefix + channel + "}:history";
+    /// <summary>
+    /// The start of the name of an epoch's history stream (entry id <c>offset-0</c>, fields <c>i</c> id and <c>f</c>
+    /// frame); the epoch completes it. One stream per epoch, so a new epoch leaves the previous one readable.
+    /// </summary>
+    public static string HistoryPrefix(string channel) => Prefix + channel + "}:h:";
 
-    /// <summary>Remembers for the dedupe window which position a message id got.</summary>
+    /// <summary>An epoch's history stream.</summary>
+    public static RedisKey History(string channel, string epoch) => HistoryPrefix(channel) + epoch;
+
+    /// <summary>Remembers for the dedupe window which position a message id got, and a hash of its data.</summary>
     public static RedisKey MessageId(string channel, string id) => Prefix + channel + "}:id:" + id;
 
     /// <summary>The Redis channel the live feed goes through.</summary>

@@ -41,6 +41,11 @@ internal static class RedisConfigurationOptionsFactory
         options.ConnectTimeout = RedisDefaults.ConnectTimeoutMilliseconds;
         options.ClientName = clientName;
 
+        // StackExchange.Redis counts INFO among admin commands, and the Gateway confirms replication with it (instead of
+        // a WAIT that would block the shared connection). What a service may really run is Redis's to say, through
+        // the ACL user it connects as.
+        options.AllowAdmin = true;
+
         if (tunnel is not null)
         {
             options.Tunnel = tunnel;

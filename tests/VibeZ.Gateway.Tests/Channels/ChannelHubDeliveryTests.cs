@@ -1,3 +1,5 @@
+using VibeZ.Gateway.Channels;
+
 namespace VibeZ.Gateway.Tests.Channels;
 
 /// <summary>
@@ -18,7 +20,7 @@ public sealed class ChannelHubDeliveryTests
         await subscriber.WaitForAsync("message epoch-1:5");
 
         Assert.Equal(
-            ["subscribed epoch-1:0 recovered:true", "message epoch-1:1", "message epoch-1:2", "message epoch-1:3", "message epoch-1:4", "message epoch-1:5"],
+            ["subscribed :0 recovered:true", "message epoch-1:1", "message epoch-1:2", "message epoch-1:3", "message epoch-1:4", "message epoch-1:5"],
             subscriber.Seen);
     }
 
@@ -52,7 +54,7 @@ public sealed class ChannelHubDeliveryTests
         harness.Store.Append(Channel);
         await subscriber.WaitForAsync("message epoch-1:3");
 
-        Assert.Equal(["subscribed epoch-1:0 recovered:true", "message epoch-1:1", "message epoch-1:2", "message epoch-1:3"], subscriber.Seen);
+        Assert.Equal(["subscribed :0 recovered:true", "message epoch-1:1", "message epoch-1:2", "message epoch-1:3"], subscriber.Seen);
     }
 
     [Fact]
@@ -68,7 +70,7 @@ public sealed class ChannelHubDeliveryTests
         await subscriber.WaitForAsync("message epoch-1:5");
 
         Assert.Equal(
-            ["subscribed epoch-1:0 recovered:true", "message epoch-1:1", "message epoch-1:2", "message epoch-1:3", "message epoch-1:4", "message epoch-1:5"],
+            ["subscribed :0 recovered:true", "message epoch-1:1", "message epoch-1:2", "message epoch-1:3", "message epoch-1:4", "message epoch-1:5"],
             subscriber.Seen);
     }
 
@@ -85,7 +87,7 @@ public sealed class ChannelHubDeliveryTests
         harness.Store.Append(Channel);
         await subscriber.WaitForAsync("message epoch-1:3");
 
-        Assert.Equal(["subscribed epoch-1:0 recovered:true", "message epoch-1:1", "message epoch-1:2", "message epoch-1:3"], subscriber.Seen);
+        Assert.Equal(["subscribed :0 recovered:true", "message epoch-1:1", "message epoch-1:2", "message epoch-1:3"], subscriber.Seen);
     }
 
     [Fact]
@@ -98,7 +100,7 @@ public sealed class ChannelHubDeliveryTests
         harness.Hub.ResyncAll();
 
         await subscriber.WaitForAsync("message epoch-1:1");
-        Assert.Equal(["subscribed epoch-1:0 recovered:true", "message epoch-1:1"], subscriber.Seen);
+        Assert.Equal(["subscribed :0 recovered:true", "message epoch-1:1"], subscriber.Seen);
     }
 
     [Fact]
@@ -111,7 +113,7 @@ public sealed class ChannelHubDeliveryTests
         harness.Store.InterruptLiveFeed();
 
         await subscriber.WaitForAsync("message epoch-1:2");
-        Assert.Equal(["subscribed epoch-1:0 recovered:true", "message epoch-1:1", "message epoch-1:2"], subscriber.Seen);
+        Assert.Equal(["subscribed :0 recovered:true", "message epoch-1:1", "message epoch-1:2"], subscriber.Seen);
     }
 
     [Fact]
@@ -125,15 +127,15 @@ public sealed class ChannelHubDeliveryTests
 
         // A join is queued behind any resync the timer could have asked for, so once it is done that resync ran.
         await harness.JoinAsync("probe");
-        Assert.Equal(["subscribed epoch-1:0 recovered:true"], subscriber.Seen);
+        Assert.Equal(["subscribed :0 recovered:true"], subscriber.Seen);
         harness.Time.Advance(TimeSpan.FromSeconds(0.2));
 
         await subscriber.WaitForAsync("message epoch-1:1");
-        Assert.Equal(["subscribed epoch-1:0 recovered:true", "message epoch-1:1"], subscriber.Seen);
+        Assert.Equal(["subscribed :0 recovered:true", "message epoch-1:1"], subscriber.Seen);
     }
 
     [Fact]
-    public async Task AResyncReadsFromTheLastDeliveredOffsetAndPassesItAsKnown()
+    public async Task AResyncReadsFromTheLastDeliveredMessageNamingItsId()
     {
         await using var harness = new ChannelHubHarness();
         var subscriber = await harness.JoinAsync("alice");
@@ -145,8 +147,8 @@ public sealed class ChannelHubDeliveryTests
         await subscriber.WaitForAsync("message epoch-1:4");
 
         var read = harness.Store.Reads[^1];
-        Assert.Equal((Channel, 3L, harness.Options.MaxHistoryPageSize), (read.Channel, read.After, read.Limit));
-        Assert.Equal(new("epoch-1", 3), read.Known);
+        Assert.Equal((Channel, new ChannelPosition("epoch-1", 3), harness.Options.MaxHistoryPageSize), (read.Channel, read.After.Position, read.Limit));
+        Assert.NotNull(read.After.Id);
     }
 
     [Fact]
@@ -160,7 +162,7 @@ public sealed class ChannelHubDeliveryTests
 
         await subscriber.WaitForAsync("message epoch-1:5");
         Assert.Equal(
-            ["subscribed epoch-1:0 recovered:true", "message epoch-1:1", "message epoch-1:2", "message epoch-1:3", "message epoch-1:4", "message epoch-1:5"],
+            ["subscribed :0 recovered:true", "message epoch-1:1", "message epoch-1:2", "message epoch-1:3", "message epoch-1:4", "message epoch-1:5"],
             subscriber.Seen);
     }
 
@@ -178,7 +180,7 @@ public sealed class ChannelHubDeliveryTests
 
         await subscriber.WaitForAsync("message epoch-1:6");
         Assert.Equal(
-            ["subscribed epoch-1:0 recovered:true", "message epoch-1:1", "subscribed epoch-1:4 recovered:false", "message epoch-1:5", "message epoch-1:6"],
+            ["subscribed :0 recovered:true", "message epoch-1:1", "subscribed epoch-1:4 recovered:false", "message epoch-1:5", "message epoch-1:6"],
             subscriber.Seen);
         Assert.Contains("MessagesTrimmed", harness.LoggedEvents);
     }
@@ -193,10 +195,10 @@ public sealed class ChannelHubDeliveryTests
         harness.Store.AppendMany(Channel, 5);
         await fast.WaitForAsync("message epoch-1:5");
 
-        Assert.Equal(["subscribed epoch-1:0 recovered:true", "message epoch-1:1"], slow.Seen);
+        Assert.Equal(["subscribed :0 recovered:true", "message epoch-1:1"], slow.Seen);
         Assert.Equal(1, slow.Refused);
         Assert.Equal(
-            ["subscribed epoch-1:0 recovered:true", "message epoch-1:1", "message epoch-1:2", "message epoch-1:3", "message epoch-1:4", "message epoch-1:5"],
+            ["subscribed :0 recovered:true", "message epoch-1:1", "message epoch-1:2", "message epoch-1:3", "message epoch-1:4", "message epoch-1:5"],
             fast.Seen);
     }
 
@@ -213,7 +215,7 @@ public sealed class ChannelHubDeliveryTests
         harness.Store.Append(Channel);
         await staying.WaitForAsync("message epoch-1:2");
 
-        Assert.Equal(["subscribed epoch-1:0 recovered:true", "message epoch-1:1"], leaving.Seen);
+        Assert.Equal(["subscribed :0 recovered:true", "message epoch-1:1"], leaving.Seen);
     }
 
     [Fact]
@@ -225,6 +227,6 @@ public sealed class ChannelHubDeliveryTests
         harness.Store.AppendMany(Channel, 3);
         await subscriber.WaitForAsync("message epoch-1:3");
 
-        Assert.Equal(new("epoch-1", 3), harness.Hub.Known(Channel));
+        Assert.Equal(new ChannelPosition("epoch-1", 3), harness.Hub.Known(Channel)?.Position);
     }
 }

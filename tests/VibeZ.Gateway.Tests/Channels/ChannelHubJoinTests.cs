@@ -27,7 +27,7 @@ public sealed class ChannelHubJoinTests
 
         var subscriber = await harness.JoinAsync("alice");
 
-        Assert.Equal(["subscribed epoch-1:0 recovered:true"], subscriber.Seen);
+        Assert.Equal(["subscribed :0 recovered:true"], subscriber.Seen);
     }
 
     [Fact]

@@ -79,7 +79,7 @@ public sealed class ChannelHubTests
 
         harness.Store.SubscribeFailure = null;
         var retried = await harness.JoinAsync("alice-again");
-        Assert.Equal(["subscribed epoch-1:0 recovered:true"], retried.Seen);
+        Assert.Equal(["subscribed :0 recovered:true"], retried.Seen);
     }
 
     [Fact]
@@ -127,34 +127,34 @@ public sealed class ChannelHubTests
         var hub = harness.Hub;
         Assert.Null(hub.Known(Channel));
 
-        hub.Observe(Channel, new("e1", 5));
-        hub.Observe(Channel, new("e1", 3));
-        Assert.Equal(new ChannelPosition("e1", 5), hub.Known(Channel));
+        hub.Observe(Channel, Mark("e1", 5));
+        hub.Observe(Channel, Mark("e1", 3));
+        Assert.Equal(Mark("e1", 5), hub.Known(Channel));
 
-        hub.Observe(Channel, new("e1", 7));
-        Assert.Equal(new ChannelPosition("e1", 7), hub.Known(Channel));
+        hub.Observe(Channel, Mark("e1", 7));
+        Assert.Equal(Mark("e1", 7), hub.Known(Channel));
 
-        hub.Observe(Channel, new("e2", 1));
-        Assert.Equal(new ChannelPosition("e2", 1), hub.Known(Channel));
+        hub.Observe(Channel, Mark("e2", 1));
+        Assert.Equal(Mark("e2", 1), hub.Known(Channel));
         Assert.Null(hub.Known("room-2"));
     }
 
     [Fact]
-    public async Task PublishAsyncPassesTheKnownPositionToTheStoreAndRemembersWhereTheMessageLanded()
+    public async Task PublishAsyncPassesTheKnownMessageToTheStoreAndRemembersWhereTheMessageLanded()
     {
         await using var harness = new ChannelHubHarness();
         var token = TestContext.Current.CancellationToken;
 
         var first = await TestWait.For(harness.Hub.PublishAsync(new PublishRequest(Channel, "m-1", "1"), token), "the first publish");
-        harness.Hub.Observe(Channel, new("epoch-1", 9));
+        harness.Hub.Observe(Channel, new ChannelMark(new ChannelPosition("epoch-1", 9), "m-9"));
         await TestWait.For(harness.Hub.PublishAsync(new PublishRequest(Channel, "m-2", "2"), token), "the second publish");
 
         Assert.Equal(new PublishResult(new("epoch-1", 1), Duplicate: false), first);
-        Assert.Equal([null, new ChannelPosition("epoch-1", 9)], harness.Store.Publishes.Select(p => p.Known));
+        Assert.Equal([null, new ChannelMark(new ChannelPosition("epoch-1", 9), "m-9")], harness.Store.Appends.Select(p => p.Known));
     }
 
     [Fact]
-    public async Task APublishedPositionBecomesTheKnownPositionForTheNextPublish()
+    public async Task APublishedMessageBecomesTheKnownMessageForTheNextPublish()
     {
         await using var harness = new ChannelHubHarness();
         var token = TestContext.Current.CancellationToken;
@@ -162,8 +162,8 @@ public sealed class ChannelHubTests
         await TestWait.For(harness.Hub.PublishAsync(new PublishRequest(Channel, "m-1", "1"), token), "the first publish");
         await TestWait.For(harness.Hub.PublishAsync(new PublishRequest(Channel, "m-2", "2"), token), "the second publish");
 
-        Assert.Equal([null, new ChannelPosition("epoch-1", 1)], harness.Store.Publishes.Select(p => p.Known));
-        Assert.Equal(new ChannelPosition("epoch-1", 2), harness.Hub.Known(Channel));
+        Assert.Equal([null, new ChannelMark(new ChannelPosition("epoch-1", 1), "m-1")], harness.Store.Appends.Select(p => p.Known));
+        Assert.Equal(new ChannelMark(new ChannelPosition("epoch-1", 2), "m-2"), harness.Hub.Known(Channel));
     }
 
     [Fact]
@@ -174,13 +174,15 @@ public sealed class ChannelHubTests
             options.ChannelTimeToLiveSeconds = 60;
             options.ResyncIntervalSeconds = 5;
         });
-        harness.Hub.Observe("idle", new("e1", 3));
+        harness.Hub.Observe("idle", Mark("e1", 3));
         harness.Time.Advance(TimeSpan.FromSeconds(50));
-        harness.Hub.Observe("busy", new("e1", 3));
+        harness.Hub.Observe("busy", Mark("e1", 3));
 
         harness.Time.Advance(TimeSpan.FromSeconds(15));
 
         Assert.Null(harness.Hub.Known("idle"));
-        Assert.Equal(new ChannelPosition("e1", 3), harness.Hub.Known("busy"));
+        Assert.Equal(Mark("e1", 3), harness.Hub.Known("busy"));
     }
+
+    private static ChannelMark Mark(string epoch, long offset) => new(new ChannelPosition(epoch, offset), $"m{offset}");
 }

@@ -53,7 +53,7 @@ public sealed class BrowserTests
             await Expect(first.GetByTestId("message-epoch")).ToHaveTextAsync(epoch[..Math.Min(8, epoch.Length)], Soon);
 
             var crashedAt = clock.Elapsed;
-            await CrashMasterAsync(topology.Sentinel!);
+            var crashed = await CrashMasterAsync(topology.Sentinel!);
 
             // The label must show the outage (reconnecting, then failover while the sentinels promote the replica)
             // and then come back; the notices keep the transitions, so the failover is visible after the fact too.
@@ -64,18 +64,22 @@ public sealed class BrowserTests
             await Expect(pageB.RedisState).ToHaveTextAsync("connected", new() { Timeout = FailoverTimeout });
             await Expect(pageA.Notices.And(pageA.Page.Locator("[data-kind=redis][data-state=failover]")).First).ToBeAttachedAsync(new() { Timeout = BrowserPage.Timeout });
 
-            // The message after the failover continues the same history: nothing acked before was lost.
-            await pageA.SendAsync(Channel, "after the failover");
-            var second = pageB.Message(Channel, "after the failover");
-            await Expect(second.GetByTestId("message-offset")).ToHaveTextAsync("#2", Soon);
-            await Expect(second).ToHaveAttributeAsync("data-epoch", epoch, SoonAttribute);
-
-            // The only replica became the master, so no replica can confirm the write: the Gateway's default durability
-            // answers a retryable not_replicated instead of an ack, and the page says so after resending with the same
-            // id, which the Gateway dedupes (page B still shows the message once).
+            // The only replica became the master, so nothing can be replicated: the master refuses the write at once
+            // (min-replicas-to-write), the page resends it with the same id and then says not_replicated, and the
+            // message is never shown anywhere, because nothing a replica does not have is delivered.
+            await pageA.SendAsync(Channel, "while no replica");
             await Expect(pageA.SendStatus).ToHaveAttributeAsync("data-state", "error", new() { Timeout = FailoverTimeout });
             await Expect(pageA.SendStatus).ToContainTextAsync("not_replicated", new() { Timeout = BrowserPage.Timeout });
-            await Expect(second).ToHaveCountAsync(1, new() { Timeout = BrowserPage.Timeout });
+
+            // A supervisor brings the crashed node back as a replica of the new master; then a message is acked
+            // again and continues the same history: nothing acked before was lost, nothing unreplicated was shown.
+            await RestartAsReplicaAsync(topology.Sentinel!, crashed);
+            await pageA.SendAsync(Channel, "after the failover");
+            var second = pageB.Message(Channel, "after the failover");
+            await Expect(second.GetByTestId("message-offset")).ToHaveTextAsync("#2", new() { Timeout = FailoverTimeout });
+            await Expect(second).ToHaveAttributeAsync("data-epoch", epoch, SoonAttribute);
+            await Expect(pageA.SendStatus).ToHaveAttributeAsync("data-state", "acked", SoonAttribute);
+            await Expect(pageB.Message(Channel, "while no replica")).ToHaveCountAsync(0, new() { Timeout = BrowserPage.Timeout });
             await Expect(pageB.Notices.And(pageB.Page.Locator("[data-kind=gap]"))).ToHaveCountAsync(0, new() { Timeout = BrowserPage.Timeout });
             TestContext.Current.TestOutputHelper?.WriteLine(
                 $"Topology up after {started.TotalSeconds:0.0} s, both pages open at {pagesOpen.TotalSeconds:0.0} s; master crashed at {crashedAt.TotalSeconds:0.0} s; the label left 'connected' " +
@@ -89,8 +93,23 @@ public sealed class BrowserTests
         }
     }
 
-    /// <summary>Crashes the master the sentinels name now (<c>DEBUG SEGFAULT</c>).</summary>
-    private static async Task CrashMasterAsync(SentinelProcesses sentinel)
+    /// <summary>Starts the crashed node again as a replica of the master the sentinels name now, and waits until it is in sync.</summary>
+    private static async Task RestartAsReplicaAsync(SentinelProcesses sentinel, RedisServerProcess crashed)
+    {
+        var address = await sentinel.MasterAddressAsync();
+        crashed.Kill();
+        await crashed.StartAsync("--replicaof", "127.0.0.1", address.Split(':')[^1]);
+        await TestWait.Until(
+            async () =>
+            {
+                var replication = await RedisCli.RunAsync(crashed.Port, sentinel.Password, "INFO", "replication");
+                return (replication.Contains("master_link_status:up", StringComparison.Ordinal), replication.ReplaceLineEndings(" "));
+            },
+            $"the restarted node {crashed.Port} to sync with the new master {address}");
+    }
+
+    /// <summary>Crashes the master the sentinels name now (<c>DEBUG SEGFAULT</c>) and returns it.</summary>
+    private static async Task<RedisServerProcess> CrashMasterAsync(SentinelProcesses sentinel)
     {
         var address = await sentinel.MasterAddressAsync();
         var port = int.Parse(address.Split(':')[^1]);
@@ -100,5 +119,6 @@ public sealed class BrowserTests
         // The server dies before it answers, so redis-cli reports a lost connection: that is the point.
         var output = await RedisCli.RunAsync(master.Port, sentinel.Password, "DEBUG", "SEGFAULT");
         TestContext.Current.TestOutputHelper?.WriteLine($"DEBUG SEGFAULT on {address}: {output.Trim()}");
+        return master;
     }
 }

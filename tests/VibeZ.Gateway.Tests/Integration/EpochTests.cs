@@ -17,26 +17,28 @@ public sealed class EpochTests
         var redis = topology.Single!;
         const string channel = "expiring";
         await using var subscriber = await GatewayClient.ConnectAsync(topology.Second, "subscriber");
-        var subscribed = await subscriber.SubscribeAsync(channel);
-        var oldEpoch = (string)subscribed["epoch"]!;
+        await subscriber.SubscribeAsync(channel);
         await ProtocolTests.PublishAsync(topology.First, channel, 2);
-        await subscriber.WaitForCountAsync(f => GatewayClient.IsMessage(f, channel), 2, "the first two messages");
+        var first = await subscriber.WaitForCountAsync(f => GatewayClient.IsMessage(f, channel), 2, "the first two messages");
+        var oldEpoch = (string)first[^1]["epoch"]!;
 
         await TestWait.Until(
             async () =>
             {
-                var exists = (await RedisCli.RunAsync(redis.Port, redis.Password, "EXISTS", "vibez:{expiring}:history")).Trim();
+                var exists = (await RedisCli.RunAsync(redis.Port, redis.Password, "EXISTS", "vibez:{expiring}:meta")).Trim();
                 return (exists == "0", $"EXISTS answered {exists}");
             },
-            "the idle channel's history to expire");
+            "the idle channel's keys to expire");
         await ProtocolTests.PublishAsync(topology.First, channel, 1, first: 100);
 
+        // Either the resync found the keys gone first (no epoch until the next publish names one), or the new epoch's
+        // first commit did: both tell the subscriber that what came before is not complete.
         var renewed = await subscriber.WaitForAsync(
-            f => GatewayClient.Is(f, "subscribed") && (string?)f["epoch"] != oldEpoch, "a subscribed frame with a new epoch");
+            f => GatewayClient.Is(f, "subscribed") && (string?)f["epoch"] != oldEpoch, "a subscribed frame leaving the old epoch", after: 3);
         Assert.False((bool)renewed["recovered"]!);
         Assert.Equal(0, (long)renewed["offset"]!);
         var message = await subscriber.WaitForAsync(f => GatewayClient.IsMessage(f, channel) && (int)f["data"]!["n"]! == 100, "the message published after expiry");
-        Assert.Equal((string?)renewed["epoch"], (string?)message["epoch"]);
+        Assert.NotEqual(oldEpoch, (string?)message["epoch"]);
         Assert.Equal(1, (long)message["offset"]!);
 
         await using var late = await GatewayClient.ConnectAsync(topology.First, "late");
@@ -51,13 +53,14 @@ public sealed class EpochTests
         var redis = topology.Single!;
         const string channel = "rolled-back";
         await using var subscriber = await GatewayClient.ConnectAsync(topology.Second, "subscriber");
-        var oldEpoch = (string)(await subscriber.SubscribeAsync(channel))["epoch"]!;
+        await subscriber.SubscribeAsync(channel);
         await ProtocolTests.PublishAsync(topology.First, channel, 3);
-        await subscriber.WaitForCountAsync(f => GatewayClient.IsMessage(f, channel), 3, "three messages");
+        var seen = await subscriber.WaitForCountAsync(f => GatewayClient.IsMessage(f, channel), 3, "three messages");
+        var oldEpoch = (string)seen[^1]["epoch"]!;
 
         // What a replica promoted before it received the last two writes looks like: the counter and history end at 1.
-        await RedisCli.RunAsync(redis.Port, redis.Password, "HSET", "vibez:{rolled-back}:meta", "offset", "1");
-        await RedisCli.RunAsync(redis.Port, redis.Password, "XTRIM", "vibez:{rolled-back}:history", "MAXLEN", "1");
+        await RedisCli.RunAsync(redis.Port, redis.Password, "HSET", "vibez:{rolled-back}:meta", "offset", "1", "committed", "1");
+        await RedisCli.RunAsync(redis.Port, redis.Password, "XTRIM", $"vibez:{{rolled-back}}:h:{oldEpoch}", "MAXLEN", "1");
         var after = await ProtocolTests.PostAsync(topology.First, channel, """{"n":4}""", key: "after-rollback");
 
         Assert.NotEqual(oldEpoch, (string?)after["epoch"]);
@@ -76,15 +79,17 @@ public sealed class EpochTests
         var redis = topology.Single!;
         const string channel = "quiet-rollback";
         await using var subscriber = await GatewayClient.ConnectAsync(topology.Second, "subscriber");
-        var oldEpoch = (string)(await subscriber.SubscribeAsync(channel))["epoch"]!;
+        await subscriber.SubscribeAsync(channel);
         await ProtocolTests.PublishAsync(topology.First, channel, 3);
-        await subscriber.WaitForCountAsync(f => GatewayClient.IsMessage(f, channel), 3, "three messages");
+        var seen = await subscriber.WaitForCountAsync(f => GatewayClient.IsMessage(f, channel), 3, "three messages");
+        var oldEpoch = (string)seen[^1]["epoch"]!;
 
         // No publish follows: the subscribing Gateway's own resync must notice that Redis is behind what it delivered.
-        await RedisCli.RunAsync(redis.Port, redis.Password, "HSET", "vibez:{quiet-rollback}:meta", "offset", "1");
+        await RedisCli.RunAsync(redis.Port, redis.Password, "HSET", "vibez:{quiet-rollback}:meta", "offset", "1", "committed", "1");
 
-        var renewed = await subscriber.WaitForAsync(f => GatewayClient.Is(f, "subscribed") && (string?)f["epoch"] != oldEpoch, "a subscribed frame with a new epoch");
+        var renewed = await subscriber.WaitForAsync(f => GatewayClient.Is(f, "subscribed") && (string?)f["epoch"] != oldEpoch, "a subscribed frame with a new epoch", after: 4);
         Assert.False((bool)renewed["recovered"]!);
-        Assert.Contains("History of quiet-rollback lost", topology.Second.Output);
+        Assert.Contains("Channel quiet-rollback rolled back past offset 3", topology.Second.Output);
+        Assert.Equal(0, (long)renewed["offset"]!);
     }
 }

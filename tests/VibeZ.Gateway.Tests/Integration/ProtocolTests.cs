@@ -85,18 +85,19 @@ public sealed class ProtocolTests(ProtocolTests.SingleTopology topology) : IClas
     public async Task ASubscriberThatResumesOnTheOtherGatewayGetsWhatItMissedInOrderThenRecoveredTrue()
     {
         var channel = "resume-" + Guid.NewGuid().ToString("N")[..8];
-        JsonObject subscribed;
+        IReadOnlyList<JsonObject> seen;
         await using (var before = await GatewayClient.ConnectAsync(First, "before"))
         {
-            subscribed = await before.SubscribeAsync(channel);
+            await before.SubscribeAsync(channel);
             await PublishAsync(Second, channel, 5);
-            await before.WaitForCountAsync(f => GatewayClient.IsMessage(f, channel), 5, "the first five messages");
+            seen = await before.WaitForCountAsync(f => GatewayClient.IsMessage(f, channel), 5, "the first five messages");
         }
 
         await PublishAsync(Second, channel, 5, first: 6);
 
+        // A client resumes from the last message it saw, which names its epoch.
         await using var after = await GatewayClient.ConnectAsync(Second, "after");
-        var resumed = await after.SubscribeAsync(channel, since: new { offset = 5, epoch = (string)subscribed["epoch"]! });
+        var resumed = await after.SubscribeAsync(channel, since: new { offset = 5, epoch = (string)seen[^1]["epoch"]! });
 
         var frames = after.Frames;
         var replayed = frames.TakeWhile(f => !GatewayClient.Is(f, "subscribed")).ToList();

@@ -10,6 +10,12 @@ public sealed class GatewayTopology : IAsyncDisposable
 {
     public const int ClusterNodeTimeoutMilliseconds = 2000;
 
+    /// <summary>
+    /// What the AppHost gives every data node that has a replica: a master without a replica in sync takes no writes,
+    /// so a write that cannot be replicated fails at once (NOREPLICAS) instead of after the replication timeout.
+    /// </summary>
+    public static readonly string[] ReplicatedDataNodeArguments = ["--min-replicas-to-write", "1", "--min-replicas-max-lag", "2"];
+
     private GatewayTopology(string mode) => Mode = mode;
 
     public string Mode { get; }
@@ -86,11 +92,11 @@ public sealed class GatewayTopology : IAsyncDisposable
                 RedisSettings = [("REDIS_MODE", "single"), ("REDIS_URL", $"redis://127.0.0.1:{Single.Port}"), ("REDIS_PASSWORD", Single.Password)];
                 break;
             case "sentinel":
-                Sentinel = await SentinelProcesses.StartAsync();
+                Sentinel = await SentinelProcesses.StartAsync(ReplicatedDataNodeArguments);
                 RedisSettings = Sentinel.HostConfiguration;
                 break;
             case "cluster":
-                Cluster = await RedisClusterProcesses.StartAsync(ClusterNodeTimeoutMilliseconds);
+                Cluster = await RedisClusterProcesses.StartAsync(ClusterNodeTimeoutMilliseconds, ReplicatedDataNodeArguments);
                 RedisSettings = Cluster.HostConfiguration;
                 break;
             default:

@@ -15,6 +15,7 @@ public sealed class RedisClusterProcesses : IAsyncDisposable
     private static readonly TimeSpan SetUpTimeout = TimeSpan.FromSeconds(30);
 
     private readonly List<RedisServerProcess> _nodes = [];
+    private string[] _nodeArguments = [];
 
     private RedisClusterProcesses(string password, int nodeTimeoutMilliseconds)
     {
@@ -28,9 +29,12 @@ public sealed class RedisClusterProcesses : IAsyncDisposable
 
     public IReadOnlyList<RedisServerProcess> Nodes => _nodes;
 
-    public static async Task<RedisClusterProcesses> StartAsync(int nodeTimeoutMilliseconds)
+    /// <summary>Starts six nodes and creates a cluster of three masters with a replica each.</summary>
+    /// <param name="nodeTimeoutMilliseconds">The nodes' <c>cluster-node-timeout</c>.</param>
+    /// <param name="nodeArguments">More <c>redis-server</c> arguments for every node.</param>
+    public static async Task<RedisClusterProcesses> StartAsync(int nodeTimeoutMilliseconds, params string[] nodeArguments)
     {
-        var cluster = new RedisClusterProcesses("cluster-" + Guid.NewGuid().ToString("N"), nodeTimeoutMilliseconds);
+        var cluster = new RedisClusterProcesses("cluster-" + Guid.NewGuid().ToString("N"), nodeTimeoutMilliseconds) { _nodeArguments = nodeArguments };
         try
         {
             for (var i = 0; i < 6; i++)
@@ -168,8 +172,11 @@ public sealed class RedisClusterProcesses : IAsyncDisposable
         {
             var node = new RedisServerProcess(
                 "redis-server", Password, null,
-                "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", NodeTimeoutMilliseconds.ToString(),
-                "--masterauth", Password, "--repl-diskless-sync-delay", "0", "--enable-debug-command", "yes", "--crash-log-enabled", "no", "--crash-memcheck-enabled", "no");
+                [
+                    "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", NodeTimeoutMilliseconds.ToString(),
+                    "--masterauth", Password, "--repl-diskless-sync-delay", "0", "--enable-debug-command", "yes", "--crash-log-enabled", "no", "--crash-memcheck-enabled", "no",
+                    .. _nodeArguments,
+                ]);
             if (node.Port + BusPortOffset <= IPEndPoint.MaxPort && IsFree(node.Port + BusPortOffset) && _nodes.All(n => Math.Abs(n.Port - node.Port) != BusPortOffset))
             {
                 return node;

@@ -11,10 +11,9 @@ public sealed class SentinelProcesses : IAsyncDisposable
     private static readonly TimeSpan SetUpTimeout = TimeSpan.FromSeconds(30);
 
     private readonly List<RedisServerProcess> _nodes = [];
+    private readonly string[] _dataNodeArguments;
 
-    private SentinelProcesses()
-    {
-    }
+    private SentinelProcesses(string[] dataNodeArguments) => _dataNodeArguments = dataNodeArguments;
 
     public string Password { get; } = "data-" + Guid.NewGuid().ToString("N");
 
@@ -40,9 +39,10 @@ public sealed class SentinelProcesses : IAsyncDisposable
     /// Starts the topology and waits until the replica is in sync and every sentinel knows the two others and the
     /// replica and is out of TILT: before that, a disturbed master would not be failed over.
     /// </summary>
-    public static async Task<SentinelProcesses> StartAsync()
+    /// <param name="dataNodeArguments">More <c>redis-server</c> arguments for the master and the replica.</param>
+    public static async Task<SentinelProcesses> StartAsync(params string[] dataNodeArguments)
     {
-        var topology = new SentinelProcesses();
+        var topology = new SentinelProcesses(dataNodeArguments);
         try
         {
             await topology.StartNodesAsync();
@@ -98,9 +98,9 @@ public sealed class SentinelProcesses : IAsyncDisposable
 
     private async Task StartNodesAsync()
     {
-        Master = await StartNodeAsync(new RedisServerProcess("redis-server", Password, null, "--masterauth", Password, "--repl-diskless-sync-delay", "0", "--enable-debug-command", "yes", "--crash-memcheck-enabled", "no"));
-        Replica = await StartNodeAsync(new RedisServerProcess(
-            "redis-server", Password, null, "--masterauth", Password, "--repl-diskless-sync-delay", "0", "--enable-debug-command", "yes", "--crash-memcheck-enabled", "no", "--replicaof", "127.0.0.1", Master.Port.ToString()));
+        string[] dataNode = ["--masterauth", Password, "--repl-diskless-sync-delay", "0", "--enable-debug-command", "yes", "--crash-memcheck-enabled", "no", .. _dataNodeArguments];
+        Master = await StartNodeAsync(new RedisServerProcess("redis-server", Password, null, dataNode));
+        Replica = await StartNodeAsync(new RedisServerProcess("redis-server", Password, null, [.. dataNode, "--replicaof", "127.0.0.1", Master.Port.ToString()]));
         await WaitForReplicaAsync();
 
         var sentinelConfig = $"""
