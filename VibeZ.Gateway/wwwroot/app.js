@@ -7,6 +7,7 @@
   const CHANNEL_NAME = /^[A-Za-z0-9:_.\-]{1,128}$/;
   const MAX_ITEMS = 500;          // messages and notices kept on screen
   const MAX_RETRIES = 3;          // resends of a publish the Gateway answered with a retryable error
+  const RESEND_MARGIN = 60000;    // stop resending this long before the Gateway forgets the id (its dedupe window)
   const MAX_RECONNECT_DELAY = 10000;
 
   const byId = (id) => document.getElementById(id);
@@ -38,6 +39,9 @@
 
   let socket = null;
   let reconnects = 0;
+  // How long the Gateway remembers a message id (GET /api/node tells; 600 s by default): a publish is resent only
+  // within it, so that a resend is always recognised and never becomes a second message.
+  let resendWindow = 600000 - RESEND_MARGIN;
   let node = null;
   let loggedRedisState = null;
 
@@ -96,6 +100,11 @@
   }
 
   function sendPublish(publish) {
+    if (Date.now() - publish.firstSent > resendWindow) {
+      pending.delete(publish.id);
+      setSendStatus("error", `Not sent to ${publish.channel}: no ack within ${Math.round(resendWindow / 60000)} min; send it again as a new message if it is still wanted.`);
+      return false;
+    }
     return send({ type: "publish", channel: publish.channel, data: publish.text, id: publish.id });
   }
 
@@ -322,12 +331,17 @@
     if (!text) {
       return;
     }
-    const publish = { id: newId(), channel, text, tries: 0 };
+    const publish = { id: newId(), channel, text, tries: 0, firstSent: Date.now() };
     pending.set(publish.id, publish);
     const sent = sendPublish(publish);
     setSendStatus("sending", sent ? `Sending to ${channel}…` : `Waiting for the connection to send to ${channel}…`);
     ui.message.value = "";
   });
 
+  fetch("/api/node").then((answer) => answer.ok ? answer.json() : null).then((node) => {
+    if (node && Number.isFinite(node.dedupeWindowSeconds)) {
+      resendWindow = Math.max(0, node.dedupeWindowSeconds * 1000 - RESEND_MARGIN);
+    }
+  }).catch(() => { /* keep the default window; the socket reports connection problems */ });
   connect();
 })();
