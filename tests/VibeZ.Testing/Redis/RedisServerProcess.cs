@@ -2,7 +2,6 @@ using System.ComponentModel;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
 using System.Text;
 
 namespace VibeZ.Testing.Redis;
@@ -13,10 +12,6 @@ namespace VibeZ.Testing.Redis;
 /// </summary>
 public sealed class RedisServerProcess : IAsyncLifetime
 {
-    // Linux signal numbers (x86-64 and arm64 alike).
-    private const int SigCont = 18;
-    private const int SigStop = 19;
-
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(15);
 
     private readonly StringBuilder _output = new();
@@ -81,10 +76,10 @@ public sealed class RedisServerProcess : IAsyncLifetime
     /// Freezes the server (SIGSTOP): its sockets stay open and it answers nothing, as a hung host would, until
     /// <see cref="Resume"/>. Disposing a paused server still kills it.
     /// </summary>
-    public void Pause() => Signal(SigStop, "SIGSTOP");
+    public void Pause() => ProcessSignals.Pause(_process, $"{_executable} on port {Port}");
 
     /// <summary>Lets a server frozen by <see cref="Pause"/> run again (SIGCONT).</summary>
-    public void Resume() => Signal(SigCont, "SIGCONT");
+    public void Resume() => ProcessSignals.Resume(_process, $"{_executable} on port {Port}");
 
     /// <summary>Starts the server on <see cref="Port"/> and waits until it answers PING.</summary>
     /// <param name="moreArguments">Arguments for this start only, e.g. <c>--replicaof host port</c> for a restart.</param>
@@ -198,23 +193,6 @@ public sealed class RedisServerProcess : IAsyncLifetime
 
         throw new TimeoutException($"{_executable} on port {Port} did not answer PING within {StartTimeout}; last saw '{lastSeen}'. Output:\n{Output}");
     }
-
-    private void Signal(int signal, string name)
-    {
-        if (_process is not { HasExited: false } process)
-        {
-            throw new InvalidOperationException($"Cannot send {name} to {_executable} on port {Port}: it is not running.");
-        }
-
-        // Only the process this fixture started, by its id.
-        if (SendSignal(process.Id, signal) != 0)
-        {
-            throw new InvalidOperationException($"{name} to {_executable} (pid {process.Id}, port {Port}) failed with errno {Marshal.GetLastPInvokeError()}.");
-        }
-    }
-
-    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static extern int SendSignal(int pid, int signal);
 
     private void Append(string? line)
     {
