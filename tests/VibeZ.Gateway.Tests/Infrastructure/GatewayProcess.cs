@@ -33,6 +33,9 @@ public sealed class GatewayProcess : IAsyncDisposable
 
     public int ProcessId => _process.Id;
 
+    /// <summary>Gets whether the process ended (killed, or crashed).</summary>
+    public bool HasExited => _process.HasExited;
+
     /// <summary>Gets what the process logged so far, for failure messages.</summary>
     public string Output
     {
@@ -86,6 +89,19 @@ public sealed class GatewayProcess : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>Kills the Gateway with SIGKILL (<c>kill -9</c>): no 1001 close, no flush, its sockets simply die.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill();
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    /// <summary>Freezes the Gateway (SIGSTOP), as a long GC pause or a stalled VM would, until <see cref="Resume"/>.</summary>
+    public void Pause() => ProcessSignals.Pause(_process, $"the Gateway on {BaseAddress}");
+
+    /// <summary>Lets a Gateway frozen by <see cref="Pause"/> run again (SIGCONT).</summary>
+    public void Resume() => ProcessSignals.Resume(_process, $"the Gateway on {BaseAddress}");
 
     public async ValueTask DisposeAsync()
     {
