@@ -146,6 +146,41 @@ public sealed class RedisServerProcess : IAsyncLifetime
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>
+    /// Sends AUTH and PING on a fresh connection and says whether PONG came back within <paramref name="timeout"/>,
+    /// and what came back (a server frozen by <see cref="Pause"/> or <c>DEBUG SLEEP</c> answers nothing).
+    /// </summary>
+    public async Task<(bool Answered, string Seen)> PingAsync(TimeSpan timeout)
+    {
+        try
+        {
+            using var client = new TcpClient();
+            using var attempt = new CancellationTokenSource(timeout);
+            await client.ConnectAsync(IPAddress.Loopback, Port, attempt.Token);
+            var stream = client.GetStream();
+            await stream.WriteAsync(Encoding.ASCII.GetBytes($"AUTH {Password}\r\nPING\r\n"), attempt.Token);
+            var buffer = new byte[64];
+            var read = 0;
+            while (read < buffer.Length && !Encoding.ASCII.GetString(buffer, 0, read).Contains("PONG"))
+            {
+                var n = await stream.ReadAsync(buffer.AsMemory(read), attempt.Token);
+                if (n == 0)
+                {
+                    break;
+                }
+
+                read += n;
+            }
+
+            var seen = Encoding.ASCII.GetString(buffer, 0, read).Trim();
+            return (seen.Contains("PONG"), seen);
+        }
+        catch (Exception ex) when (ex is SocketException or IOException or OperationCanceledException)
+        {
+            return (false, ex.Message);
+        }
+    }
+
     private async Task WaitForPongAsync()
     {
         var deadline = DateTime.UtcNow + StartTimeout;
@@ -157,35 +192,10 @@ public sealed class RedisServerProcess : IAsyncLifetime
                 throw new InvalidOperationException($"{_executable} on port {Port} exited with code {_process.ExitCode}. Output:\n{Output}");
             }
 
-            try
+            (var answered, lastSeen) = await PingAsync(TimeSpan.FromSeconds(1));
+            if (answered)
             {
-                using var client = new TcpClient();
-                using var attempt = new CancellationTokenSource(TimeSpan.FromSeconds(1));
-                await client.ConnectAsync(IPAddress.Loopback, Port, attempt.Token);
-                var stream = client.GetStream();
-                await stream.WriteAsync(Encoding.ASCII.GetBytes($"AUTH {Password}\r\nPING\r\n"), attempt.Token);
-                var buffer = new byte[64];
-                var read = 0;
-                while (read < buffer.Length && !Encoding.ASCII.GetString(buffer, 0, read).Contains("PONG"))
-                {
-                    var n = await stream.ReadAsync(buffer.AsMemory(read), attempt.Token);
-                    if (n == 0)
-                    {
-                        break;
-                    }
-
-                    read += n;
-                }
-
-                lastSeen = Encoding.ASCII.GetString(buffer, 0, read).Trim();
-                if (lastSeen.Contains("PONG"))
-                {
-                    return;
-                }
-            }
-            catch (Exception ex) when (ex is SocketException or IOException or OperationCanceledException)
-            {
-                lastSeen = ex.Message;
+                return;
             }
 
             await Task.Delay(100);
