@@ -143,6 +143,21 @@ public sealed class GatewayProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Gets the repository's root: the folder above this test assembly that holds VibeZ.sln.</summary>
+    public static string RepositoryDirectory
+    {
+        get
+        {
+            var repository = new DirectoryInfo(AppContext.BaseDirectory);
+            while (repository is not null && !File.Exists(Path.Combine(repository.FullName, "VibeZ.sln")))
+            {
+                repository = repository.Parent;
+            }
+
+            return repository?.FullName ?? throw new InvalidOperationException("VibeZ.sln not found above " + AppContext.BaseDirectory);
+        }
+    }
+
     /// <summary>The Gateway's build output: the same configuration as this test assembly.</summary>
     private static string GatewayAssembly
     {
@@ -150,14 +165,7 @@ public sealed class GatewayProcess : IAsyncDisposable
         {
             var testDirectory = new DirectoryInfo(AppContext.BaseDirectory);
             var configuration = testDirectory.Parent!.Name;
-            var repository = testDirectory;
-            while (repository is not null && !File.Exists(Path.Combine(repository.FullName, "VibeZ.sln")))
-            {
-                repository = repository.Parent;
-            }
-
-            var path = Path.Combine(repository?.FullName ?? throw new InvalidOperationException("VibeZ.sln not found above " + AppContext.BaseDirectory),
-                "VibeZ.Gateway", "bin", configuration, testDirectory.Name, "VibeZ.Gateway.dll");
+            var path = Path.Combine(RepositoryDirectory, "VibeZ.Gateway", "bin", configuration, testDirectory.Name, "VibeZ.Gateway.dll");
             return File.Exists(path) ? path : throw new FileNotFoundException("Build VibeZ.Gateway first; not found: " + path);
         }
     }
