@@ -44,7 +44,8 @@ phase_done install
 dotnet build "$root/VibeZ.sln" -c Debug -nologo -clp:ErrorsOnly || { echo "0 passed, 1 failed"; exit 1; }
 phase_done build
 
-run_tests unit "Category!=Integration"
+# FaultMatrix is the full fault matrix of docs/failover.md, run by hand; CI runs its subset with the integration tests.
+run_tests unit "Category!=Integration&Category!=FaultMatrix"
 phase_done unit
 
 run_tests integration "Category=Integration"

@@ -33,13 +33,33 @@ public sealed class GatewayClient : IAsyncDisposable
     /// <summary>When set, the client stops reading from the socket until it is cleared (a slow client).</summary>
     public ManualResetEventSlim Reading { get; } = new(true);
 
-    public static async Task<GatewayClient> ConnectAsync(GatewayProcess gateway, string name)
+    /// <summary>Gets the receive loop, which ends when the connection does.</summary>
+    public Task Completion => _receiving;
+
+    /// <summary>Raised on the receive loop for each frame, in arrival order, after <see cref="Frames"/> has it.</summary>
+    public event Action<JsonObject>? Received;
+
+    /// <summary>Connects to <paramref name="gateway"/>; a Gateway that does not complete the handshake within <paramref name="timeout"/> (default <see cref="TestWait.Timeout"/>) is given up on.</summary>
+    public static async Task<GatewayClient> ConnectAsync(GatewayProcess gateway, string name, TimeSpan? timeout = null)
     {
         var client = new GatewayClient(name);
-        await client._socket.ConnectAsync(gateway.WebSocketAddress, TestContext.Current.CancellationToken).WaitAsync(TestWait.Timeout);
+        try
+        {
+            await client._socket.ConnectAsync(gateway.WebSocketAddress, TestContext.Current.CancellationToken).WaitAsync(timeout ?? TestWait.Timeout);
+        }
+        catch
+        {
+            // A paused Gateway leaves the handshake hanging: drop the half-open socket with the client.
+            await client.DisposeAsync();
+            throw;
+        }
+
         client._receiving = Task.Run(client.ReceiveLoopAsync);
         return client;
     }
+
+    /// <summary>Drops the connection without a close handshake, as a client whose network went away would.</summary>
+    public void Abort() => _socket.Abort();
 
     /// <summary>Every frame so far.</summary>
     public IReadOnlyList<JsonObject> Frames
@@ -199,6 +219,7 @@ public sealed class GatewayClient : IAsyncDisposable
                     _arrivals.Add(System.Diagnostics.Stopwatch.GetTimestamp());
                 }
 
+                Received?.Invoke(frame);
                 _arrived.Release();
             }
         }

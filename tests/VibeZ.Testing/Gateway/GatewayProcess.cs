@@ -36,6 +36,18 @@ public sealed class GatewayProcess : IAsyncDisposable
     /// <summary>Gets how many lines the process has written so far (standard output and error).</summary>
     public int LineCount => _service.LineCount;
 
+    /// <summary>Gets whether the process ended (killed, or crashed).</summary>
+    public bool HasExited => _service.HasExited;
+
+    /// <summary>Kills the Gateway with SIGKILL (<c>kill -9</c>): no 1001 close, no flush, its sockets simply die.</summary>
+    public Task KillAsync() => _service.KillAsync();
+
+    /// <summary>Freezes the Gateway (SIGSTOP), as a long GC pause or a stalled VM would, until <see cref="Resume"/>.</summary>
+    public void Pause() => _service.Pause();
+
+    /// <summary>Lets a Gateway frozen by <see cref="Pause"/> run again (SIGCONT).</summary>
+    public void Resume() => _service.Resume();
+
     /// <summary>Starts a Gateway and waits until it answers <c>/health</c> with 200 (Redis reachable).</summary>
     /// <param name="settings">Environment variables for the process.</param>
     /// <param name="shippedLogLevels">Whether to log at the levels the Gateway ships with; see <see cref="ServiceProcess.StartAsync"/>.</param>

@@ -127,16 +127,40 @@ public sealed class ServiceProcess : IAsyncDisposable
     {
         var runningDirectory = new DirectoryInfo(AppContext.BaseDirectory);
         var configuration = runningDirectory.Parent!.Name;
-        var repository = runningDirectory;
-        while (repository is not null && !File.Exists(Path.Combine(repository.FullName, "VibeZ.sln")))
-        {
-            repository = repository.Parent;
-        }
-
-        var path = Path.Combine(repository?.FullName ?? throw new InvalidOperationException("VibeZ.sln not found above " + AppContext.BaseDirectory),
-            projectFolder, "bin", configuration, runningDirectory.Name, Path.GetFileName(projectFolder) + ".dll");
+        var path = Path.Combine(RepositoryDirectory, projectFolder, "bin", configuration, runningDirectory.Name, Path.GetFileName(projectFolder) + ".dll");
         return File.Exists(path) ? path : throw new FileNotFoundException($"Build {projectFolder} first; not found: " + path);
     }
+
+    /// <summary>Gets the repository's root: the folder above the running assembly that holds VibeZ.sln.</summary>
+    public static string RepositoryDirectory
+    {
+        get
+        {
+            var repository = new DirectoryInfo(AppContext.BaseDirectory);
+            while (repository is not null && !File.Exists(Path.Combine(repository.FullName, "VibeZ.sln")))
+            {
+                repository = repository.Parent;
+            }
+
+            return repository?.FullName ?? throw new InvalidOperationException("VibeZ.sln not found above " + AppContext.BaseDirectory);
+        }
+    }
+
+    /// <summary>Gets whether the process ended (killed, or crashed).</summary>
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Kills the process with SIGKILL (<c>kill -9</c>): no graceful close, no flush, its sockets simply die.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill();
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    /// <summary>Freezes the process (SIGSTOP), as a long GC pause or a stalled VM would, until <see cref="Resume"/>.</summary>
+    public void Pause() => ProcessSignals.Pause(_process, $"{Name} on {BaseAddress}");
+
+    /// <summary>Lets a process frozen by <see cref="Pause"/> run again (SIGCONT).</summary>
+    public void Resume() => ProcessSignals.Resume(_process, $"{Name} on {BaseAddress}");
 
     public async ValueTask DisposeAsync()
     {

@@ -2,7 +2,6 @@ using System.ComponentModel;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
 using System.Text;
 
 namespace VibeZ.Testing.Redis;
@@ -13,10 +12,6 @@ namespace VibeZ.Testing.Redis;
 /// </summary>
 public sealed class RedisServerProcess : IAsyncLifetime
 {
-    // Linux signal numbers (x86-64 and arm64 alike).
-    private const int SigCont = 18;
-    private const int SigStop = 19;
-
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(15);
 
     private readonly StringBuilder _output = new();
@@ -84,10 +79,10 @@ public sealed class RedisServerProcess : IAsyncLifetime
     /// Freezes the server (SIGSTOP): its sockets stay open and it answers nothing, as a hung host would, until
     /// <see cref="Resume"/>. Disposing a paused server still kills it.
     /// </summary>
-    public void Pause() => Signal(SigStop, "SIGSTOP");
+    public void Pause() => ProcessSignals.Pause(_process, $"{_executable} on port {Port}");
 
     /// <summary>Lets a server frozen by <see cref="Pause"/> run again (SIGCONT).</summary>
-    public void Resume() => Signal(SigCont, "SIGCONT");
+    public void Resume() => ProcessSignals.Resume(_process, $"{_executable} on port {Port}");
 
     /// <summary>Starts the server on <see cref="Port"/> and waits until it answers PING.</summary>
     /// <param name="moreArguments">Arguments for this start only, e.g. <c>--replicaof host port</c> for a restart.</param>
@@ -154,6 +149,41 @@ public sealed class RedisServerProcess : IAsyncLifetime
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>
+    /// Sends AUTH and PING on a fresh connection and says whether PONG came back within <paramref name="timeout"/>,
+    /// and what came back (a server frozen by <see cref="Pause"/> or <c>DEBUG SLEEP</c> answers nothing).
+    /// </summary>
+    public async Task<(bool Answered, string Seen)> PingAsync(TimeSpan timeout)
+    {
+        try
+        {
+            using var client = new TcpClient();
+            using var attempt = new CancellationTokenSource(timeout);
+            await client.ConnectAsync(IPAddress.Loopback, Port, attempt.Token);
+            var stream = client.GetStream();
+            await stream.WriteAsync(Encoding.ASCII.GetBytes($"AUTH {Password}\r\nPING\r\n"), attempt.Token);
+            var buffer = new byte[64];
+            var read = 0;
+            while (read < buffer.Length && !Encoding.ASCII.GetString(buffer, 0, read).Contains("PONG"))
+            {
+                var n = await stream.ReadAsync(buffer.AsMemory(read), attempt.Token);
+                if (n == 0)
+                {
+                    break;
+                }
+
+                read += n;
+            }
+
+            var seen = Encoding.ASCII.GetString(buffer, 0, read).Trim();
+            return (seen.Contains("PONG"), seen);
+        }
+        catch (Exception ex) when (ex is SocketException or IOException or OperationCanceledException)
+        {
+            return (false, ex.Message);
+        }
+    }
+
     private async Task WaitForPongAsync()
     {
         var deadline = DateTime.UtcNow + StartTimeout;
@@ -165,35 +195,10 @@ public sealed class RedisServerProcess : IAsyncLifetime
                 throw new InvalidOperationException($"{_executable} on port {Port} exited with code {_process.ExitCode}. Output:\n{Output}");
             }
 
-            try
+            (var answered, lastSeen) = await PingAsync(TimeSpan.FromSeconds(1));
+            if (answered)
             {
-                using var client = new TcpClient();
-                using var attempt = new CancellationTokenSource(TimeSpan.FromSeconds(1));
-                await client.ConnectAsync(IPAddress.Loopback, Port, attempt.Token);
-                var stream = client.GetStream();
-                await stream.WriteAsync(Encoding.ASCII.GetBytes($"AUTH {Password}\r\nPING\r\n"), attempt.Token);
-                var buffer = new byte[64];
-                var read = 0;
-                while (read < buffer.Length && !Encoding.ASCII.GetString(buffer, 0, read).Contains("PONG"))
-                {
-                    var n = await stream.ReadAsync(buffer.AsMemory(read), attempt.Token);
-                    if (n == 0)
-                    {
-                        break;
-                    }
-
-                    read += n;
-                }
-
-                lastSeen = Encoding.ASCII.GetString(buffer, 0, read).Trim();
-                if (lastSeen.Contains("PONG"))
-                {
-                    return;
-                }
-            }
-            catch (Exception ex) when (ex is SocketException or IOException or OperationCanceledException)
-            {
-                lastSeen = ex.Message;
+                return;
             }
 
             await Task.Delay(100);
@@ -201,23 +206,6 @@ public sealed class RedisServerProcess : IAsyncLifetime
 
         throw new TimeoutException($"{_executable} on port {Port} did not answer PING within {StartTimeout}; last saw '{lastSeen}'. Output:\n{Output}");
     }
-
-    private void Signal(int signal, string name)
-    {
-        if (_process is not { HasExited: false } process)
-        {
-            throw new InvalidOperationException($"Cannot send {name} to {_executable} on port {Port}: it is not running.");
-        }
-
-        // Only the process this fixture started, by its id.
-        if (SendSignal(process.Id, signal) != 0)
-        {
-            throw new InvalidOperationException($"{name} to {_executable} (pid {process.Id}, port {Port}) failed with errno {Marshal.GetLastPInvokeError()}.");
-        }
-    }
-
-    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static extern int SendSignal(int pid, int signal);
 
     private void Append(string? line)
     {

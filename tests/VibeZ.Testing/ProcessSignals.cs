@@ -1,0 +1,38 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+
+namespace VibeZ.Testing;
+
+/// <summary>
+/// Freezes and thaws a process a test started (SIGSTOP / SIGCONT by its id): its sockets stay open and it answers
+/// nothing, as a hung host, a long GC pause or a stalled VM would.
+/// </summary>
+public static class ProcessSignals
+{
+    // Linux signal numbers (x86-64 and arm64 alike).
+    private const int SigCont = 18;
+    private const int SigStop = 19;
+
+    /// <summary>Sends SIGSTOP to <paramref name="process"/>; <paramref name="what"/> names it in the error.</summary>
+    public static void Pause(Process? process, string what) => Send(process, SigStop, "SIGSTOP", what);
+
+    /// <summary>Sends SIGCONT to <paramref name="process"/>; <paramref name="what"/> names it in the error.</summary>
+    public static void Resume(Process? process, string what) => Send(process, SigCont, "SIGCONT", what);
+
+    private static void Send(Process? process, int signal, string name, string what)
+    {
+        if (process is not { HasExited: false })
+        {
+            throw new InvalidOperationException($"Cannot send {name} to {what}: it is not running.");
+        }
+
+        // Only the process the caller started, by its id.
+        if (Kill(process.Id, signal) != 0)
+        {
+            throw new InvalidOperationException($"{name} to {what} (pid {process.Id}) failed with errno {Marshal.GetLastPInvokeError()}.");
+        }
+    }
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
+}
