@@ -133,6 +133,11 @@ public sealed partial class GuaranteeChecker
             _duplicates += counted ? 0 : 1;
             Violate("G3", d.Channel, d.Connection, d.At, $"got position {d.Position} a second time ({d.Id})");
         }
+        else if (d.Position.Epoch != current.Epoch && current.Epoch.Length == 0 && current.Offset == 0 && d.Position.Offset == 1)
+        {
+            // A channel that had no history has no epoch; its first message names the epoch the first publish made.
+            session.Current = d.Position;
+        }
         else if (d.Position.Epoch != current.Epoch)
         {
             _silentGaps++;
@@ -165,9 +170,11 @@ public sealed partial class GuaranteeChecker
     /// resend of an acked one) makes a new message the dedupe cannot know; that counts as a duplicate, but is a
     /// violation only where no loss is allowed.
     /// </summary>
+    // The signal names the new epoch, or no epoch at all: history gone, and the next publish makes the new one.
     private static bool AfterSignalledLoss(SubscriberTrack track, Observation.Delivered first, Observation.Delivered again) =>
         first.Position.Epoch != again.Position.Epoch
-        && track.Signals.Any(s => s.Signal.Position.Epoch == again.Position.Epoch && s.Signal.At > first.At && s.Signal.At < again.At);
+        && track.Signals.Any(s => (s.Signal.Position.Epoch == again.Position.Epoch || s.Signal.Position.Epoch.Length == 0)
+            && s.Signal.At > first.At && s.Signal.At < again.At);
 
     /// <summary>A message before the <c>subscribed</c> frame: the replay after <c>since</c>, which must continue from it one by one.</summary>
     private void OnReplayed(Session session, Observation.Delivered d)

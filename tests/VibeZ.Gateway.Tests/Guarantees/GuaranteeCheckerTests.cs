@@ -24,6 +24,20 @@ public sealed class GuaranteeCheckerTests
     }
 
     [Fact]
+    public void AChannelWithoutHistoryMovesToTheFirstEpochWithItsFirstMessageAndNothingElse()
+    {
+        var first = new HistoryScript()
+            .Subscribe("sub#1", "c").Subscribed("sub#1", "c", "", 0)
+            .Publish("pub", "c", "m1", E, 1).Deliver("sub#1", "c", "m1", E, 1);
+        var skipping = new HistoryScript()
+            .Subscribe("sub#1", "c").Subscribed("sub#1", "c", "", 0)
+            .Publish("pub", "c", "m1", E, 1).Publish("pub", "c", "m2", E, 2).Deliver("sub#1", "c", "m2", E, 2);
+
+        Assert.Empty(Check(first).Violations);
+        Assert.Contains(Check(skipping).Violations, v => v.Guarantee == "G4");
+    }
+
+    [Fact]
     public void AnOffsetThatNamesTwoMessagesIsAReusedOffset()
     {
         // The path: B delivered m3 at e1/3, then a promoted replica handed e1/3 to n1 and acked it.
