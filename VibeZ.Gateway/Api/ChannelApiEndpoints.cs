@@ -55,7 +55,7 @@ internal static class ChannelApiEndpoints
 
         try
         {
-            var result = await hub.PublishAsync(new PublishRequest(channel, id.Length > 0 ? id : Guid.NewGuid().ToString("N"), data), cancellationToken);
+            var result = await hub.PublishAsync(new PublishRequest(channel, string.Empty, id.Length > 0 ? id : Guid.NewGuid().ToString("N"), data), cancellationToken);
             return Results.Ok(new { offset = result.Position.Offset, epoch = result.Position.Epoch, duplicate = result.Duplicate });
         }
         catch (ChannelStoreException ex)

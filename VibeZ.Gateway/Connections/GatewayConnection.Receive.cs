@@ -141,7 +141,7 @@ internal sealed partial class GatewayConnection
 
         // Without a client id the Gateway makes one, so its own retries during a failover cannot duplicate the message.
         var id = frame.Id ?? Guid.NewGuid().ToString("N");
-        _ = PublishAsync(new PublishRequest(frame.Channel, id, frame.Data!));
+        _ = PublishAsync(new PublishRequest(frame.Channel, string.Empty, id, frame.Data!));
     }
 
     private async Task PublishAsync(PublishRequest request)
