@@ -33,12 +33,46 @@ public sealed class GatewayClient : IAsyncDisposable
     /// <summary>When set, the client stops reading from the socket until it is cleared (a slow client).</summary>
     public ManualResetEventSlim Reading { get; } = new(true);
 
-    public static async Task<GatewayClient> ConnectAsync(GatewayProcess gateway, string name)
+    /// <summary>Connects with a token that grants every channel, in the upgrade's Authorization header.</summary>
+    public static Task<GatewayClient> ConnectAsync(GatewayProcess gateway, string name) => ConnectAsync(gateway, name, gateway.MintToken());
+
+    /// <summary>
+    /// Connects with <paramref name="bearer"/> in the Authorization header, or none when null (then the first frame must
+    /// be a connect frame, <see cref="AuthenticateAsync"/>), sending <paramref name="origin"/> as a browser would.
+    /// </summary>
+    public static async Task<GatewayClient> ConnectAsync(GatewayProcess gateway, string name, string? bearer, string? origin = null)
     {
         var client = new GatewayClient(name);
-        await client._socket.ConnectAsync(gateway.WebSocketAddress, TestContext.Current.CancellationToken).WaitAsync(TestWait.Timeout);
+        if (bearer is not null)
+        {
+            client._socket.Options.SetRequestHeader("Authorization", "Bearer " + bearer);
+        }
+
+        if (origin is not null)
+        {
+            client._socket.Options.SetRequestHeader("Origin", origin);
+        }
+
+        try
+        {
+            await client._socket.ConnectAsync(gateway.WebSocketAddress, TestContext.Current.CancellationToken).WaitAsync(TestWait.Timeout);
+        }
+        catch
+        {
+            client._socket.Dispose();
+            throw;
+        }
+
         client._receiving = Task.Run(client.ReceiveLoopAsync);
         return client;
+    }
+
+    /// <summary>Sends a connect frame and waits for its answer: <c>connected</c>, or the <c>error</c> that refused it.</summary>
+    public async Task<JsonObject> AuthenticateAsync(string token)
+    {
+        var seen = Frames.Count;
+        await SendAsync(new { type = "connect", token });
+        return await WaitForAsync(f => Is(f, "connected") || Is(f, "error"), "the answer to the connect frame", after: seen);
     }
 
     /// <summary>Every frame so far.</summary>
