@@ -8,8 +8,12 @@ var redis = builder.AddRedisTopology("redis");
 // Two Gateway replicas behind http://localhost:8080 by default (VibeZ:Gateway:Replicas, VibeZ:Gateway:Port).
 var gateway = GatewaySettings.Read(builder.Configuration);
 
+// The key that signs client tokens (HS256): generated once and kept like the Redis password; see docs/security.md.
+var signingKey = builder.AddParameter("gateway-signing-key", new GenerateParameterDefault { MinLength = 48, Special = false }, secret: true, persist: true);
+
 builder.AddProject<Projects.VibeZ_Gateway>("gateway")
     .WithReference(redis).WaitFor(redis)
+    .WithEnvironment("Gateway__Auth__SigningKey", signingKey)
     .WithHttpHealthCheck("/health")
     // Proxied (the default): Aspire's proxy owns the port and spreads connections over the replicas, each of which
     // listens on a port of its own. It balances per TCP connection and is not sticky.

@@ -34,4 +34,26 @@ internal static class GatewayDefaults
     public const int MaxPublishBatchMessages = 256;
 
     public const int MaxPublishBatchBytes = 512 * 1024;
+
+    public const string AuthSectionName = SectionName + ":Auth";
+
+    public const string Algorithm = "HS256";
+
+    // HMAC-SHA256 is only as strong as its key: 256 bits, which Microsoft.IdentityModel also insists on.
+    public const int MinSigningKeyBytes = 32;
+
+    // Long enough for a client to fetch a new token from its backend; the token is never honoured past its exp (plus
+    // the clock skew), so this is how early the Gateway asks.
+    public const double RefreshGraceSeconds = 30;
+
+    // Clocks of the token issuer and the Gateway may disagree a little; Microsoft.IdentityModel's default is 5 minutes.
+    public const double ClockSkewSeconds = 30;
+
+    // A browser's socket has no Authorization header: it has this long to send its connect frame.
+    public const double ConnectTimeoutSeconds = 10;
+
+    public const double DevTokenLifetimeSeconds = 300;
+
+    // Refused origins are logged once each; past this many distinct ones, a single line says further ones are not.
+    public const int MaxLoggedOrigins = 100;
 }

@@ -17,4 +17,6 @@ internal static class GatewayErrorCodes
     public const string IdConflict = "id_conflict";
     public const string RedisRefused = "redis_refused";
     public const string InternalError = "internal_error";
+    public const string Unauthorized = "unauthorized";
+    public const string Forbidden = "forbidden";
 }

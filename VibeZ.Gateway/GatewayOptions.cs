@@ -47,6 +47,13 @@ public sealed class GatewayOptions
     /// <value>The default value is 1024; more get a retryable <c>too_many_publishes</c> error.</value>
     public int MaxPublishesInFlight { get; set; } = GatewayDefaults.MaxPublishesInFlight;
 
+    /// <summary>
+    /// Gets or sets the origins, besides the Gateway's own, whose pages may open <c>/ws</c> (<c>Gateway:AllowedOrigins</c>),
+    /// such as <c>https://app.example.com</c>; <c>*</c> allows any.
+    /// </summary>
+    /// <value>The default value is null: only pages the Gateway itself served (the request's own host) may connect.</value>
+    public string[]? AllowedOrigins { get; set; }
+
     internal TimeSpan ChannelTimeToLive => TimeSpan.FromSeconds(ChannelTimeToLiveSeconds);
 
     internal TimeSpan DedupeWindow => TimeSpan.FromSeconds(DedupeWindowSeconds);

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using VibeZ.Gateway.Security;
 
 namespace VibeZ.Gateway;
 
@@ -21,6 +22,11 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
         if (!Enum.IsDefined(options.Durability))
         {
             failures.Add($"{GatewayDefaults.SectionName}:{nameof(options.Durability)} is '{options.Durability}'; use Replicated or Leader.");
+        }
+
+        foreach (var origin in (options.AllowedOrigins ?? []).Where(o => o != "*" && OriginPolicy.Normalize(o) is null))
+        {
+            failures.Add($"{GatewayDefaults.SectionName}:{nameof(options.AllowedOrigins)} holds '{origin}'; an origin is scheme, host and port only, like https://app.example.com, or * for any.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

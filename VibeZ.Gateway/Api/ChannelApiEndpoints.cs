@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using VibeZ.Gateway.Channels;
+using VibeZ.Gateway.Security;
 
 namespace VibeZ.Gateway.Api;
 
@@ -13,21 +14,42 @@ internal static class ChannelApiEndpoints
 {
     public static IEndpointRouteBuilder MapChannelApi(this IEndpointRouteBuilder endpoints)
     {
-        var channels = endpoints.MapGroup("/api/channels/{channel}/messages");
+        var api = endpoints.MapGroup("/api");
+        if (endpoints.ServiceProvider.GetRequiredService<ClientAuthenticator>().Enabled)
+        {
+            // No valid bearer token: 401 before anything is read. What a valid one grants is checked per channel below.
+            api.RequireAuthorization();
+        }
+
+        var channels = api.MapGroup("/channels/{channel}/messages");
         channels.MapPost("/", PublishAsync);
         channels.MapGet("/", ReadAsync);
         // The page resends an unacked publish only while the Gateway still remembers its id, so a resend is never a
         // second message: it learns how long that is here.
-        endpoints.MapGet("/api/node", (GatewayNode node, IOptions<GatewayOptions> options) =>
+        api.MapGet("/node", (GatewayNode node, IOptions<GatewayOptions> options) =>
             Results.Ok(new { node = node.Id, dedupeWindowSeconds = options.Value.DedupeWindowSeconds }));
         return endpoints;
     }
 
-    private static async Task<IResult> PublishAsync(string channel, HttpRequest request, ChannelHub hub, IOptions<GatewayOptions> options, CancellationToken cancellationToken)
+    private static async Task<IResult> PublishAsync(
+        string channel, HttpRequest request, ChannelHub hub, ClientAuthenticator auth, IOptions<GatewayOptions> options, CancellationToken cancellationToken)
     {
+        // A browser sends a text/plain POST to any site without asking first (a CORS "simple request"); JSON it must ask
+        // about, and this Gateway answers no cross-origin question.
+        if (!request.HasJsonContentType())
+        {
+            return Problem(StatusCodes.Status415UnsupportedMediaType, GatewayErrorCodes.InvalidFrame, "The body must be sent as Content-Type: application/json.");
+        }
+
         if (!ChannelName.TryValidate(channel, allowReserved: false, out var channelError))
         {
             return Problem(StatusCodes.Status400BadRequest, channel == ChannelName.System ? GatewayErrorCodes.ReservedChannel : GatewayErrorCodes.InvalidChannel, channelError);
+        }
+
+        var client = auth.FromUser(request.HttpContext.User)!;
+        if (!client.ApiPublish.Allows(channel))
+        {
+            return Forbidden($"The token does not grant publishing over HTTP ({GatewayClaims.ApiPublish}) on {channel}.");
         }
 
         var id = request.Headers["Idempotency-Key"].ToString();
@@ -55,7 +77,7 @@ internal static class ChannelApiEndpoints
 
         try
         {
-            var result = await hub.PublishAsync(new PublishRequest(channel, id.Length > 0 ? id : Guid.NewGuid().ToString("N"), data), cancellationToken);
+            var result = await hub.PublishAsync(new PublishRequest(channel, client.Subject, id.Length > 0 ? id : Guid.NewGuid().ToString("N"), data), cancellationToken);
             return Results.Ok(new { offset = result.Position.Offset, epoch = result.Position.Epoch, duplicate = result.Duplicate });
         }
         catch (ChannelStoreException ex)
@@ -64,11 +86,17 @@ internal static class ChannelApiEndpoints
         }
     }
 
-    private static async Task<IResult> ReadAsync(string channel, long? since, int? limit, IChannelStore store, IOptions<GatewayOptions> options, CancellationToken cancellationToken)
+    private static async Task<IResult> ReadAsync(
+        string channel, long? since, int? limit, HttpContext context, IChannelStore store, ClientAuthenticator auth, IOptions<GatewayOptions> options, CancellationToken cancellationToken)
     {
         if (!ChannelName.TryValidate(channel, allowReserved: false, out var channelError))
         {
             return Problem(StatusCodes.Status400BadRequest, channel == ChannelName.System ? GatewayErrorCodes.ReservedChannel : GatewayErrorCodes.InvalidChannel, channelError);
+        }
+
+        if (!auth.FromUser(context.User)!.History.Allows(channel))
+        {
+            return Forbidden($"The token does not grant reading history ({GatewayClaims.History}) of {channel}.");
         }
 
         var pageSize = options.Value.MaxHistoryPageSize;
@@ -115,6 +143,8 @@ internal static class ChannelApiEndpoints
             : ex.Retryable ? StatusCodes.Status503ServiceUnavailable
             : StatusCodes.Status500InternalServerError,
         ex.Code, ex.Message, ex.Retryable);
+
+    private static IResult Forbidden(string detail) => Problem(StatusCodes.Status403Forbidden, GatewayErrorCodes.Forbidden, detail);
 
     private static IResult Problem(int status, string code, string detail, bool retryable = false) => Results.Problem(
         detail: detail,

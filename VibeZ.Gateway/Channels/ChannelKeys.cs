@@ -22,8 +22,11 @@ internal static class ChannelKeys
     /// <summary>An epoch's history stream.</summary>
     public static RedisKey History(string channel, string epoch) => HistoryPrefix(channel) + epoch;
 
-    /// <summary>Remembers for the dedupe window which position a message id got, and a hash of its data.</summary>
-    public static RedisKey MessageId(string channel, string id) => Prefix + channel + "}:id:" + id;
+    /// <summary>
+    /// Remembers for the dedupe window which position a message got, and a hash of its data; one key per
+    /// <see cref="PublishRequest.Identity"/>, so each publisher's ids are its own.
+    /// </summary>
+    public static RedisKey MessageId(string channel, string identity) => Prefix + channel + "}:id:" + identity;
 
     /// <summary>The Redis channel the live feed goes through.</summary>
     public static string Live(string channel) => Prefix + channel + "}:live";

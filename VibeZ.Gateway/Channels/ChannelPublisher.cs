@@ -170,7 +170,7 @@ internal sealed class ChannelPublisher
         }
 
         var last = accepted.MaxBy(a => a.Offset);
-        _hub.Observe(_channel, new ChannelMark(new ChannelPosition(epoch, last.Offset), last.Pending.Request.Id));
+        _hub.Observe(_channel, new ChannelMark(new ChannelPosition(epoch, last.Offset), last.Pending.Request.Identity));
         foreach (var (pending, offset, duplicate) in accepted)
         {
             pending.Completion.TrySetResult(new PublishResult(new ChannelPosition(epoch, offset), duplicate));

@@ -88,8 +88,11 @@ internal sealed class RedisChannelStore : IChannelStore
         for (var i = 0; i < batch.Count; i++)
         {
             var request = batch[i];
-            keys[i + 1] = ChannelKeys.MessageId(channel, request.Id);
-            arguments[13 + (3 * i)] = request.Id;
+            keys[i + 1] = ChannelKeys.MessageId(channel, request.Identity);
+
+            // History records the identity, so marks compare messages, not ids two publishers may share; the frame
+            // clients get carries the publisher's own id.
+            arguments[13 + (3 * i)] = request.Identity;
             arguments[14 + (3 * i)] = DataHash(request.Data);
             arguments[15 + (3 * i)] = ",\"id\":" + JsonSerializer.Serialize(request.Id) + ",\"data\":" + request.Data + "}";
         }

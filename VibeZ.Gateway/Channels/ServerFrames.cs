@@ -31,6 +31,28 @@ internal static class ServerFrames
         writer.WriteString("epoch", position.Epoch);
     });
 
+    /// <summary>Answers a <c>connect</c>: who the client is and when its token expires (seconds since 1970).</summary>
+    public static byte[] Connected(string subject, DateTimeOffset? expires) => Write(writer =>
+    {
+        writer.WriteString("type", "connected");
+        writer.WriteString("sub", subject);
+        WriteTime(writer, "expires", expires);
+    });
+
+    /// <summary>Answers a <c>refresh</c> that carried a valid token.</summary>
+    public static byte[] Refreshed(DateTimeOffset? expires) => Write(writer =>
+    {
+        writer.WriteString("type", "refreshed");
+        WriteTime(writer, "expires", expires);
+    });
+
+    /// <summary>Asks for a new token: without one by <paramref name="deadline"/>, the connection is closed.</summary>
+    public static byte[] RefreshRequest(DateTimeOffset deadline) => Write(writer =>
+    {
+        writer.WriteString("type", "refresh");
+        WriteTime(writer, "deadline", deadline);
+    });
+
     public static byte[] Error(string? id, string? channel, string code, string message, bool retryable) => Write(writer =>
     {
         writer.WriteString("type", "error");
@@ -48,6 +70,14 @@ internal static class ServerFrames
         writer.WriteString("message", message);
         writer.WriteBoolean("retryable", retryable);
     });
+
+    private static void WriteTime(Utf8JsonWriter writer, string name, DateTimeOffset? time)
+    {
+        if (time is { } value)
+        {
+            writer.WriteNumber(name, value.ToUnixTimeSeconds());
+        }
+    }
 
     private static byte[] Write(Action<Utf8JsonWriter> body)
     {

@@ -4,9 +4,12 @@ using VibeZ.Gateway.Channels;
 
 namespace VibeZ.Gateway.Connections;
 
-/// <summary>A frame a client sent, checked: a <c>subscribe</c>, <c>unsubscribe</c> or <c>publish</c>.</summary>
+/// <summary>
+/// A frame a client sent, checked: a <c>subscribe</c>, <c>unsubscribe</c> or <c>publish</c>, or a <c>connect</c> or
+/// <c>refresh</c> that carries a token.
+/// </summary>
 /// <param name="Type">The frame's type.</param>
-/// <param name="Channel">The channel it names.</param>
+/// <param name="Channel">The channel it names; empty for <c>connect</c> and <c>refresh</c>.</param>
 /// <param name="Since">For a subscribe, where the client left off.</param>
 /// <param name="Id">For a publish, the client's message id (or null).</param>
 /// <param name="Data">For a publish, the data as JSON text.</param>
@@ -15,6 +18,13 @@ internal sealed record ClientFrame(string Type, string Channel, ChannelPosition?
     public const string Subscribe = "subscribe";
     public const string Unsubscribe = "unsubscribe";
     public const string Publish = "publish";
+    public const string Connect = "connect";
+    public const string Refresh = "refresh";
+
+    private const string Types = "connect, subscribe, unsubscribe, publish or refresh";
+
+    /// <summary>Gets the token of a <c>connect</c> or <c>refresh</c>.</summary>
+    public string? Token { get; init; }
 
     /// <summary>Parses and checks one text frame; on failure <paramref name="error"/> is the <c>error</c> frame to send.</summary>
     public static bool TryParse(ReadOnlyMemory<byte> utf8, [NotNullWhen(true)] out ClientFrame? frame, [NotNullWhen(false)] out byte[]? error)
@@ -65,14 +75,19 @@ internal sealed record ClientFrame(string Type, string Channel, ChannelPosition?
 
             if (!root.TryGetProperty("type", out var typeElement) || typeElement.ValueKind != JsonValueKind.String)
             {
-                error = Invalid(id, null, "A frame needs a \"type\": subscribe, unsubscribe or publish.");
+                error = Invalid(id, null, $"A frame needs a \"type\": {Types}.");
                 return false;
             }
 
             var type = typeElement.GetString()!;
+            if (type is Connect or Refresh)
+            {
+                return TryReadToken(root, type, id, out frame, out error);
+            }
+
             if (type is not (Subscribe or Unsubscribe or Publish))
             {
-                error = ServerFrames.Error(id, null, GatewayErrorCodes.UnknownType, $"Unknown frame type '{Truncate(type)}'; use subscribe, unsubscribe or publish.", retryable: false);
+                error = ServerFrames.Error(id, null, GatewayErrorCodes.UnknownType, $"Unknown frame type '{Truncate(type)}'; use {Types}.", retryable: false);
                 return false;
             }
 
@@ -110,6 +125,21 @@ internal sealed record ClientFrame(string Type, string Channel, ChannelPosition?
             error = null;
             return true;
         }
+    }
+
+    private static bool TryReadToken(JsonElement root, string type, string? id, [NotNullWhen(true)] out ClientFrame? frame, [NotNullWhen(false)] out byte[]? error)
+    {
+        frame = null;
+        error = null;
+        if (!root.TryGetProperty("token", out var token) || token.ValueKind != JsonValueKind.String || token.GetString() is not { Length: > 0 } text)
+        {
+            // Never echo what was sent: it may be a token.
+            error = Invalid(id, null, $"A {type} frame needs a \"token\": the client's JWT, as a string.");
+            return false;
+        }
+
+        frame = new ClientFrame(type, string.Empty, null, id, null) { Token = text };
+        return true;
     }
 
     private static bool TryReadPosition(JsonElement element, [NotNullWhen(true)] out ChannelPosition? position)

@@ -60,6 +60,23 @@ internal sealed partial class GatewayConnection
 
     private async Task HandleAsync(ClientFrame frame, CancellationToken cancellationToken)
     {
+        if (frame.Type == ClientFrame.Connect)
+        {
+            await ConnectAsync(frame, cancellationToken);
+            return;
+        }
+
+        if (frame.Type == ClientFrame.Refresh)
+        {
+            await RefreshAsync(frame, cancellationToken);
+            return;
+        }
+
+        if (!CheckAuthenticated(frame))
+        {
+            return;
+        }
+
         switch (frame.Type)
         {
             case ClientFrame.Subscribe:
@@ -76,6 +93,19 @@ internal sealed partial class GatewayConnection
 
     private async Task SubscribeAsync(ClientFrame frame, CancellationToken cancellationToken)
     {
+        if (frame.Channel != ChannelName.System && !_identity!.Subscribe.Allows(frame.Channel))
+        {
+            Forbid(frame, "subscribe");
+            return;
+        }
+
+        // Resuming replays history: the token must grant reading it.
+        if (frame.Since is not null && frame.Channel != ChannelName.System && !_identity!.History.Allows(frame.Channel))
+        {
+            Forbid(frame, "history (a subscribe with since replays it)");
+            return;
+        }
+
         // Subscribing again (to resume from another offset, say) starts over from that offset.
         if (_channels.Contains(frame.Channel))
         {
@@ -131,6 +161,12 @@ internal sealed partial class GatewayConnection
     /// </summary>
     private void Publish(ClientFrame frame)
     {
+        if (!_identity!.Publish.Allows(frame.Channel))
+        {
+            Forbid(frame, "publish");
+            return;
+        }
+
         if (Interlocked.Increment(ref _publishesInFlight) > _options.MaxPublishesInFlight)
         {
             Interlocked.Decrement(ref _publishesInFlight);
@@ -141,7 +177,7 @@ internal sealed partial class GatewayConnection
 
         // Without a client id the Gateway makes one, so its own retries during a failover cannot duplicate the message.
         var id = frame.Id ?? Guid.NewGuid().ToString("N");
-        _ = PublishAsync(new PublishRequest(frame.Channel, id, frame.Data!));
+        _ = PublishAsync(new PublishRequest(frame.Channel, Scope, id, frame.Data!));
     }
 
     private async Task PublishAsync(PublishRequest request)
@@ -166,11 +202,16 @@ internal sealed partial class GatewayConnection
         }
     }
 
-    /// <summary>Answers an invalid frame; a client that keeps sending them is closed for violating the protocol.</summary>
+    /// <summary>Answers an invalid frame; a client that keeps sending them, or sends one before it authenticated, is closed.</summary>
     private void Reject(byte[] error)
     {
         TrySend(error);
-        if (++_invalidFrames > _options.MaxInvalidFrames)
+        if (_identity is null)
+        {
+            // Before a valid connect frame, the first bad frame is the last.
+            Close(WebSocketCloseStatus.PolicyViolation, "not authenticated", warn: false);
+        }
+        else if (++_invalidFrames > _options.MaxInvalidFrames)
         {
             Close(WebSocketCloseStatus.PolicyViolation, $"more than {_options.MaxInvalidFrames} invalid frames");
         }

@@ -1,6 +1,7 @@
 using System.Net.WebSockets;
 using System.Threading.Channels;
 using VibeZ.Gateway.Channels;
+using VibeZ.Gateway.Security;
 
 namespace VibeZ.Gateway.Connections;
 
@@ -26,15 +27,19 @@ internal sealed partial class GatewayConnection : IChannelSubscriber
     private int _publishesInFlight;
     private int _invalidFrames;
 
-    public GatewayConnection(string id, WebSocket socket, ChannelHub hub, SystemChannel system, GatewayOptions options, ILogger logger)
+    // identity: the client its upgrade request authenticated as, or null when it must send a connect frame first.
+    public GatewayConnection(
+        string id, WebSocket socket, ChannelHub hub, SystemChannel system, GatewayOptions options, ClientAuthenticator auth, ClientIdentity? identity, ILogger logger)
     {
         Id = id;
         _socket = socket;
         _hub = hub;
         _system = system;
         _options = options;
+        _auth = auth;
         _logger = logger;
         _outbox = Channel.CreateBounded<ReadOnlyMemory<byte>>(new BoundedChannelOptions(options.SendQueueCapacity) { SingleReader = true });
+        _initialIdentity = identity;
     }
 
     public string Id { get; }
@@ -60,6 +65,7 @@ internal sealed partial class GatewayConnection : IChannelSubscriber
         // host's shutdown timeout on a connection that no longer delivers.
         using var shutdown = stopping.Register(() => Close(WebSocketCloseStatus.EndpointUnavailable, "Gateway shutting down"));
         var sending = SendLoopAsync(stop.Token);
+        StartAuthentication();
         var reason = "closed by the client";
         try
         {
@@ -71,6 +77,7 @@ internal sealed partial class GatewayConnection : IChannelSubscriber
         }
         finally
         {
+            StopAuthentication();
             foreach (var channel in _channels)
             {
                 await LeaveAsync(channel);
@@ -84,9 +91,10 @@ internal sealed partial class GatewayConnection : IChannelSubscriber
 
     /// <summary>
     /// Stops taking frames, sends what is queued when <paramref name="drain"/> is set, says why in a close frame, and
-    /// aborts if the client does not answer it in time.
+    /// aborts if the client does not answer it in time. <paramref name="warn"/> is false for closes that are the
+    /// client's everyday business (an expired token, no token), which anyone can cause and which must not flood the log.
     /// </summary>
-    private void Close(WebSocketCloseStatus status, string reason, bool drain = true)
+    private void Close(WebSocketCloseStatus status, string reason, bool drain = true, bool warn = true)
     {
         lock (_outbox)
         {
@@ -98,7 +106,7 @@ internal sealed partial class GatewayConnection : IChannelSubscriber
             _close = (status, reason, drain);
         }
 
-        if (status != WebSocketCloseStatus.NormalClosure)
+        if (status != WebSocketCloseStatus.NormalClosure && warn)
         {
             GatewayLog.ClientClosedByGateway(_logger, Id, reason);
         }

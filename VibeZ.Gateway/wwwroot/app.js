@@ -37,6 +37,11 @@
   // Subscribes in flight, by id, so an error frame can say which join failed.
   const subscribes = new Map();
 
+  // Who this page is to the Gateway: in Development the Gateway hands the page short-lived tokens for this name
+  // (GET /api/dev/token), and asks for a new one before the current one runs out (a "refresh" frame).
+  const subject = "page-" + newId().slice(0, 12);
+  let token = null;
+
   let socket = null;
   let reconnects = 0;
   // How long the Gateway remembers a message id (GET /api/node tells; 600 s by default): a publish is resent only
@@ -45,13 +50,29 @@
   let node = null;
   let loggedRedisState = null;
 
-  function connect() {
+  // A token for this page, or null where the Gateway hands out none (authentication off, or not Development).
+  async function fetchToken() {
+    const query = new URLSearchParams({ sub: subject, subscribe: "*", publish: "*" });
+    try {
+      const answer = await fetch(`/api/dev/token?${query}`, { cache: "no-store" });
+      return answer.ok ? (await answer.json()).token : null;
+    } catch {
+      return null;
+    }
+  }
+
+  async function connect() {
+    setConnection("connecting", "connecting");
+    token = await fetchToken();
     const ws = new WebSocket((location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/ws");
     socket = ws;
-    setConnection("connecting", "connecting");
     ws.onopen = () => {
       reconnects = 0;
       setConnection("open", "connected");
+      // A browser cannot put the token in a header on a WebSocket: it goes in the first frame, before anything else.
+      if (token) {
+        send({ type: "connect", token });
+      }
       send({ type: "subscribe", channel: SYSTEM });
       for (const name of channels.keys()) {
         subscribe(name);
@@ -76,7 +97,7 @@
       reconnects++;
       const why = event.reason ? ` (${event.code} ${event.reason})` : ` (${event.code})`;
       setConnection("closed", `disconnected${why}; reconnecting in ${(delay / 1000).toFixed(1)} s`);
-      setTimeout(connect, delay);
+      setTimeout(() => connect(), delay);
     };
   }
 
@@ -122,7 +143,19 @@
       case "ack": onAck(frame); break;
       case "error": onError(frame); break;
       case "unsubscribed": notice("info", `Left ${frame.channel}.`); break;
+      case "refresh": refreshToken(); break;
+      case "connected": case "refreshed": break;
       default: notice("error", `Unknown frame type from the Gateway: ${String(frame.type)}`);
+    }
+  }
+
+  async function refreshToken() {
+    const fresh = await fetchToken();
+    if (fresh) {
+      token = fresh;
+      send({ type: "refresh", token });
+    } else {
+      notice("error", "The Gateway asked for a new token and none could be fetched; it will close the connection.");
     }
   }
 
@@ -338,10 +371,10 @@
     ui.message.value = "";
   });
 
-  fetch("/api/node").then((answer) => answer.ok ? answer.json() : null).then((node) => {
-    if (node && Number.isFinite(node.dedupeWindowSeconds)) {
-      resendWindow = Math.max(0, node.dedupeWindowSeconds * 1000 - RESEND_MARGIN);
-    }
-  }).catch(() => { /* keep the default window; the socket reports connection problems */ });
-  connect();
+  connect().then(() => fetch("/api/node", { headers: token ? { Authorization: `Bearer ${token}` } : {} }))
+    .then((answer) => answer.ok ? answer.json() : null).then((node) => {
+      if (node && Number.isFinite(node.dedupeWindowSeconds)) {
+        resendWindow = Math.max(0, node.dedupeWindowSeconds * 1000 - RESEND_MARGIN);
+      }
+    }).catch(() => { /* keep the default window; the socket reports connection problems */ });
 })();

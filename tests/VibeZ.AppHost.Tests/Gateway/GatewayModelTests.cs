@@ -22,6 +22,22 @@ public class GatewayModelTests
     }
 
     [Fact]
+    public async Task TheGatewaySigningKeyIsAGeneratedSecretParameterPassedAsGatewayAuthSigningKey()
+    {
+        await using var appHost = await CreateAsync(AppHostArguments.For(RedisTopologyKind.Single, RedisRuntime.Process));
+
+        var parameter = appHost.Resources.OfType<ParameterResource>().Single(p => p.Name == "gateway-signing-key");
+        var gateway = (IResourceWithEnvironment)appHost.Resources.Single(r => r.Name == "gateway");
+        // Publish mode evaluates the project's callbacks to expressions without waiting for ports to be allocated.
+#pragma warning disable CS0618
+        var environment = await gateway.GetEnvironmentVariableValuesAsync(DistributedApplicationOperation.Publish);
+#pragma warning restore CS0618
+
+        Assert.True(parameter.Secret, "the signing key must be a secret parameter");
+        Assert.Equal("{gateway-signing-key.value}", environment["Gateway__Auth__SigningKey"]);
+    }
+
+    [Fact]
     public async Task TheWorkerStaysASingleProcess()
     {
         await using var appHost = await CreateAsync(AppHostArguments.For(RedisTopologyKind.Single, RedisRuntime.Process));

@@ -14,10 +14,11 @@ internal sealed class GatewaySocket : IAsyncDisposable
 
     private GatewaySocket(string name) => _name = name;
 
-    /// <summary>Connects to <paramref name="uri"/>, or says after <see cref="TestTimeouts.Request"/> that it could not.</summary>
-    public static async Task<GatewaySocket> ConnectAsync(Uri uri, string name)
+    /// <summary>Connects to <paramref name="uri"/> with <paramref name="token"/> as its bearer token, or says after <see cref="TestTimeouts.Request"/> that it could not.</summary>
+    public static async Task<GatewaySocket> ConnectAsync(Uri uri, string name, string token)
     {
         var socket = new GatewaySocket(name);
+        socket._socket.Options.SetRequestHeader("Authorization", "Bearer " + token);
         try
         {
             await Wait.ForAsync(socket._socket.ConnectAsync(uri, TestContext.Current.CancellationToken), TestTimeouts.Request, $"{name} to connect to {uri}");

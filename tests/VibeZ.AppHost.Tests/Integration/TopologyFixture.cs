@@ -27,6 +27,12 @@ public abstract partial class TopologyFixture(RedisTopologyKind kind, RedisRunti
 
     public string Password { get; private set; } = "";
 
+    /// <summary>Gets the Gateway's token signing key (the <c>gateway-signing-key</c> parameter), so tests can mint client tokens.</summary>
+    public string SigningKey { get; private set; } = "";
+
+    /// <summary>A token for the Gateway that grants every channel.</summary>
+    public string GatewayToken() => VibeZ.Testing.Gateway.GatewayTokens.Mint(key: SigningKey);
+
     public ResourceNotificationService Notifications => App.Services.GetRequiredService<ResourceNotificationService>();
 
     public HttpClient CreateClient(string service) => App.CreateHttpClient(service, "http");
@@ -82,6 +88,8 @@ public abstract partial class TopologyFixture(RedisTopologyKind kind, RedisRunti
         _watching = WatchAsync(_stopWatching.Token);
         await Wait.ForAsync(App.StartAsync(cancellationToken), TestTimeouts.StartTopology, $"the {Kind} topology ({Runtime}) to start", States);
         Password = await Topology.PasswordParameter.GetValueAsync(cancellationToken) ?? "";
+        SigningKey = await App.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<ParameterResource>()
+            .Single(p => p.Name == "gateway-signing-key").GetValueAsync(cancellationToken) ?? "";
 
         foreach (var resource in new[] { Topology.Name, "gateway", "worker" })
         {

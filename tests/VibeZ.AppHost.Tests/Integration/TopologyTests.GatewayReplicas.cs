@@ -39,7 +39,7 @@ public abstract partial class TopologyTests
         Assert.NotEqual(subscriberNode, await NodeAsync(publisherReplica));
         var channel = $"routing-{Topology.Kind}-{Topology.Runtime}-{Guid.NewGuid():N}".ToLowerInvariant();
 
-        await using var subscriber = await GatewaySocket.ConnectAsync(subscriberReplica.WebSocket, $"the subscriber on {subscriberReplica.ResourceId}");
+        await using var subscriber = await GatewaySocket.ConnectAsync(subscriberReplica.WebSocket, $"the subscriber on {subscriberReplica.ResourceId}", Topology.GatewayToken());
         await subscriber.SendAsync(new { type = "subscribe", channel });
         var subscribed = await subscriber.ReceiveAsync(frame => Is(frame, "subscribed", channel), $"'subscribed' to {channel}");
         Assert.Equal(subscriberNode, subscribed.GetProperty("node").GetString());
@@ -48,13 +48,14 @@ public abstract partial class TopologyTests
         using var publisher = publisherReplica.CreateClient();
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/channels/{channel}/messages") { Content = JsonContent.Create(new { text = "over http" }) };
         request.Headers.Add("Idempotency-Key", "http-1");
+        request.Headers.Authorization = new("Bearer", Topology.GatewayToken());
         using var response = await Wait.ForAsync(publisher.SendAsync(request, cancellationToken), TestTimeouts.Request, $"{publisherReplica} to accept a publish to {channel}");
         var body = await response.Content.ReadAsStringAsync(cancellationToken);
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"publishing through {publisherReplica} answered {(int)response.StatusCode} {body}");
         var published = JsonSerializer.Deserialize<PublishAnswer>(body)!;
 
         // …and over its WebSocket.
-        await using var socketPublisher = await GatewaySocket.ConnectAsync(publisherReplica.WebSocket, $"the publisher on {publisherReplica.ResourceId}");
+        await using var socketPublisher = await GatewaySocket.ConnectAsync(publisherReplica.WebSocket, $"the publisher on {publisherReplica.ResourceId}", Topology.GatewayToken());
         await socketPublisher.SendAsync(new { type = "publish", channel, data = new { text = "over ws" }, id = "ws-1" });
         var ack = await socketPublisher.ReceiveAsync(frame => frame.TryGetProperty("id", out var id) && id.GetString() == "ws-1", "the answer to publish ws-1");
         Assert.True(Is(ack, "ack", channel), $"publish ws-1 was answered with {ack}");
@@ -86,6 +87,7 @@ public abstract partial class TopologyTests
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, "/api/node");
             request.Headers.ConnectionClose = true;
+            request.Headers.Authorization = new("Bearer", Topology.GatewayToken());
             using var response = await client.SendAsync(request, cancellationToken);
             answers.Add((await response.Content.ReadFromJsonAsync<NodeAnswer>(cancellationToken))!.Node);
             return !nodes.Contains(answers[^1]) || nodes.IsSubsetOf(answers);
@@ -108,9 +110,10 @@ public abstract partial class TopologyTests
     private static (long Offset, string? Epoch, string? Id, string? Text) Describe(JsonElement message) =>
         (message.GetProperty("offset").GetInt64(), message.GetProperty("epoch").GetString(), message.GetProperty("id").GetString(), message.GetProperty("data").GetProperty("text").GetString());
 
-    private static async Task<string> NodeAsync(GatewayReplica replica)
+    private async Task<string> NodeAsync(GatewayReplica replica)
     {
         using var client = replica.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", Topology.GatewayToken());
         var answer = await Wait.ForAsync(client.GetFromJsonAsync<NodeAnswer>("/api/node", TestContext.Current.CancellationToken), TestTimeouts.Request, $"{replica} to answer /api/node");
         return answer?.Node ?? throw new InvalidOperationException($"{replica} answered /api/node without a node id.");
     }

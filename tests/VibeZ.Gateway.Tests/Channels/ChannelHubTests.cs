@@ -145,9 +145,9 @@ public sealed class ChannelHubTests
         await using var harness = new ChannelHubHarness();
         var token = TestContext.Current.CancellationToken;
 
-        var first = await TestWait.For(harness.Hub.PublishAsync(new PublishRequest(Channel, "m-1", "1"), token), "the first publish");
+        var first = await TestWait.For(harness.Hub.PublishAsync(new PublishRequest(Channel, FakeChannelStore.Scope, "m-1", "1"), token), "the first publish");
         harness.Hub.Observe(Channel, new ChannelMark(new ChannelPosition("epoch-1", 9), "m-9"));
-        await TestWait.For(harness.Hub.PublishAsync(new PublishRequest(Channel, "m-2", "2"), token), "the second publish");
+        await TestWait.For(harness.Hub.PublishAsync(new PublishRequest(Channel, FakeChannelStore.Scope, "m-2", "2"), token), "the second publish");
 
         Assert.Equal(new PublishResult(new("epoch-1", 1), Duplicate: false), first);
         Assert.Equal([null, new ChannelMark(new ChannelPosition("epoch-1", 9), "m-9")], harness.Store.Appends.Select(p => p.Known));
@@ -159,11 +159,14 @@ public sealed class ChannelHubTests
         await using var harness = new ChannelHubHarness();
         var token = TestContext.Current.CancellationToken;
 
-        await TestWait.For(harness.Hub.PublishAsync(new PublishRequest(Channel, "m-1", "1"), token), "the first publish");
-        await TestWait.For(harness.Hub.PublishAsync(new PublishRequest(Channel, "m-2", "2"), token), "the second publish");
+        var first = new PublishRequest(Channel, FakeChannelStore.Scope, "m-1", "1");
+        var second = new PublishRequest(Channel, FakeChannelStore.Scope, "m-2", "2");
+        await TestWait.For(harness.Hub.PublishAsync(first, token), "the first publish");
+        await TestWait.For(harness.Hub.PublishAsync(second, token), "the second publish");
 
-        Assert.Equal([null, new ChannelMark(new ChannelPosition("epoch-1", 1), "m-1")], harness.Store.Appends.Select(p => p.Known));
-        Assert.Equal(new ChannelMark(new ChannelPosition("epoch-1", 2), "m-2"), harness.Hub.Known(Channel));
+        // The mark names the message by its identity (scope and id), which is what history records.
+        Assert.Equal([null, new ChannelMark(new ChannelPosition("epoch-1", 1), first.Identity)], harness.Store.Appends.Select(p => p.Known));
+        Assert.Equal(new ChannelMark(new ChannelPosition("epoch-1", 2), second.Identity), harness.Hub.Known(Channel));
     }
 
     [Fact]

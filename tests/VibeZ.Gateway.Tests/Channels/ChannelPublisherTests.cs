@@ -109,5 +109,5 @@ public sealed class ChannelPublisherTests
     }
 
     private static Task<PublishResult> Publish(ChannelHubHarness harness, string id, string data = "{}") =>
-        harness.Hub.PublishAsync(new PublishRequest(Channel, id, data), TestContext.Current.CancellationToken);
+        harness.Hub.PublishAsync(new PublishRequest(Channel, FakeChannelStore.Scope, id, data), TestContext.Current.CancellationToken);
 }

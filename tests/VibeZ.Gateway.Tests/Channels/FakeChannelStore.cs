@@ -13,6 +13,9 @@ namespace VibeZ.Gateway.Tests.Channels;
 /// </summary>
 internal sealed class FakeChannelStore : IChannelStore
 {
+    /// <summary>The publisher scope of the messages the tests publish and the ones <see cref="Append"/> plays.</summary>
+    public const string Scope = "tester";
+
     private readonly Lock _lock = new();
     private readonly Dictionary<string, ChannelState> _channels = [];
     private readonly List<ReadCall> _reads = [];
@@ -251,7 +254,7 @@ internal sealed class FakeChannelStore : IChannelStore
         lock (_lock)
         {
             var state = EpochFor(channel, known: null);
-            var (offset, _) = AppendOne(state, new PublishRequest(channel, id ?? Guid.NewGuid().ToString("N"), data));
+            var (offset, _) = AppendOne(state, new PublishRequest(channel, Scope, id ?? Guid.NewGuid().ToString("N"), data));
             message = state.History.Single(m => m.Offset == offset);
             if (commit)
             {
@@ -390,7 +393,7 @@ internal sealed class FakeChannelStore : IChannelStore
 
     private (long Offset, AppendStatus Status) AppendOne(ChannelState state, PublishRequest request)
     {
-        if (state.Ids.TryGetValue(request.Id, out var seen))
+        if (state.Ids.TryGetValue(request.Identity, out var seen))
         {
             if (seen.Data != request.Data)
             {
@@ -406,8 +409,8 @@ internal sealed class FakeChannelStore : IChannelStore
         state.Offset++;
         var frame = "{\"type\":\"message\",\"channel\":\"" + StateName(state) + "\",\"offset\":" + state.Offset
             + ",\"epoch\":\"" + state.Epoch + "\",\"id\":" + JsonSerializer.Serialize(request.Id) + ",\"data\":" + request.Data + "}";
-        state.History.Add(new ChannelMessage(state.Epoch!, state.Offset, request.Id, Encoding.UTF8.GetBytes(frame)));
-        state.Ids[request.Id] = new SeenId(state.Epoch!, state.Offset, request.Data);
+        state.History.Add(new ChannelMessage(state.Epoch!, state.Offset, request.Identity, Encoding.UTF8.GetBytes(frame)));
+        state.Ids[request.Identity] = new SeenId(state.Epoch!, state.Offset, request.Data);
         return (state.Offset, AppendStatus.Appended);
     }
 

@@ -48,7 +48,7 @@ public sealed class SilentLossAfterFailoverTests
         var channel = shard.Channels[0];
         var run = new FaultRun(topology, shard, history);
         var gateways = new GatewaySet([topology.First, topology.Second]);
-        using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+        using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan, DefaultRequestHeaders = { Authorization = new("Bearer", GatewayTokens.Mint()) } };
         var publisher = new HttpPublisher("publisher-a", history, gateways, home: 0, http, new AckedMessages(), probes: false);
         await using var watcher = new TrafficSubscriber("watcher-b", history, gateways, home: 1, [channel]);
         await watcher.StartAsync();

@@ -20,7 +20,11 @@ public sealed class TrafficGenerator : IAsyncDisposable
     private readonly History _history;
     private readonly GatewaySet _gateways;
     private readonly IReadOnlyList<string> _channels;
-    private readonly HttpClient _http = new(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(2) }) { Timeout = Timeout.InfiniteTimeSpan };
+    private readonly HttpClient _http = new(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(2) })
+    {
+        Timeout = Timeout.InfiniteTimeSpan,
+        DefaultRequestHeaders = { Authorization = new("Bearer", GatewayTokens.Mint()) },
+    };
     private readonly AckedMessages _acked = new();
     private readonly List<WebSocketPublisher> _socketPublishers = [];
     private readonly List<HttpPublisher> _httpPublishers = [];

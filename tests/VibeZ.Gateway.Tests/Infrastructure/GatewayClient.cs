@@ -39,10 +39,28 @@ public sealed class GatewayClient : IAsyncDisposable
     /// <summary>Raised on the receive loop for each frame, in arrival order, after <see cref="Frames"/> has it.</summary>
     public event Action<JsonObject>? Received;
 
-    /// <summary>Connects to <paramref name="gateway"/>; a Gateway that does not complete the handshake within <paramref name="timeout"/> (default <see cref="TestWait.Timeout"/>) is given up on.</summary>
-    public static async Task<GatewayClient> ConnectAsync(GatewayProcess gateway, string name, TimeSpan? timeout = null)
+    /// <summary>Connects with a token that grants every channel, in the upgrade's Authorization header.</summary>
+    public static Task<GatewayClient> ConnectAsync(GatewayProcess gateway, string name, TimeSpan? timeout = null) =>
+        ConnectAsync(gateway, name, gateway.MintToken(), timeout: timeout);
+
+    /// <summary>
+    /// Connects with <paramref name="bearer"/> in the Authorization header, or none when null (then the first frame must
+    /// be a connect frame, <see cref="AuthenticateAsync"/>), sending <paramref name="origin"/> as a browser would. A Gateway
+    /// that does not complete the handshake within <paramref name="timeout"/> (default <see cref="TestWait.Timeout"/>) is given up on.
+    /// </summary>
+    public static async Task<GatewayClient> ConnectAsync(GatewayProcess gateway, string name, string? bearer, string? origin = null, TimeSpan? timeout = null)
     {
         var client = new GatewayClient(name);
+        if (bearer is not null)
+        {
+            client._socket.Options.SetRequestHeader("Authorization", "Bearer " + bearer);
+        }
+
+        if (origin is not null)
+        {
+            client._socket.Options.SetRequestHeader("Origin", origin);
+        }
+
         try
         {
             await client._socket.ConnectAsync(gateway.WebSocketAddress, TestContext.Current.CancellationToken).WaitAsync(timeout ?? TestWait.Timeout);
@@ -60,6 +78,14 @@ public sealed class GatewayClient : IAsyncDisposable
 
     /// <summary>Drops the connection without a close handshake, as a client whose network went away would.</summary>
     public void Abort() => _socket.Abort();
+
+    /// <summary>Sends a connect frame and waits for its answer: <c>connected</c>, or the <c>error</c> that refused it.</summary>
+    public async Task<JsonObject> AuthenticateAsync(string token)
+    {
+        var seen = Frames.Count;
+        await SendAsync(new { type = "connect", token });
+        return await WaitForAsync(f => Is(f, "connected") || Is(f, "error"), "the answer to the connect frame", after: seen);
+    }
 
     /// <summary>Every frame so far.</summary>
     public IReadOnlyList<JsonObject> Frames

@@ -150,7 +150,7 @@ public sealed class ProtocolTests(ProtocolTests.SingleTopology topology) : IClas
     [InlineData("/api/channels/room/messages", "{oops", HttpStatusCode.BadRequest, "invalid_json")]
     public async Task TheHttpApiRefusesBadInputWithAProblemNamingTheCode(string path, string body, HttpStatusCode status, string code)
     {
-        using var response = await First.Http.PostAsync(path, new StringContent(body), TestContext.Current.CancellationToken);
+        using var response = await First.Http.PostAsync(path, Json(body), TestContext.Current.CancellationToken);
 
         Assert.Equal(status, response.StatusCode);
         var problem = (await response.Content.ReadFromJsonAsync<JsonObject>(TestContext.Current.CancellationToken))!;
@@ -160,7 +160,7 @@ public sealed class ProtocolTests(ProtocolTests.SingleTopology topology) : IClas
     [Fact]
     public async Task AnOversizeHttpBodyIsRefusedWith413()
     {
-        using var response = await First.Http.PostAsync("/api/channels/room/messages", new StringContent($"\"{new string('x', 65 * 1024)}\""), TestContext.Current.CancellationToken);
+        using var response = await First.Http.PostAsync("/api/channels/room/messages", Json($"\"{new string('x', 65 * 1024)}\""), TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
     }
@@ -175,7 +175,7 @@ public sealed class ProtocolTests(ProtocolTests.SingleTopology topology) : IClas
 
     internal static async Task<JsonObject> PostAsync(GatewayProcess gateway, string channel, string json, string? key)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/channels/{channel}/messages") { Content = new StringContent(json) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/channels/{channel}/messages") { Content = Json(json) };
         if (key is not null)
         {
             request.Headers.Add("Idempotency-Key", key);
@@ -186,6 +186,9 @@ public sealed class ProtocolTests(ProtocolTests.SingleTopology topology) : IClas
         Assert.True(response.IsSuccessStatusCode, $"POST to {channel} answered {(int)response.StatusCode}: {body}");
         return JsonNode.Parse(body)!.AsObject();
     }
+
+    /// <summary>A body sent as the API wants it: <c>Content-Type: application/json</c>.</summary>
+    internal static StringContent Json(string json) => new(json, System.Text.Encoding.UTF8, "application/json");
 
     /// <summary>One redis-server and two Gateways with default settings, shared by the tests of this class.</summary>
     public sealed class SingleTopology : IAsyncLifetime

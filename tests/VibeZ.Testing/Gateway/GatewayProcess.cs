@@ -5,7 +5,8 @@ namespace VibeZ.Testing.Gateway;
 
 /// <summary>
 /// A real VibeZ.Gateway process (its own build output, run with <c>dotnet</c>) on a free 127.0.0.1 port, with the
-/// given <c>REDIS_*</c> and <c>Gateway__*</c> settings; stopped by PID.
+/// given <c>REDIS_*</c> and <c>Gateway__*</c> settings; stopped by PID. It runs with <see cref="GatewayTokens.SigningKey"/>
+/// unless the settings name another key, and <see cref="Http"/> carries a token that grants every channel.
 /// </summary>
 public sealed class GatewayProcess : IAsyncDisposable
 {
@@ -13,17 +14,29 @@ public sealed class GatewayProcess : IAsyncDisposable
 
     private readonly ServiceProcess _service;
 
-    private GatewayProcess(ServiceProcess service, string node)
+    private readonly (string Key, string? Issuer, string? Audience) _tokens;
+
+    private GatewayProcess(ServiceProcess service, string node, (string Key, string? Issuer, string? Audience) tokens)
     {
         _service = service;
         Node = node;
+        _tokens = tokens;
     }
+
+    /// <summary>A token this Gateway accepts (its key, issuer and audience), granting what the arguments say.</summary>
+    public string MintToken(
+        string subject = GatewayTokens.Subject, string subscribe = "*", string publish = "*", string history = "*", string apiPublish = "*", TimeSpan? lifetime = null) =>
+        GatewayTokens.Mint(subject, subscribe, publish, history, apiPublish, lifetime, _tokens.Key, _tokens.Issuer, _tokens.Audience);
 
     public Uri BaseAddress => _service.BaseAddress;
 
     public Uri WebSocketAddress => new($"ws://{BaseAddress.Authority}/ws");
 
+    /// <summary>Gets a client whose requests carry a token that grants every channel.</summary>
     public HttpClient Http => _service.Http;
+
+    /// <summary>A client without a token, for what anonymous callers get; the caller disposes it.</summary>
+    public HttpClient CreateAnonymousHttpClient() => new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
 
     /// <summary>Gets the id the Gateway puts in its <c>subscribed</c> frames.</summary>
     public string Node { get; }
@@ -53,11 +66,15 @@ public sealed class GatewayProcess : IAsyncDisposable
     /// <param name="shippedLogLevels">Whether to log at the levels the Gateway ships with; see <see cref="ServiceProcess.StartAsync"/>.</param>
     public static async Task<GatewayProcess> StartAsync(IEnumerable<(string Key, string? Value)> settings, bool shippedLogLevels = false)
     {
-        var service = await ServiceProcess.StartAsync(ServiceProcess.BuildOutput("VibeZ.Gateway"), "/health", settings, StartTimeout, shippedLogLevels);
+        (string Key, string? Value)[] all = [(GatewayTokens.SigningKeySetting, GatewayTokens.SigningKey), .. settings];
+        string? Setting(string key) => all.LastOrDefault(s => s.Key == key).Value;
+        var tokens = (Setting(GatewayTokens.SigningKeySetting) ?? GatewayTokens.SigningKey, Setting("Gateway__Auth__Issuer"), Setting("Gateway__Auth__Audience"));
+        var service = await ServiceProcess.StartAsync(ServiceProcess.BuildOutput("VibeZ.Gateway"), "/health", all, StartTimeout, shippedLogLevels);
         try
         {
+            service.Http.DefaultRequestHeaders.Authorization = new("Bearer", GatewayTokens.Mint(key: tokens.Item1, issuer: tokens.Item2, audience: tokens.Item3));
             var node = await service.Http.GetFromJsonAsync<NodeResponse>("/api/node");
-            return new GatewayProcess(service, node!.Node);
+            return new GatewayProcess(service, node!.Node, tokens);
         }
         catch
         {

@@ -28,8 +28,10 @@ internal sealed class VibezConnection : IAsyncDisposable
     /// <summary>Gets why the connection ended, once it did.</summary>
     public string? Ended { get; private set; }
 
-    public async Task ConnectAsync(Uri address, CancellationToken cancellationToken)
+    /// <summary>Connects with <paramref name="token"/> as the upgrade's bearer token, as a backend or app client would.</summary>
+    public async Task ConnectAsync(Uri address, string token, CancellationToken cancellationToken)
     {
+        _socket.Options.SetRequestHeader("Authorization", "Bearer " + token);
         await _socket.ConnectAsync(address, cancellationToken);
         _receiving = Task.Run(ReceiveLoopAsync, CancellationToken.None);
     }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
 using VibeZ.Bench.Load;
+using VibeZ.Testing.Gateway;
 
 namespace VibeZ.Bench.Systems.Vibez;
 
@@ -51,7 +52,7 @@ internal sealed class VibezPublisher : IBenchPublisher
     public static async Task<VibezPublisher> ConnectAsync(Uri address, int index, string channel, int messageBytes, int credits, CancellationToken cancellationToken)
     {
         var publisher = new VibezPublisher(index, channel, messageBytes, credits);
-        await publisher._connection.ConnectAsync(address, cancellationToken);
+        await publisher._connection.ConnectAsync(address, GatewayTokens.Mint(), cancellationToken);
         return publisher;
     }
 

@@ -24,7 +24,7 @@ internal sealed class VibezSystem(string name, string description, IReadOnlyList
         };
         try
         {
-            await connection.ConnectAsync(gateways[index % gateways.Count].WebSocketAddress, cancellationToken);
+            await connection.ConnectAsync(gateways[index % gateways.Count].WebSocketAddress, GatewayTokens.Mint(), cancellationToken);
             await connection.SubscribeAsync(channel, cancellationToken);
             return connection;
         }
