@@ -62,7 +62,7 @@ internal sealed class ReplicationConfirmer
         var delay = FirstPollDelay;
         while (true)
         {
-            if (await AnyReplicaCaughtUpAsync(master.ReplicationId, master.Offset))
+            if (await AnyReplicaCaughtUpAsync(endPoint, master.ReplicationId, master.Offset))
             {
                 return new RoundResult(master.ReplicationId, true);
             }
@@ -78,20 +78,28 @@ internal sealed class ReplicationConfirmer
         }
     }
 
-    private async Task<bool> AnyReplicaCaughtUpAsync(string replicationId, long offset)
+    private async Task<bool> AnyReplicaCaughtUpAsync(EndPoint master, string replicationId, long offset)
     {
         if (_lastConfirmer.TryGetValue(replicationId, out var usual) && IsCaughtUp(await ReadAsync(_multiplexer.GetServer(usual)), replicationId, offset))
         {
             return true;
         }
 
-        var replicas = _multiplexer.GetServers().Where(s => s.IsConnected && s.IsReplica).ToList();
-        var states = await Task.WhenAll(replicas.Select(ReadAsync));
-        for (var i = 0; i < replicas.Count; i++)
+        // Every other node, not only those the multiplexer calls replicas: a master that hung and was demoted meanwhile
+        // kept its connection, so the multiplexer never re-read its role, and it may be the only replica there is. The
+        // first node that answers caught up settles the round; a hung one is not waited for.
+        var asking = _multiplexer.GetServers()
+            .Where(server => server.IsConnected && !server.EndPoint.Equals(master))
+            .Select(async server => (server.EndPoint, State: await ReadAsync(server)))
+            .ToList();
+        while (asking.Count > 0)
         {
-            if (IsCaughtUp(states[i], replicationId, offset))
+            var answered = await Task.WhenAny(asking);
+            asking.Remove(answered);
+            var (node, state) = await answered;
+            if (IsCaughtUp(state, replicationId, offset))
             {
-                _lastConfirmer[replicationId] = replicas[i].EndPoint;
+                _lastConfirmer[replicationId] = node;
                 return true;
             }
         }
