@@ -51,6 +51,8 @@ phase_done unit
 run_tests integration "Category=Integration"
 phase_done integration
 
+# The failed tests' names last, next to the count, where a truncated log still shows them.
+grep -hE '^ +Failed [A-Za-z]' "$results"/*.log 2>/dev/null | sort -u | sed 's/^ */failed: /'
 echo "$passed passed, $failed failed"
 if [[ $failed -gt 0 || $passed -eq 0 ]]; then status=1; fi
 exit $status
