@@ -34,7 +34,10 @@ run_tests() {
   if [[ $rc -ne 0 ]]; then
     status=1
     # A crashed or hung test host prints no summary: make sure the run is not counted as green.
-    grep -qE '^ +Failed: +[1-9]' "$log" || failed=$((failed + 1))
+    if ! grep -qE '^ +Failed: +[1-9]' "$log"; then
+      failed=$((failed + 1))
+      echo "failed: the $name phase's test run ended with exit code $rc and no failed test (a crashed or hung test host; see $log)" >> "$results/hosts.log"
+    fi
   fi
 }
 
@@ -53,6 +56,7 @@ phase_done integration
 
 # The failed tests' names last, next to the count, where a truncated log still shows them.
 grep -hE '^ +Failed [A-Za-z]' "$results"/*.log 2>/dev/null | sort -u | sed 's/^ */failed: /'
+cat "$results/hosts.log" 2>/dev/null
 echo "$passed passed, $failed failed"
 if [[ $failed -gt 0 || $passed -eq 0 ]]; then status=1; fi
 exit $status
