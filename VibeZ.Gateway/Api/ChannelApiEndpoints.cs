@@ -72,7 +72,9 @@ internal static class ChannelApiEndpoints
         }
         catch (JsonException ex)
         {
-            return Problem(StatusCodes.Status400BadRequest, GatewayErrorCodes.InvalidJson, "The body is not valid JSON: " + ex.Message);
+            // Where, not what: the parser's message quotes the offending bytes, and an answer never echoes input.
+            return Problem(
+                StatusCodes.Status400BadRequest, GatewayErrorCodes.InvalidJson, $"The body is not valid JSON (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1}).");
         }
 
         try

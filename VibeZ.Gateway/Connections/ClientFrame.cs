@@ -53,7 +53,9 @@ internal sealed record ClientFrame(string Type, string Channel, ChannelPosition?
         }
         catch (JsonException ex)
         {
-            error = ServerFrames.Error(null, null, GatewayErrorCodes.InvalidJson, "The frame is not valid JSON: " + ex.Message, retryable: false);
+            // Where, not what: the parser's message quotes the offending bytes, and an error frame never echoes input.
+            error = ServerFrames.Error(
+                null, null, GatewayErrorCodes.InvalidJson, $"The frame is not valid JSON (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1}).", retryable: false);
             return false;
         }
 
