@@ -39,7 +39,7 @@ public sealed class FaultSuiteTests
 
     private static async Task RunAsync(Fault fault, string mode)
     {
-        await using var topology = await GatewayTopology.StartAsync(mode);
+        await using var topology = await GatewayTopology.StartAsync(mode, fault.ReplicasPerMaster);
         var shard = await ShardUnderTest.FindAsync(topology, ChannelCount);
         var history = new History(TimeProvider.System);
         var name = $"{fault.Number}-{mode}";

@@ -44,8 +44,12 @@ public sealed partial class GuaranteeChecker
             {
                 case Observation.Errored e:
                     _errors++;
-                    CheckError(e);
-                    NoError(e, $"error {e.Code} for {e.Id ?? "a subscribe"}");
+                    // The id_conflict an other-data probe must get is G7 kept, not an error the fault caused.
+                    if (!CheckError(e))
+                    {
+                        NoError(e, $"error {e.Code} for {e.Id ?? "a subscribe"}");
+                    }
+
                     break;
                 case Observation.Unanswered u:
                     _errors++;
@@ -58,7 +62,8 @@ public sealed partial class GuaranteeChecker
         }
     }
 
-    private void CheckError(Observation.Errored e)
+    /// <summary>Checks G7 and G8 on one error answer; returns true when it is the answer the send asked for (id_conflict to an other-data probe).</summary>
+    private bool CheckError(Observation.Errored e)
     {
         if (e.Id is null)
         {
@@ -67,21 +72,25 @@ public sealed partial class GuaranteeChecker
                 Violate("G8", e.Channel, e.Connection, e.At, $"a subscribe failed for good: {e.Code}");
             }
 
-            return;
+            return false;
         }
 
         var sent = SendOf(e.Client, e.Channel ?? "", e.Id, e.Attempt);
         if (e.Code == "id_conflict")
         {
-            if (sent?.Probe != PublishProbe.OtherData)
+            if (sent?.Probe == PublishProbe.OtherData)
             {
-                Violate("G7", e.Channel, e.Connection, e.At, $"{e.Id} (attempt {e.Attempt}) was answered id_conflict, but it carried the data it was first sent with");
+                return true;
             }
+
+            Violate("G7", e.Channel, e.Connection, e.At, $"{e.Id} (attempt {e.Attempt}) was answered id_conflict, but it carried the data it was first sent with");
         }
         else if (!e.Retryable)
         {
             Violate("G8", e.Channel, e.Connection, e.At, $"{e.Id} (attempt {e.Attempt}) failed for good: {e.Code}");
         }
+
+        return false;
     }
 
     private void NoError(Observation observation, string what)

@@ -197,5 +197,18 @@ public sealed class GuaranteeCheckerTests
         Assert.Contains(report.Violations, v => v.Guarantee == "NoError");
     }
 
+    [Fact]
+    public void TheIdConflictThatAnOtherDataProbeMustGetIsNoErrorUnderAFaultThatPromisesNone()
+    {
+        var probe = Correct().Send("pub", "c", "m1", attempt: 2, probe: PublishProbe.OtherData, data: """{"id":"other"}""")
+            .Error("pub", "c", "m1", "id_conflict", retryable: false, attempt: 2);
+        var plain = Correct().Send("pub", "c", "m2", attempt: 2).Error("pub", "c", "m2", "id_conflict", retryable: false, attempt: 2);
+
+        var noErrors = new Expectations(SingleFault: true, ErrorsAllowed: false);
+
+        Assert.Empty(GuaranteeChecker.Check(probe.Observations, noErrors).Violations);
+        Assert.Contains(GuaranteeChecker.Check(plain.Observations, noErrors).Violations, v => v.Guarantee == "NoError");
+    }
+
     private static GuaranteeReport Check(HistoryScript script) => GuaranteeChecker.Check(script.Observations, Expectations.OneFault);
 }

@@ -1,7 +1,7 @@
 namespace VibeZ.Gateway.Tests.Infrastructure;
 
 /// <summary>
-/// The master and replica that own a run's channels (in a cluster, the shard of slot 0, with channels picked to hash
+/// The master and replicas that own a run's channels (in a cluster, the shard of slot 0, with channels picked to hash
 /// into it), and what faults need from them: which is master now, a restart as a replica, and the waits that say a
 /// failover is over.
 /// </summary>
@@ -11,14 +11,14 @@ public sealed class ShardUnderTest
 
     private readonly GatewayTopology _topology;
 
-    private ShardUnderTest(GatewayTopology topology, RedisServerProcess first, RedisServerProcess second, IReadOnlyList<string> channels)
+    private ShardUnderTest(GatewayTopology topology, RedisServerProcess master, IEnumerable<RedisServerProcess> replicas, IReadOnlyList<string> channels)
     {
         _topology = topology;
-        Nodes = [first, second];
+        Nodes = [master, .. replicas];
         Channels = channels;
     }
 
-    /// <summary>Gets the shard's two data nodes, in their first roles: master, then replica.</summary>
+    /// <summary>Gets the shard's data nodes, in their first roles: the master, then its replicas.</summary>
     public IReadOnlyList<RedisServerProcess> Nodes { get; }
 
     public IReadOnlyList<string> Channels { get; }
@@ -28,12 +28,12 @@ public sealed class ShardUnderTest
     {
         if (topology.Sentinel is { } sentinel)
         {
-            return new ShardUnderTest(topology, sentinel.Master, sentinel.Replica, [.. Enumerable.Range(0, count).Select(i => $"room-{i}")]);
+            return new ShardUnderTest(topology, sentinel.Master, sentinel.Replicas, [.. Enumerable.Range(0, count).Select(i => $"room-{i}")]);
         }
 
         var cluster = topology.Cluster ?? throw new InvalidOperationException($"Faults need a sentinel or cluster topology, not {topology.Mode}.");
         var any = cluster.Nodes[0];
-        var (masterPort, replicaPort, slots) = await cluster.MasterOfSlotZeroAsync(any.Port);
+        var (masterPort, replicaPorts, slots) = await cluster.ShardOfSlotZeroAsync(any.Port);
         var channels = new List<string>();
         for (var i = 0; channels.Count < count; i++)
         {
@@ -44,10 +44,13 @@ public sealed class ShardUnderTest
             }
         }
 
-        return new ShardUnderTest(topology, cluster.Nodes.Single(n => n.Port == masterPort), cluster.Nodes.Single(n => n.Port == replicaPort), channels);
+        return new ShardUnderTest(topology, cluster.Nodes.Single(n => n.Port == masterPort), replicaPorts.Select(port => cluster.Nodes.Single(n => n.Port == port)), channels);
     }
 
-    /// <summary>Asks the sentinels (or the rest of the cluster) which of the two nodes is the master now.</summary>
+    /// <summary>
+    /// Asks the sentinels (or the rest of the cluster) which of the shard's nodes is the master now; the replica
+    /// returned is the first other node that is running (with two replicas, a fault on it leaves the other).
+    /// </summary>
     public async Task<(RedisServerProcess Master, RedisServerProcess Replica)> RolesAsync()
     {
         int masterPort;
@@ -66,13 +69,16 @@ public sealed class ShardUnderTest
                 .Where(fields => fields.Length > 8 && fields[2].Contains("master", StringComparison.Ordinal) && !fields[2].Contains("fail", StringComparison.Ordinal))
                 .Select(fields => int.Parse(fields[1].Split('@')[0].Split(':')[1]))
                 .FirstOrDefault(port => Nodes.Any(n => n.Port == port));
-            masterPort = master != 0 ? master : throw new InvalidOperationException($"CLUSTER NODES on {witness.Port} shows neither {Nodes[0].Port} nor {Nodes[1].Port} as a working master:\n{string.Join("\n", lines)}");
+            masterPort = master != 0 ? master : throw new InvalidOperationException($"CLUSTER NODES on {witness.Port} shows none of {Ports} as a working master:\n{string.Join("\n", lines)}");
         }
 
         var current = Nodes.SingleOrDefault(n => n.Port == masterPort)
-            ?? throw new InvalidOperationException($"The master is on port {masterPort}, which is neither {Nodes[0].Port} nor {Nodes[1].Port}.");
-        return (current, Nodes.Single(n => n != current));
+            ?? throw new InvalidOperationException($"The master is on port {masterPort}, which is none of {Ports}.");
+        var others = Nodes.Where(n => n != current).ToList();
+        return (current, others.FirstOrDefault(n => n.ProcessId != 0) ?? others[0]);
     }
+
+    private string Ports => string.Join(", ", Nodes.Select(n => n.Port));
 
     /// <summary>Waits until the other node was promoted in place of <paramref name="lost"/>, and returns it.</summary>
     public async Task<RedisServerProcess> WaitUntilPromotedAsync(RedisServerProcess lost)

@@ -16,9 +16,16 @@ public sealed class GatewayTopology : IAsyncDisposable
     /// </summary>
     public static readonly string[] ReplicatedDataNodeArguments = ["--min-replicas-to-write", "1", "--min-replicas-max-lag", "2"];
 
-    private GatewayTopology(string mode) => Mode = mode;
+    private GatewayTopology(string mode, int replicasPerMaster)
+    {
+        Mode = mode;
+        ReplicasPerMaster = replicasPerMaster;
+    }
 
     public string Mode { get; }
+
+    /// <summary>Gets how many replicas each master has in sentinel and cluster mode.</summary>
+    public int ReplicasPerMaster { get; }
 
     public RedisServerProcess? Single { get; private set; }
 
@@ -33,10 +40,19 @@ public sealed class GatewayTopology : IAsyncDisposable
     /// <summary>Gets the <c>REDIS_*</c> settings every Gateway of this topology gets.</summary>
     public (string Key, string? Value)[] RedisSettings { get; private set; } = [];
 
-    /// <summary>Starts Redis in <paramref name="mode"/> (<c>single</c>, <c>sentinel</c> or <c>cluster</c>) and two Gateways with <paramref name="gatewaySettings"/>.</summary>
-    public static async Task<GatewayTopology> StartAsync(string mode, params (string Key, string? Value)[] gatewaySettings)
+    /// <summary>Starts Redis in <paramref name="mode"/> (<c>single</c>, <c>sentinel</c> or <c>cluster</c>, one replica per master) and two Gateways with <paramref name="gatewaySettings"/>.</summary>
+    public static Task<GatewayTopology> StartAsync(string mode, params (string Key, string? Value)[] gatewaySettings) =>
+        StartAsync(mode, 1, gatewaySettings);
+
+    /// <summary>Starts Redis in <paramref name="mode"/> with <paramref name="replicasPerMaster"/> replicas per master (sentinel and cluster only), and two Gateways with <paramref name="gatewaySettings"/>.</summary>
+    public static async Task<GatewayTopology> StartAsync(string mode, int replicasPerMaster, params (string Key, string? Value)[] gatewaySettings)
     {
-        var topology = new GatewayTopology(mode);
+        if (mode == "single" && replicasPerMaster != 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(replicasPerMaster), replicasPerMaster, "A single node has no replicas to add: use 1 in single mode.");
+        }
+
+        var topology = new GatewayTopology(mode, replicasPerMaster);
         try
         {
             await topology.StartRedisAsync();
@@ -92,11 +108,11 @@ public sealed class GatewayTopology : IAsyncDisposable
                 RedisSettings = [("REDIS_MODE", "single"), ("REDIS_URL", $"redis://127.0.0.1:{Single.Port}"), ("REDIS_PASSWORD", Single.Password)];
                 break;
             case "sentinel":
-                Sentinel = await SentinelProcesses.StartAsync(ReplicatedDataNodeArguments);
+                Sentinel = await SentinelProcesses.StartAsync(ReplicasPerMaster, ReplicatedDataNodeArguments);
                 RedisSettings = Sentinel.HostConfiguration;
                 break;
             case "cluster":
-                Cluster = await RedisClusterProcesses.StartAsync(ClusterNodeTimeoutMilliseconds, ReplicatedDataNodeArguments);
+                Cluster = await RedisClusterProcesses.StartAsync(ClusterNodeTimeoutMilliseconds, ReplicasPerMaster, ReplicatedDataNodeArguments);
                 RedisSettings = Cluster.HostConfiguration;
                 break;
             default:

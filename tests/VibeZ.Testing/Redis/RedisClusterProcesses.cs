@@ -5,39 +5,52 @@ using System.Net.Sockets;
 namespace VibeZ.Testing.Redis;
 
 /// <summary>
-/// Six password-protected cluster-enabled redis-server processes on free 127.0.0.1 ports, made into a cluster of
-/// three masters with a replica each by <c>redis-cli --cluster create</c>. Stops every process by PID and deletes
-/// every folder.
+/// Password-protected cluster-enabled redis-server processes on free 127.0.0.1 ports, made into a cluster of three
+/// masters with one replica each (or more) by <c>redis-cli --cluster create</c>. Stops every process by PID and
+/// deletes every folder.
 /// </summary>
 public sealed class RedisClusterProcesses : IAsyncDisposable
 {
     private const int BusPortOffset = 10000;
+    private const int MasterCount = 3;
     private static readonly TimeSpan SetUpTimeout = TimeSpan.FromSeconds(30);
 
     private readonly List<RedisServerProcess> _nodes = [];
     private string[] _nodeArguments = [];
 
-    private RedisClusterProcesses(string password, int nodeTimeoutMilliseconds)
+    private RedisClusterProcesses(string password, int nodeTimeoutMilliseconds, int replicasPerMaster)
     {
         Password = password;
         NodeTimeoutMilliseconds = nodeTimeoutMilliseconds;
+        ReplicasPerMaster = replicasPerMaster;
     }
 
     public string Password { get; }
 
     public int NodeTimeoutMilliseconds { get; }
 
+    /// <summary>Gets how many replicas each master got (<c>--cluster-replicas</c>).</summary>
+    public int ReplicasPerMaster { get; }
+
     public IReadOnlyList<RedisServerProcess> Nodes => _nodes;
 
     /// <summary>Starts six nodes and creates a cluster of three masters with a replica each.</summary>
     /// <param name="nodeTimeoutMilliseconds">The nodes' <c>cluster-node-timeout</c>.</param>
     /// <param name="nodeArguments">More <c>redis-server</c> arguments for every node.</param>
-    public static async Task<RedisClusterProcesses> StartAsync(int nodeTimeoutMilliseconds, params string[] nodeArguments)
+    public static Task<RedisClusterProcesses> StartAsync(int nodeTimeoutMilliseconds, params string[] nodeArguments) =>
+        StartAsync(nodeTimeoutMilliseconds, 1, nodeArguments);
+
+    /// <summary>Starts three masters and <paramref name="replicasPerMaster"/> replicas of each, and creates the cluster.</summary>
+    /// <param name="nodeTimeoutMilliseconds">The nodes' <c>cluster-node-timeout</c>.</param>
+    /// <param name="replicasPerMaster">How many replicas each master gets (<c>--cluster-replicas</c>, at least 1).</param>
+    /// <param name="nodeArguments">More <c>redis-server</c> arguments for every node.</param>
+    public static async Task<RedisClusterProcesses> StartAsync(int nodeTimeoutMilliseconds, int replicasPerMaster, params string[] nodeArguments)
     {
-        var cluster = new RedisClusterProcesses("cluster-" + Guid.NewGuid().ToString("N"), nodeTimeoutMilliseconds) { _nodeArguments = nodeArguments };
+        ArgumentOutOfRangeException.ThrowIfLessThan(replicasPerMaster, 1);
+        var cluster = new RedisClusterProcesses("cluster-" + Guid.NewGuid().ToString("N"), nodeTimeoutMilliseconds, replicasPerMaster) { _nodeArguments = nodeArguments };
         try
         {
-            for (var i = 0; i < 6; i++)
+            for (var i = 0; i < MasterCount * (1 + replicasPerMaster); i++)
             {
                 var node = await cluster.NewNodeAsync();
                 cluster._nodes.Add(node);
@@ -83,13 +96,23 @@ public sealed class RedisClusterProcesses : IAsyncDisposable
         ];
     }
 
-    /// <summary>Reads <c>CLUSTER NODES</c> from <paramref name="port"/>: the master owning slot 0 and the replica following it.</summary>
-    public async Task<(int MasterPort, int ReplicaPort, (int From, int To)[] Slots)> MasterOfSlotZeroAsync(int port) =>
+    /// <summary>Reads <c>CLUSTER NODES</c> from <paramref name="port"/>: the master owning slot 0 and the replica following it (the first, by port, if it has more).</summary>
+    public async Task<(int MasterPort, int ReplicaPort, (int From, int To)[] Slots)> MasterOfSlotZeroAsync(int port)
+    {
+        var (master, replicas, slots) = await ShardOfSlotZeroAsync(port);
+        return (master, replicas[0], slots);
+    }
+
+    /// <summary>Reads <c>CLUSTER NODES</c> from <paramref name="port"/>: the master owning slot 0 and every replica following it, by port.</summary>
+    public async Task<(int MasterPort, IReadOnlyList<int> ReplicaPorts, (int From, int To)[] Slots)> ShardOfSlotZeroAsync(int port) =>
         await ShardAsync(port, (_, slots) => slots.Any(r => r.From == 0), "the master owning slot 0");
 
-    /// <summary>Reads <c>CLUSTER NODES</c> from <paramref name="port"/>: the slots of the master on <paramref name="masterPort"/> and the replica following it.</summary>
-    public async Task<(int MasterPort, int ReplicaPort, (int From, int To)[] Slots)> ShardOfMasterAsync(int port, int masterPort) =>
-        await ShardAsync(port, (nodePort, _) => nodePort == masterPort, $"the master on port {masterPort}");
+    /// <summary>Reads <c>CLUSTER NODES</c> from <paramref name="port"/>: the slots of the master on <paramref name="masterPort"/> and the replica following it (the first, by port, if it has more).</summary>
+    public async Task<(int MasterPort, int ReplicaPort, (int From, int To)[] Slots)> ShardOfMasterAsync(int port, int masterPort)
+    {
+        var (master, replicas, slots) = await ShardAsync(port, (nodePort, _) => nodePort == masterPort, $"the master on port {masterPort}");
+        return (master, replicas[0], slots);
+    }
 
     /// <summary>Kills every node (SIGKILL), as a power cut would; <see cref="StartAllAsync"/> brings them back.</summary>
     public void KillAll()
@@ -139,13 +162,13 @@ public sealed class RedisClusterProcesses : IAsyncDisposable
                 async () =>
                 {
                     var nodes = await RedisCli.RunAsync(node.Port, Password, "CLUSTER", "NODES");
-                    return (SeesEveryMasterWithOneReplica(nodes), nodes.ReplaceLineEndings(" | ").Trim());
+                    return (SeesEveryMasterWithItsReplicas(nodes), nodes.ReplaceLineEndings(" | ").Trim());
                 },
-                $"node {node.Port} to list every master with its slots and one replica, none failing", SetUpTimeout);
+                $"node {node.Port} to list every master with its slots and {ReplicasPerMaster} replica(s), none failing", SetUpTimeout);
         }
     }
 
-    private bool SeesEveryMasterWithOneReplica(string clusterNodes)
+    private bool SeesEveryMasterWithItsReplicas(string clusterNodes)
     {
         var nodes = clusterNodes.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(line => line.Split(' ')).ToList();
         var flags = (string[] fields) => fields[2].Split(',');
@@ -153,8 +176,8 @@ public sealed class RedisClusterProcesses : IAsyncDisposable
         var replicas = nodes.Where(fields => flags(fields).Contains("slave")).ToList();
         return nodes.Count == _nodes.Count
             && nodes.All(fields => fields.Length > 7 && !flags(fields).Any(flag => flag is "fail" or "fail?" or "handshake" or "noaddr") && fields[7] == "connected")
-            && masters.Count * 2 == _nodes.Count
-            && masters.All(master => replicas.Count(replica => replica[3] == master[0]) == 1);
+            && masters.Count == MasterCount
+            && masters.All(master => replicas.Count(replica => replica[3] == master[0]) == ReplicasPerMaster);
     }
 
     public async ValueTask DisposeAsync()
@@ -192,7 +215,7 @@ public sealed class RedisClusterProcesses : IAsyncDisposable
     {
         var startInfo = new ProcessStartInfo("redis-cli") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         startInfo.Environment["REDISCLI_AUTH"] = Password;
-        foreach (var argument in new[] { "--cluster", "create" }.Concat(_nodes.Select(n => $"127.0.0.1:{n.Port}")).Concat(["--cluster-replicas", "1", "--cluster-yes"]))
+        foreach (var argument in new[] { "--cluster", "create" }.Concat(_nodes.Select(n => $"127.0.0.1:{n.Port}")).Concat(["--cluster-replicas", ReplicasPerMaster.ToString(), "--cluster-yes"]))
         {
             startInfo.ArgumentList.Add(argument);
         }
@@ -219,7 +242,7 @@ public sealed class RedisClusterProcesses : IAsyncDisposable
         await WaitUntilOkAsync();
     }
 
-    private async Task<(int MasterPort, int ReplicaPort, (int From, int To)[] Slots)> ShardAsync(int port, Func<int, (int From, int To)[], bool> isMaster, string what)
+    private async Task<(int MasterPort, IReadOnlyList<int> ReplicaPorts, (int From, int To)[] Slots)> ShardAsync(int port, Func<int, (int From, int To)[], bool> isMaster, string what)
     {
         var output = await RedisCli.RunAsync(port, Password, "CLUSTER", "NODES");
         var nodes = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(line => line.Split(' ')).ToList();
@@ -228,9 +251,10 @@ public sealed class RedisClusterProcesses : IAsyncDisposable
             [.. fields.Skip(8).Where(f => !f.StartsWith('[')).Select(f => f.Split('-')).Select(p => (From: int.Parse(p[0]), To: int.Parse(p[^1])))];
         var master = nodes.SingleOrDefault(fields => fields.Length > 8 && fields[2].Contains("master", StringComparison.Ordinal) && isMaster(PortOf(fields), Ranges(fields)))
             ?? throw new InvalidOperationException($"CLUSTER NODES on {port} shows no {what}:\n{output}");
-        var replica = nodes.SingleOrDefault(fields => fields[3] == master[0])
-            ?? throw new InvalidOperationException($"CLUSTER NODES on {port} shows no replica of {what}:\n{output}");
-        return (PortOf(master), PortOf(replica), Ranges(master));
+        var replicas = nodes.Where(fields => fields[3] == master[0]).Select(PortOf).Order().ToList();
+        return replicas.Count > 0
+            ? (PortOf(master), replicas, Ranges(master))
+            : throw new InvalidOperationException($"CLUSTER NODES on {port} shows no replica of {what}:\n{output}");
     }
 
     private static bool IsFree(int port)

@@ -1,8 +1,8 @@
 namespace VibeZ.Testing.Redis;
 
 /// <summary>
-/// A fresh sentinel topology as local processes: a master, one replica and three sentinels, each on a free 127.0.0.1
-/// port, with passwords of their own. <see cref="StartAsync"/> returns once the sentinels could fail over.
+/// A fresh sentinel topology as local processes: a master, one replica (or more) and three sentinels, each on a free
+/// 127.0.0.1 port, with passwords of their own. <see cref="StartAsync(int, string[])"/> returns once the sentinels could fail over.
 /// </summary>
 public sealed class SentinelProcesses : IAsyncDisposable
 {
@@ -11,9 +11,15 @@ public sealed class SentinelProcesses : IAsyncDisposable
     private static readonly TimeSpan SetUpTimeout = TimeSpan.FromSeconds(30);
 
     private readonly List<RedisServerProcess> _nodes = [];
+    private readonly List<RedisServerProcess> _replicas = [];
+    private readonly int _replicaCount;
     private readonly string[] _dataNodeArguments;
 
-    private SentinelProcesses(string[] dataNodeArguments) => _dataNodeArguments = dataNodeArguments;
+    private SentinelProcesses(int replicaCount, string[] dataNodeArguments)
+    {
+        _replicaCount = replicaCount;
+        _dataNodeArguments = dataNodeArguments;
+    }
 
     public string Password { get; } = "data-" + Guid.NewGuid().ToString("N");
 
@@ -21,7 +27,11 @@ public sealed class SentinelProcesses : IAsyncDisposable
 
     public RedisServerProcess Master { get; private set; } = null!;
 
-    public RedisServerProcess Replica { get; private set; } = null!;
+    /// <summary>Gets the first replica (the only one, unless more were asked for).</summary>
+    public RedisServerProcess Replica => _replicas[0];
+
+    /// <summary>Gets every replica, in the order they were started.</summary>
+    public IReadOnlyList<RedisServerProcess> Replicas => _replicas;
 
     public List<RedisServerProcess> Sentinels { get; } = [];
 
@@ -36,13 +46,19 @@ public sealed class SentinelProcesses : IAsyncDisposable
     ];
 
     /// <summary>
-    /// Starts the topology and waits until the replica is in sync and every sentinel knows the two others and the
-    /// replica and is out of TILT: before that, a disturbed master would not be failed over.
+    /// Starts the topology with one replica and waits until the replica is in sync and every sentinel knows the two
+    /// others and the replica and is out of TILT: before that, a disturbed master would not be failed over.
     /// </summary>
     /// <param name="dataNodeArguments">More <c>redis-server</c> arguments for the master and the replica.</param>
-    public static async Task<SentinelProcesses> StartAsync(params string[] dataNodeArguments)
+    public static Task<SentinelProcesses> StartAsync(params string[] dataNodeArguments) => StartAsync(1, dataNodeArguments);
+
+    /// <summary>Starts the topology with <paramref name="replicaCount"/> replicas, waiting as the other overload does for every one of them.</summary>
+    /// <param name="replicaCount">How many replicas the master gets (at least 1).</param>
+    /// <param name="dataNodeArguments">More <c>redis-server</c> arguments for the master and the replicas.</param>
+    public static async Task<SentinelProcesses> StartAsync(int replicaCount, params string[] dataNodeArguments)
     {
-        var topology = new SentinelProcesses(dataNodeArguments);
+        ArgumentOutOfRangeException.ThrowIfLessThan(replicaCount, 1);
+        var topology = new SentinelProcesses(replicaCount, dataNodeArguments);
         try
         {
             await topology.StartNodesAsync();
@@ -73,13 +89,17 @@ public sealed class SentinelProcesses : IAsyncDisposable
 
     /// <summary>
     /// Starts every node again on its port, data nodes first so that no sentinel finds the master missing and fails
-    /// it over; returns once the topology could fail over again (as <see cref="StartAsync"/> does).
+    /// it over; returns once the topology could fail over again (as <see cref="StartAsync(int, string[])"/> does).
     /// </summary>
     public async Task StartAllAsync()
     {
         await Master.StartAsync();
-        await Replica.StartAsync();
-        await WaitForReplicaAsync();
+        foreach (var replica in _replicas)
+        {
+            await replica.StartAsync();
+        }
+
+        await WaitForReplicasAsync();
         foreach (var sentinel in Sentinels)
         {
             await sentinel.StartAsync();
@@ -100,8 +120,12 @@ public sealed class SentinelProcesses : IAsyncDisposable
     {
         string[] dataNode = ["--masterauth", Password, "--repl-diskless-sync-delay", "0", "--enable-debug-command", "yes", "--crash-memcheck-enabled", "no", .. _dataNodeArguments];
         Master = await StartNodeAsync(new RedisServerProcess("redis-server", Password, null, dataNode));
-        Replica = await StartNodeAsync(new RedisServerProcess("redis-server", Password, null, [.. dataNode, "--replicaof", "127.0.0.1", Master.Port.ToString()]));
-        await WaitForReplicaAsync();
+        for (var i = 0; i < _replicaCount; i++)
+        {
+            _replicas.Add(await StartNodeAsync(new RedisServerProcess("redis-server", Password, null, [.. dataNode, "--replicaof", "127.0.0.1", Master.Port.ToString()])));
+        }
+
+        await WaitForReplicasAsync();
 
         var sentinelConfig = $"""
             sentinel resolve-hostnames yes
@@ -119,14 +143,19 @@ public sealed class SentinelProcesses : IAsyncDisposable
         await WaitForSentinelsAsync();
     }
 
-    private async Task WaitForReplicaAsync() =>
-        await TestWait.Until(
-            async () =>
-            {
-                var output = await RedisCli.RunAsync(Replica.Port, Password, "INFO", "replication");
-                return (output.Contains("master_link_status:up", StringComparison.Ordinal), output.ReplaceLineEndings(" ").Trim());
-            },
-            $"replica {Replica.Port} to sync with master {Master.Port}", SetUpTimeout);
+    private async Task WaitForReplicasAsync()
+    {
+        foreach (var replica in _replicas)
+        {
+            await TestWait.Until(
+                async () =>
+                {
+                    var output = await RedisCli.RunAsync(replica.Port, Password, "INFO", "replication");
+                    return (output.Contains("master_link_status:up", StringComparison.Ordinal), output.ReplaceLineEndings(" ").Trim());
+                },
+                $"replica {replica.Port} to sync with master {Master.Port}", SetUpTimeout);
+        }
+    }
 
     private async Task WaitForSentinelsAsync()
     {
@@ -139,10 +168,10 @@ public sealed class SentinelProcesses : IAsyncDisposable
                     var info = await RedisCli.RunAsync(sentinel.Port, SentinelPassword, "INFO", "sentinel");
                     var others = RedisCli.Field(masterInfo, "num-other-sentinels");
                     var replicas = RedisCli.Field(masterInfo, "num-slaves");
-                    return (others == "2" && replicas == "1" && info.Contains("sentinel_tilt:0", StringComparison.Ordinal),
+                    return (others == "2" && replicas == _replicaCount.ToString() && info.Contains("sentinel_tilt:0", StringComparison.Ordinal),
                         $"num-other-sentinels={others}, num-slaves={replicas}, tilt line: {info.Split('\n').FirstOrDefault(l => l.StartsWith("sentinel_tilt", StringComparison.Ordinal))?.Trim()}");
                 },
-                $"sentinel {sentinel.Port} to know 2 other sentinels and 1 replica, out of TILT", SetUpTimeout);
+                $"sentinel {sentinel.Port} to know 2 other sentinels and {_replicaCount} replica(s), out of TILT", SetUpTimeout);
         }
     }
 

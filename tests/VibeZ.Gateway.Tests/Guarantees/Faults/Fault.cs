@@ -7,4 +7,9 @@ namespace VibeZ.Gateway.Tests.Guarantees.Faults;
 /// <param name="Expectations">What the checker demands after it.</param>
 /// <param name="InCluster">Whether it applies to cluster mode as well as sentinel mode.</param>
 /// <param name="InjectAsync">Injects the fault and returns once the topology is whole again (a failed node back as a replica).</param>
-public sealed record Fault(FaultKind Kind, string Number, string Description, Expectations Expectations, bool InCluster, Func<FaultRun, Task> InjectAsync);
+public sealed record Fault(FaultKind Kind, string Number, string Description, Expectations Expectations, bool InCluster, Func<FaultRun, Task> InjectAsync)
+{
+    /// <summary>Gets how many replicas each master of the run's topology has.</summary>
+    /// <value>The default value is 1.</value>
+    public int ReplicasPerMaster { get; init; } = 1;
+}

@@ -9,7 +9,14 @@ public static class FaultCatalog
         new(FaultKind.MasterHang, "2", "master hang past the detection time", Expectations.OneFault, InCluster: true, run => run.MasterHangAsync()),
         new(FaultKind.ReplicaStallThenMasterCrash, "3", "replica stall, then master crash", Expectations.OneFault, InCluster: true, run => run.ReplicaStallThenMasterCrashAsync()),
         new(FaultKind.FailBackToRestartedMaster, "4", "master crash, rejoin as replica, fail back to it", Expectations.OneFault, InCluster: true, run => run.FailBackToRestartedMasterAsync()),
-        new(FaultKind.ReplicaKilled, "5", "replica killed (no client sees an error)", Expectations.OneFault with { ErrorsAllowed = false }, InCluster: true, run => run.ReplicaKilledAsync()),
+
+        // The guarantees assume a master with a replica in sync, so the killed replica has a sibling that stays in sync and
+        // no client may see an error. Killing a master's only replica makes it refuse writes (NOREPLICAS, not_replicated), by design.
+        new(FaultKind.ReplicaKilled, "5", "replica killed (no client sees an error)", Expectations.OneFault with { ErrorsAllowed = false }, InCluster: true, run => run.ReplicaKilledAsync())
+        {
+            ReplicasPerMaster = 2,
+        },
+
         new(FaultKind.SentinelKilledThenFailover, "6", "one sentinel killed, then a failover", Expectations.OneFault, InCluster: false, run => run.SentinelKilledThenFailoverAsync()),
 
         // No copy of the data survives (the fixtures keep none on disk): a signalled loss is the best there is.

@@ -15,7 +15,7 @@ public enum FaultKind
     /// <summary>4: the master crashes and rejoins as a replica; then the new master crashes, failing back to the old one.</summary>
     FailBackToRestartedMaster,
 
-    /// <summary>5: the replica is killed and restarted; no client may see an error.</summary>
+    /// <summary>5: one of the master's two replicas is killed and restarted; no client may see an error.</summary>
     ReplicaKilled,
 
     /// <summary>6: one sentinel is killed, then the master crashes.</summary>
