@@ -16,6 +16,10 @@ public static class FaultCatalog
         {
             ReplicasPerMaster = 2,
         },
+        new(FaultKind.ReplicasHungInTurn, "5b", "each replica hung in turn (no client sees an error)", Expectations.OneFault with { ErrorsAllowed = false }, InCluster: true, run => run.ReplicasHungInTurnAsync())
+        {
+            ReplicasPerMaster = 2,
+        },
 
         new(FaultKind.SentinelKilledThenFailover, "6", "one sentinel killed, then a failover", Expectations.OneFault, InCluster: false, run => run.SentinelKilledThenFailoverAsync()),
 

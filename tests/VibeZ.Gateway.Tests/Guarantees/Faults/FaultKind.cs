@@ -18,6 +18,9 @@ public enum FaultKind
     /// <summary>5: one of the master's two replicas is killed and restarted; no client may see an error.</summary>
     ReplicaKilled,
 
+    /// <summary>5b: each of the master's two replicas hangs (SIGSTOP) past the detection time in turn; no client may see an error.</summary>
+    ReplicasHungInTurn,
+
     /// <summary>6: one sentinel is killed, then the master crashes.</summary>
     SentinelKilledThenFailover,
 

@@ -107,6 +107,25 @@ public sealed class FaultRun(GatewayTopology topology, ShardUnderTest shard, His
         Mark($"{replica.Port} back as a replica");
     }
 
+    /// <summary>
+    /// Each of the master's replicas in turn hangs (SIGSTOP) past the detection time, then runs again: whichever one
+    /// the Gateways ask first to confirm writes hangs at some point while the other stays in sync.
+    /// </summary>
+    public async Task ReplicasHungInTurnAsync()
+    {
+        var (master, _) = await shard.RolesAsync();
+        var hang = DetectionTime + TimeSpan.FromSeconds(1);
+        foreach (var replica in shard.Nodes.Where(n => n != master))
+        {
+            replica.Pause();
+            Mark($"replica {replica.Port} hung (SIGSTOP) for {hang.TotalSeconds:0.#} s", disrupts: true);
+            await Task.Delay(hang, CancellationToken.None);
+            replica.Resume();
+            Mark($"replica {replica.Port} runs again (SIGCONT)");
+            await shard.WaitUntilReplicatingAsync(replica);
+        }
+    }
+
     public async Task SentinelKilledThenFailoverAsync()
     {
         // The last sentinel: the test's own questions go to the first.
