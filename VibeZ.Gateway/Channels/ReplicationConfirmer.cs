@@ -21,6 +21,7 @@ internal sealed class ReplicationConfirmer
 {
     private static readonly TimeSpan FirstPollDelay = TimeSpan.FromMilliseconds(1);
     private static readonly TimeSpan MaxPollDelay = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan UsualAloneFor = TimeSpan.FromMilliseconds(20);
 
     private readonly IConnectionMultiplexer _multiplexer;
     private readonly IOptions<GatewayOptions> _options;
@@ -80,18 +81,29 @@ internal sealed class ReplicationConfirmer
 
     private async Task<bool> AnyReplicaCaughtUpAsync(EndPoint master, string replicationId, long offset)
     {
-        if (_lastConfirmer.TryGetValue(replicationId, out var usual) && IsCaughtUp(await ReadAsync(_multiplexer.GetServer(usual)), replicationId, offset))
+        // The replica that confirmed last usually settles the round with one answer. It gets a moment alone; if it has
+        // not answered caught up by then (it may hang), every other node is asked too, and it stays in the race.
+        var asking = new List<Task<(EndPoint Node, ReplicationState? State)>>();
+        if (_lastConfirmer.TryGetValue(replicationId, out var usual))
         {
-            return true;
+            var first = AskAsync(_multiplexer.GetServer(usual));
+            if (await Task.WhenAny(first, Task.Delay(UsualAloneFor, _timeProvider)) == first && IsCaughtUp((await first).State, replicationId, offset))
+            {
+                return true;
+            }
+
+            if (!first.IsCompleted)
+            {
+                asking.Add(first);
+            }
         }
 
         // Every other node, not only those the multiplexer calls replicas: a master that hung and was demoted meanwhile
         // kept its connection, so the multiplexer never re-read its role, and it may be the only replica there is. The
         // first node that answers caught up settles the round; a hung one is not waited for.
-        var asking = _multiplexer.GetServers()
-            .Where(server => server.IsConnected && !server.EndPoint.Equals(master))
-            .Select(async server => (server.EndPoint, State: await ReadAsync(server)))
-            .ToList();
+        asking.AddRange(_multiplexer.GetServers()
+            .Where(server => server.IsConnected && !server.EndPoint.Equals(master) && !server.EndPoint.Equals(usual))
+            .Select(AskAsync));
         while (asking.Count > 0)
         {
             var answered = await Task.WhenAny(asking);
@@ -106,6 +118,8 @@ internal sealed class ReplicationConfirmer
 
         return false;
     }
+
+    private async Task<(EndPoint Node, ReplicationState? State)> AskAsync(IServer server) => (server.EndPoint, await ReadAsync(server));
 
     private static bool IsCaughtUp(ReplicationState? replica, string replicationId, long offset) =>
         replica is { Role: "slave" } && replica.ReplicationId == replicationId && replica.Offset >= offset;
