@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Aspire.Hosting;
@@ -9,7 +10,8 @@ public static class RedisTopologyBuilderExtensions
 {
     /// <summary>
     /// Adds the Redis topology that the <c>VibeZ:Redis</c> configuration section describes: every node is a child resource
-    /// with a health check for its role, and the topology is healthy when it serves clients.
+    /// with a health check for its role, and the topology is healthy when it serves clients. Data nodes accept
+    /// <c>DEBUG</c> only in Development.
     /// </summary>
     /// <param name="builder">The application builder.</param>
     /// <param name="name">The topology's resource name; node names start with it.</param>
@@ -35,7 +37,9 @@ public static class RedisTopologyBuilderExtensions
         }
 
         password ??= builder.AddParameter($"{name}-password", new GenerateParameterDefault { MinLength = 24, Special = false }, secret: true, persist: true);
-        var topology = new RedisTopologyResource(name, settings, choice.Runtime, password.Resource, choice.ContainerRuntime);
+        // DEBUG crashes and freezes nodes: a development aid (launch profiles and the testing builder run in Development).
+        var topology = new RedisTopologyResource(name, settings, choice.Runtime, password.Resource, choice.ContainerRuntime,
+            debugCommands: builder.Environment.IsDevelopment());
 
         var topologyBuilder = builder.AddResource(topology)
             .WithInitialState(new CustomResourceSnapshot
