@@ -10,8 +10,9 @@ public static class RedisTopologyBuilderExtensions
 {
     /// <summary>
     /// Adds the Redis topology that the <c>VibeZ:Redis</c> configuration section describes: every node is a child resource
-    /// with a health check for its role, and the topology is healthy when it serves clients. Data nodes accept
-    /// <c>DEBUG</c> only in Development.
+    /// with a health check for its role, and the topology is healthy when it serves clients. Sentinel and cluster
+    /// topologies get a Force failover command; in Development, data nodes accept <c>DEBUG</c> and get Crash, Hang
+    /// and Stall replication commands.
     /// </summary>
     /// <param name="builder">The application builder.</param>
     /// <param name="name">The topology's resource name; node names start with it.</param>
@@ -55,6 +56,7 @@ public static class RedisTopologyBuilderExtensions
             })
             .WithIconName("DatabaseStack")
             .WithHealthCheck(AddHealthCheck(builder, $"{name}_topology_check", () => new RedisTopologyHealthCheck(topology)))
+            .WithForceFailoverCommand()
             .ExcludeFromManifest();
 
         var nodes = topology.Nodes.Select(node => AddNode(builder, topology, node, password)).ToList();
@@ -141,6 +143,7 @@ public static class RedisTopologyBuilderExtensions
                 .WithEndpoint(port: node.Port, targetPort: node.Port, name: "tcp", scheme: "tcp", isProxied: false)
                 .WithContainerRuntimeArgs(context => OnTopologyNetwork(context, topology, topology.ContainerAddress(node)))
                 .WithHealthCheck(healthCheck)
+                .WithFaultCommands(topology, node)
                 .WithIconName(node.Role is RedisNodeRole.Sentinel ? "Eye" : "Database")
                 .WithParentRelationship(topology);
             if (node.BusPort is { } containerBusPort)
@@ -155,6 +158,7 @@ public static class RedisTopologyBuilderExtensions
             .WithArgs([Path.Combine(topology.NodeDirectory(node), configFile), .. sentinelArgs])
             .WithEndpoint(port: node.Port, targetPort: node.Port, name: "tcp", scheme: "tcp", isProxied: false)
             .WithHealthCheck(healthCheck)
+            .WithFaultCommands(topology, node)
             .WithIconName(node.Role is RedisNodeRole.Sentinel ? "Eye" : "Database")
             .WithParentRelationship(topology);
         return process.ExcludeFromManifest().Resource;

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using VibeZ.AppHost.Tests.Infrastructure;
 
 namespace VibeZ.AppHost.Tests.Integration;
@@ -76,6 +77,7 @@ public abstract partial class TopologyFixture(RedisTopologyKind kind, RedisRunti
                 "--VibeZ:Redis:DownAfterMilliseconds=2000",
                 "--VibeZ:Redis:FailoverTimeoutMilliseconds=3000",
                 "--VibeZ:Redis:ClusterNodeTimeoutMilliseconds=3000"),
+            Configure,
             cancellationToken).WaitAsync(TestTimeouts.BuildModel, cancellationToken);
 
         _app = await builder.BuildAsync(cancellationToken);
@@ -94,6 +96,11 @@ public abstract partial class TopologyFixture(RedisTopologyKind kind, RedisRunti
         {
             await WaitUntilHealthyAsync(replica);
         }
+    }
+
+    /// <summary>Changes how the AppHost is built, e.g. to run the dashboard, which the testing builder leaves off.</summary>
+    protected virtual void Configure(DistributedApplicationOptions options, HostApplicationBuilderSettings settings)
+    {
     }
 
     public async ValueTask DisposeAsync()
