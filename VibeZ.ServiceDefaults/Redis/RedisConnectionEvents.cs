@@ -75,8 +75,7 @@ internal sealed partial class RedisConnectionEvents : IDisposable
         _policy.RetryStarting -= OnRetryStarting;
         lock (_lock)
         {
-            _failoverTimer?.Dispose();
-            _failoverTimer = null;
+            EndFailoverLocked();
         }
     }
 
