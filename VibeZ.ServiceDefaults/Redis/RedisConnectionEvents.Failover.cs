@@ -62,6 +62,7 @@ internal sealed partial class RedisConnectionEvents
             }
 
             _failover = new PendingFailover(oldMaster, _timeProvider.GetUtcNow());
+            _failoverSpan.Begin(oldMaster, _failover.Start);
 
             // The new master is usually a replica the multiplexer is already connected to, so no ConnectionRestored
             // announces it; the configuration events usually do, and this poll covers the case they do not.
@@ -98,10 +99,17 @@ internal sealed partial class RedisConnectionEvents
         }
 
         PendingFailover? completed;
+        var now = _timeProvider.GetUtcNow();
         lock (_lock)
         {
             completed = _failover;
             EndFailoverLocked();
+
+            // Under the lock, so the span of a failover that begins right after this one is not the one ended here.
+            if (completed is not null)
+            {
+                _failoverSpan.Complete(newMaster, now);
+            }
         }
 
         if (completed is null)
@@ -109,13 +117,10 @@ internal sealed partial class RedisConnectionEvents
             return;
         }
 
-        var now = _timeProvider.GetUtcNow();
         var duration = now - completed.Start;
         RedisLog.FailoverCompleted(_logger, completed.OldMaster, newMaster, (long)duration.TotalMilliseconds);
         _metrics.Failovers.Add(1);
         _metrics.FailoverDuration.Record(duration.TotalMilliseconds);
-        RecordSpan(RedisTelemetry.FailoverActivity, completed.Start, now,
-            [new(RedisTelemetry.OldMasterTag, completed.OldMaster), new(RedisTelemetry.NewMasterTag, newMaster)]);
         _state.Report(RedisConnectionStatus.Connected, newMaster,
             $"Redis failover completed: {completed.OldMaster} -> {newMaster} in {(long)duration.TotalMilliseconds} ms");
     }
@@ -131,6 +136,7 @@ internal sealed partial class RedisConnectionEvents
             if (_failover?.OldMaster == endPoint)
             {
                 EndFailoverLocked();
+                _failoverSpan.Abandon();
             }
         }
 
