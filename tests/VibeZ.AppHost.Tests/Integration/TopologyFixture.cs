@@ -74,9 +74,12 @@ public abstract partial class TopologyFixture(RedisTopologyKind kind, RedisRunti
         var cancellationToken = TestContext.Current.CancellationToken;
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.VibeZ_AppHost>(
             AppHostArguments.For(Kind, Runtime, portOffset,
+            [
                 "--VibeZ:Redis:DownAfterMilliseconds=2000",
                 "--VibeZ:Redis:FailoverTimeoutMilliseconds=3000",
-                "--VibeZ:Redis:ClusterNodeTimeoutMilliseconds=3000"),
+                "--VibeZ:Redis:ClusterNodeTimeoutMilliseconds=3000",
+                .. MoreArguments,
+            ]),
             Configure,
             cancellationToken).WaitAsync(TestTimeouts.BuildModel, cancellationToken);
 
@@ -97,6 +100,9 @@ public abstract partial class TopologyFixture(RedisTopologyKind kind, RedisRunti
             await WaitUntilHealthyAsync(replica);
         }
     }
+
+    /// <summary>Gets more command-line settings for the AppHost.</summary>
+    protected virtual IEnumerable<string> MoreArguments => [];
 
     /// <summary>Changes how the AppHost is built, e.g. to run the dashboard, which the testing builder leaves off.</summary>
     protected virtual void Configure(DistributedApplicationOptions options, HostApplicationBuilderSettings settings)
