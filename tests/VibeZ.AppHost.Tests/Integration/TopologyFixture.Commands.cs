@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using VibeZ.AppHost.Tests.Infrastructure;
 
 namespace VibeZ.AppHost.Tests.Integration;
@@ -65,6 +66,19 @@ public abstract partial class TopologyFixture
                 return $"{lines.Count} lines, the last: {string.Join(" | ", lines.TakeLast(5))}";
             }
         }
+    }
+
+    /// <summary>
+    /// Runs the health checks of <paramref name="resourceName"/> now, the ones Aspire runs for it. Aspire itself checks a
+    /// healthy resource only every 30 s, so a state that lasts seconds (a master without a replica in sync) may never
+    /// reach its resource snapshot; asking the checks directly sees what the next round would report.
+    /// </summary>
+    public async Task<HealthReport> CheckHealthNowAsync(string resourceName)
+    {
+        var resource = App.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(r => r.Name == resourceName);
+        var keys = resource.Annotations.OfType<HealthCheckAnnotation>().Select(a => a.Key).ToHashSet(StringComparer.Ordinal);
+        return await App.Services.GetRequiredService<HealthCheckService>()
+            .CheckHealthAsync(r => keys.Contains(r.Name), TestContext.Current.CancellationToken);
     }
 
     /// <summary>Whether a node answers PING within <paramref name="within"/>.</summary>
