@@ -31,9 +31,21 @@ internal static class RedisNodeConfigFile
         }
 
         text.AppendLine($"masterauth {password}")
-            .AppendLine("appendonly yes")
-            // The document's failover tests use DEBUG SEGFAULT and DEBUG SLEEP, which Redis 7 refuses by default.
-            .AppendLine("enable-debug-command yes");
+            .AppendLine("appendonly yes");
+        if (topology.DebugCommandsEnabled)
+        {
+            // The document's failover tests and the dashboard's fault commands use DEBUG SEGFAULT and DEBUG SLEEP, which
+            // Redis 7 refuses by default; a node outside Development keeps refusing them.
+            text.AppendLine("enable-debug-command yes");
+        }
+
+        if (topology.MastersNeedAReplica)
+        {
+            // Every data node may be a master after a failover. A write a master alone holds is lost when it fails over,
+            // so a master without a replica in sync refuses writes (NOREPLICAS) rather than acknowledge them.
+            text.AppendLine("min-replicas-to-write 1")
+                .AppendLine($"min-replicas-max-lag {settings.MinReplicasMaxLagSeconds}");
+        }
 
         if (node.Role is RedisNodeRole.ClusterNode)
         {

@@ -5,9 +5,13 @@ namespace Aspire.Hosting.ApplicationModel;
 /// <summary>
 /// Healthy when a node is ready for the role it has now (roles change on failover): a master accepts writes, a replica
 /// has its link to the master up, a sentinel knows the master and can reach a quorum, a cluster node sees the cluster ok.
+/// Degraded, with the reason, when a master refuses writes because no replica is in sync (<c>min-replicas-to-write</c>).
 /// </summary>
 internal sealed class RedisNodeHealthCheck(RedisTopologyResource topology, RedisNode node) : IHealthCheck
 {
+    // What a master with min-replicas-to-write answers a write while no replica is in sync.
+    private const string NoReplicasError = "NOREPLICAS";
+
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         try
@@ -33,7 +37,15 @@ internal sealed class RedisNodeHealthCheck(RedisTopologyResource topology, Redis
         if (replication.Get("role") == "master")
         {
             // A write, not a PING: a master that cannot take writes is not ready to be one.
-            await RedisProbe.QueryAsync(node.Port, password, ["SET", $"vibez:health:{node.Name}", topology.Name, "PX", "10000"], cancellationToken);
+            try
+            {
+                await RedisProbe.QueryAsync(node.Port, password, ["SET", $"vibez:health:{node.Name}", topology.Name, "PX", "10000"], cancellationToken);
+            }
+            catch (RedisProbeException ex) when (ex.Message.StartsWith(NoReplicasError, StringComparison.Ordinal))
+            {
+                return WithoutReplica(topology, replication);
+            }
+
             return HealthCheckResult.Healthy($"master, {replication.Get("connected_slaves")} replica(s) connected");
         }
 
@@ -57,11 +69,30 @@ internal sealed class RedisNodeHealthCheck(RedisTopologyResource topology, Redis
         return HealthCheckResult.Healthy($"master {master.Replace('\n', ':')}; {quorum}");
     }
 
+    /// <summary>
+    /// Whether a master refuses writes now for want of a replica in sync: Redis reports how many replicas it counts
+    /// (<c>min_slaves_good_slaves</c>) only where <c>min-replicas-to-write</c> is set.
+    /// </summary>
+    public static bool TakesNoWrites(IReadOnlyDictionary<string, string> replication) =>
+        replication.Get("role") == "master" && replication.Get("min_slaves_good_slaves") == "0";
+
+    /// <summary>Says why a master refuses writes, instead of the NOREPLICAS error a write probe gets.</summary>
+    public static HealthCheckResult WithoutReplica(RedisTopologyResource topology, IReadOnlyDictionary<string, string> replication) =>
+        HealthCheckResult.Degraded(
+            $"master without a replica in sync takes no writes (min-replicas-to-write 1, min-replicas-max-lag {topology.Settings.MinReplicasMaxLagSeconds} s): " +
+            $"{replication.Get("connected_slaves")} replica(s) connected, none acknowledged within the lag");
+
     private async Task<HealthCheckResult> CheckClusterNodeAsync(string password, CancellationToken cancellationToken)
     {
         var info = RedisInfo.Parse(await RedisProbe.QueryAsync(node.Port, password, ["CLUSTER", "INFO"], cancellationToken));
-        return info.Get("cluster_state") == "ok"
-            ? HealthCheckResult.Healthy($"cluster ok, {info.Get("cluster_slots_ok")} slots ok, {info.Get("cluster_known_nodes")} nodes known")
-            : HealthCheckResult.Unhealthy($"cluster_state is '{info.Get("cluster_state")}' ({info.Get("cluster_slots_assigned")} slots assigned)");
+        if (info.Get("cluster_state") != "ok")
+        {
+            return HealthCheckResult.Unhealthy($"cluster_state is '{info.Get("cluster_state")}' ({info.Get("cluster_slots_assigned")} slots assigned)");
+        }
+
+        var replication = RedisInfo.Parse(await RedisProbe.QueryAsync(node.Port, password, ["INFO", "replication"], cancellationToken));
+        return TakesNoWrites(replication)
+            ? WithoutReplica(topology, replication)
+            : HealthCheckResult.Healthy($"cluster ok, {info.Get("cluster_slots_ok")} slots ok, {info.Get("cluster_known_nodes")} nodes known");
     }
 }

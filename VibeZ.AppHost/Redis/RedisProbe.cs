@@ -10,12 +10,40 @@ namespace Aspire.Hosting.ApplicationModel;
 /// </summary>
 internal static class RedisProbe
 {
+    private static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(3);
+
     /// <summary>Runs <paramref name="command"/> on 127.0.0.1:<paramref name="port"/> after AUTH and returns the reply as text.</summary>
     /// <exception cref="RedisProbeException">The node answered with an error, or could not be reached.</exception>
-    public static async Task<string> QueryAsync(int port, string password, string[] command, CancellationToken cancellationToken)
+    public static async Task<string> QueryAsync(int port, string password, string[] command, CancellationToken cancellationToken) =>
+        await StartAsync(port, password, command, DefaultTimeout, cancellationToken)
+            ?? throw new RedisProbeException($"127.0.0.1:{port} did not answer {command[0]} within {DefaultTimeout.TotalSeconds:0} s");
+
+    /// <summary>
+    /// Sends <paramref name="command"/> after AUTH and waits at most <paramref name="answerWithin"/> for its reply: for
+    /// commands that block the node (<c>DEBUG SLEEP</c>), whose reply comes long after, while a refusal comes at once.
+    /// </summary>
+    /// <returns>The reply as text, or <see langword="null"/> when none came in time: the node is still running the command.</returns>
+    /// <exception cref="RedisProbeException">The node answered with an error, closed the connection, or could not be reached.</exception>
+    public static Task<string?> StartAsync(int port, string password, string[] command, TimeSpan answerWithin, CancellationToken cancellationToken) =>
+        StartAsync(port, password, command, DefaultTimeout, answerWithin, cancellationToken);
+
+    /// <summary>Whether the node answers <c>PING</c>, the connection and <c>AUTH</c> included, within <paramref name="within"/>.</summary>
+    public static async Task<bool> AnswersAsync(int port, string password, TimeSpan within, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await StartAsync(port, password, ["PING"], within, within, cancellationToken) == "PONG";
+        }
+        catch (RedisProbeException)
+        {
+            return false;
+        }
+    }
+
+    private static async Task<string?> StartAsync(int port, string password, string[] command, TimeSpan connectWithin, TimeSpan answerWithin, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(3));
+        timeout.CancelAfter(connectWithin);
         try
         {
             using var client = new TcpClient();
@@ -26,7 +54,18 @@ internal static class RedisProbe
             await WriteAsync(stream, ["AUTH", password], timeout.Token);
             await ReadReplyAsync(reader, timeout.Token);
             await WriteAsync(stream, command, timeout.Token);
-            return await ReadReplyAsync(reader, timeout.Token);
+
+            using var answer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            answer.CancelAfter(answerWithin);
+            try
+            {
+                return await ReadReplyAsync(reader, answer.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // The node has the command and is busy with it; closing the connection does not stop it.
+                return null;
+            }
         }
         catch (Exception ex) when (ex is SocketException or IOException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
@@ -54,7 +93,7 @@ internal static class RedisProbe
             case '+' or ':':
                 return line[1..];
             case '-':
-                throw new RedisProbeException(line[1..]);
+                throw new RedisProbeException(line[1..]) { IsErrorReply = true };
             case '$':
                 var length = int.Parse(line.AsSpan(1), CultureInfo.InvariantCulture);
                 if (length < 0)

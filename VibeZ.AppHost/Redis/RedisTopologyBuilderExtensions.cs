@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Aspire.Hosting;
@@ -9,7 +10,9 @@ public static class RedisTopologyBuilderExtensions
 {
     /// <summary>
     /// Adds the Redis topology that the <c>VibeZ:Redis</c> configuration section describes: every node is a child resource
-    /// with a health check for its role, and the topology is healthy when it serves clients.
+    /// with a health check for its role, and the topology is healthy when it serves clients. Sentinel and cluster
+    /// topologies get a Force failover command; in Development, data nodes accept <c>DEBUG</c> and get Crash, Hang
+    /// and Stall replication commands.
     /// </summary>
     /// <param name="builder">The application builder.</param>
     /// <param name="name">The topology's resource name; node names start with it.</param>
@@ -35,7 +38,9 @@ public static class RedisTopologyBuilderExtensions
         }
 
         password ??= builder.AddParameter($"{name}-password", new GenerateParameterDefault { MinLength = 24, Special = false }, secret: true, persist: true);
-        var topology = new RedisTopologyResource(name, settings, choice.Runtime, password.Resource, choice.ContainerRuntime);
+        // DEBUG crashes and freezes nodes: a development aid (launch profiles and the testing builder run in Development).
+        var topology = new RedisTopologyResource(name, settings, choice.Runtime, password.Resource, choice.ContainerRuntime,
+            debugCommands: builder.Environment.IsDevelopment());
 
         var topologyBuilder = builder.AddResource(topology)
             .WithInitialState(new CustomResourceSnapshot
@@ -51,6 +56,7 @@ public static class RedisTopologyBuilderExtensions
             })
             .WithIconName("DatabaseStack")
             .WithHealthCheck(AddHealthCheck(builder, $"{name}_topology_check", () => new RedisTopologyHealthCheck(topology)))
+            .WithForceFailoverCommand()
             .ExcludeFromManifest();
 
         var nodes = topology.Nodes.Select(node => AddNode(builder, topology, node, password)).ToList();
@@ -137,6 +143,7 @@ public static class RedisTopologyBuilderExtensions
                 .WithEndpoint(port: node.Port, targetPort: node.Port, name: "tcp", scheme: "tcp", isProxied: false)
                 .WithContainerRuntimeArgs(context => OnTopologyNetwork(context, topology, topology.ContainerAddress(node)))
                 .WithHealthCheck(healthCheck)
+                .WithFaultCommands(topology, node)
                 .WithIconName(node.Role is RedisNodeRole.Sentinel ? "Eye" : "Database")
                 .WithParentRelationship(topology);
             if (node.BusPort is { } containerBusPort)
@@ -151,6 +158,7 @@ public static class RedisTopologyBuilderExtensions
             .WithArgs([Path.Combine(topology.NodeDirectory(node), configFile), .. sentinelArgs])
             .WithEndpoint(port: node.Port, targetPort: node.Port, name: "tcp", scheme: "tcp", isProxied: false)
             .WithHealthCheck(healthCheck)
+            .WithFaultCommands(topology, node)
             .WithIconName(node.Role is RedisNodeRole.Sentinel ? "Eye" : "Database")
             .WithParentRelationship(topology);
         return process.ExcludeFromManifest().Resource;

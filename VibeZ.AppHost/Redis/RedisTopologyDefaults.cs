@@ -31,6 +31,10 @@ internal static class RedisTopologyDefaults
     public const int FailoverTimeoutMilliseconds = 10000;
     public const int ParallelSyncs = 1;
 
+    // A replica acknowledges every second; five missed acknowledgements is a replica that is gone or far behind,
+    // not one that had a slow second.
+    public const int MinReplicasMaxLagSeconds = 5;
+
     public const int ClusterMasters = 3;
     public const int ClusterReplicasPerMaster = 1;
     public const int ClusterNodeTimeoutMilliseconds = 5000;

@@ -6,7 +6,9 @@ namespace Aspire.Hosting.ApplicationModel;
 /// Healthy when the topology as a whole serves clients and can survive a failure: the single server takes writes; the
 /// sentinels agree on one master that takes writes and has a replica in sync; every cluster node sees all 16384 slots
 /// served and every replica is in sync. Degraded when it serves clients without that redundancy (a replica still
-/// syncing, a node down), so services wait at start for a topology that can fail over, and are not held up later.
+/// syncing, a node down, a cluster master refusing writes for want of a replica), so services wait at start for a
+/// topology that can fail over, and are not held up later. A sentinel master that refuses writes for want of a replica
+/// (<c>min-replicas-to-write</c>) leaves the topology unhealthy: it takes no writes at all.
 /// </summary>
 internal sealed class RedisTopologyHealthCheck(RedisTopologyResource topology) : IHealthCheck
 {
@@ -81,6 +83,7 @@ internal sealed class RedisTopologyHealthCheck(RedisTopologyResource topology) :
         var states = new List<string>();
         var slotsOk = 0;
         var replicasInSync = 0;
+        var withoutReplica = new List<string>();
         foreach (var node in topology.Nodes)
         {
             try
@@ -92,6 +95,10 @@ internal sealed class RedisTopologyHealthCheck(RedisTopologyResource topology) :
                 // A replica can take over only once it has synchronised with its master.
                 var replication = RedisInfo.Parse(await RedisProbe.QueryAsync(node.Port, password, ["INFO", "replication"], cancellationToken));
                 replicasInSync += replication.Get("role") == "slave" && replication.Get("master_link_status") == "up" ? 1 : 0;
+                if (RedisNodeHealthCheck.TakesNoWrites(replication))
+                {
+                    withoutReplica.Add(node.Name);
+                }
             }
             catch (RedisProbeException)
             {
@@ -106,8 +113,18 @@ internal sealed class RedisTopologyHealthCheck(RedisTopologyResource topology) :
 
         var replicas = topology.Settings.ClusterMasters * topology.Settings.ClusterReplicasPerMaster;
         var description = $"cluster ok on {states.Count} nodes, all {ClusterSlots} slots served, {replicasInSync} of {replicas} replicas in sync";
-        return down.Count > 0 || replicasInSync < replicas
-            ? HealthCheckResult.Degraded(down.Count > 0 ? $"{description}; not answering: {string.Join(", ", down)}" : description)
+        if (down.Count > 0)
+        {
+            description += $"; not answering: {string.Join(", ", down)}";
+        }
+
+        if (withoutReplica.Count > 0)
+        {
+            description += $"; masters without a replica in sync take no writes (min-replicas-to-write): {string.Join(", ", withoutReplica)}";
+        }
+
+        return down.Count > 0 || replicasInSync < replicas || withoutReplica.Count > 0
+            ? HealthCheckResult.Degraded(description)
             : HealthCheckResult.Healthy(description);
     }
 }

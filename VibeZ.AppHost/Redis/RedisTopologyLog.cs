@@ -12,4 +12,7 @@ internal static partial class RedisTopologyLog
 
     [LoggerMessage(3, LogLevel.Information, "Redis topology {Topology} runs on the container network {Network} ({Subnet}), at fixed addresses every node knows by name: {Hosts}.", EventName = "RedisNetworkReady")]
     public static partial void NetworkReady(ILogger logger, string topology, string network, string subnet, string hosts);
+
+    [LoggerMessage(4, LogLevel.Information, "Fault command {Command} on {Resource} of Redis topology {Topology}: success {Succeeded}, {Outcome}", EventName = "RedisFaultCommandRan")]
+    public static partial void FaultCommandRan(ILogger logger, string command, string resource, string topology, bool succeeded, string outcome);
 }

@@ -19,7 +19,9 @@ public sealed class RedisTopologyResource : Resource
     /// <param name="runtime">How its nodes run: <see cref="RedisRuntime.Container"/> or <see cref="RedisRuntime.Process"/>, never auto.</param>
     /// <param name="password">The password every node and sentinel requires.</param>
     /// <param name="containerRuntime">The container runtime's command (<c>podman</c> or <c>docker</c>) when nodes run as containers.</param>
-    public RedisTopologyResource(string name, RedisTopologySettings settings, RedisRuntime runtime, ParameterResource password, string? containerRuntime = null)
+    /// <param name="debugCommands">Whether data nodes accept <c>DEBUG</c> (<c>enable-debug-command yes</c>) and offer the fault commands that use it.</param>
+    public RedisTopologyResource(
+        string name, RedisTopologySettings settings, RedisRuntime runtime, ParameterResource password, string? containerRuntime = null, bool debugCommands = false)
         : base(name)
     {
         if (runtime is RedisRuntime.Auto)
@@ -30,6 +32,7 @@ public sealed class RedisTopologyResource : Resource
         Settings = settings;
         Runtime = runtime;
         PasswordParameter = password;
+        DebugCommandsEnabled = debugCommands;
         Nodes = RedisTopologyPlan.Nodes(name, settings);
 
         // One name per topology instance, for its data folder and its network, so topologies can run side by side.
@@ -48,6 +51,18 @@ public sealed class RedisTopologyResource : Resource
 
     /// <summary>Gets the password parameter.</summary>
     public ParameterResource PasswordParameter { get; }
+
+    /// <summary>
+    /// Gets whether data nodes accept <c>DEBUG</c> (<c>enable-debug-command yes</c>), and so offer the Crash, Hang and
+    /// Stall replication commands: only when the AppHost runs in Development. Redis refuses <c>DEBUG</c> by default.
+    /// </summary>
+    public bool DebugCommandsEnabled { get; }
+
+    /// <summary>
+    /// Gets whether masters refuse writes while no replica is in sync (<c>min-replicas-to-write 1</c>): in every
+    /// topology whose masters have a replica (sentinel, and cluster with replicas), never for the single server.
+    /// </summary>
+    public bool MastersNeedAReplica => Kind is RedisTopologyKind.Sentinel || (Kind is RedisTopologyKind.Cluster && Settings.ClusterReplicasPerMaster > 0);
 
     /// <summary>Gets the nodes, in the order they are planned.</summary>
     public IReadOnlyList<RedisNode> Nodes { get; }

@@ -65,6 +65,14 @@ public sealed record RedisTopologySettings
     /// <value>The default value is 1.</value>
     public int ParallelSyncs { get; init; } = RedisTopologyDefaults.ParallelSyncs;
 
+    /// <summary>
+    /// Gets how many seconds a replica may go without acknowledging the replication stream before its master stops
+    /// counting it as in sync; a master with no replica in sync refuses writes (<c>VibeZ:Redis:MinReplicasMaxLagSeconds</c>,
+    /// Redis's <c>min-replicas-max-lag</c>, set with <c>min-replicas-to-write 1</c> on every node that can have a replica).
+    /// </summary>
+    /// <value>The default value is 5.</value>
+    public int MinReplicasMaxLagSeconds { get; init; } = RedisTopologyDefaults.MinReplicasMaxLagSeconds;
+
     /// <summary>Gets the number of cluster masters (<c>VibeZ:Redis:ClusterMasters</c>).</summary>
     /// <value>The default value is 3.</value>
     public int ClusterMasters { get; init; } = RedisTopologyDefaults.ClusterMasters;
@@ -105,6 +113,7 @@ public sealed record RedisTopologySettings
             DownAfterMilliseconds = ReadInt(section, nameof(DownAfterMilliseconds), defaults.DownAfterMilliseconds),
             FailoverTimeoutMilliseconds = ReadInt(section, nameof(FailoverTimeoutMilliseconds), defaults.FailoverTimeoutMilliseconds),
             ParallelSyncs = ReadInt(section, nameof(ParallelSyncs), defaults.ParallelSyncs),
+            MinReplicasMaxLagSeconds = ReadInt(section, nameof(MinReplicasMaxLagSeconds), defaults.MinReplicasMaxLagSeconds),
             ClusterMasters = ReadInt(section, nameof(ClusterMasters), defaults.ClusterMasters),
             ClusterReplicasPerMaster = ReadInt(section, nameof(ClusterReplicasPerMaster), defaults.ClusterReplicasPerMaster),
             ClusterNodeTimeoutMilliseconds = ReadInt(section, nameof(ClusterNodeTimeoutMilliseconds), defaults.ClusterNodeTimeoutMilliseconds),

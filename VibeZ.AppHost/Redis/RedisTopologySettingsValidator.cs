@@ -29,6 +29,13 @@ internal static class RedisTopologySettingsValidator
             Require(settings.ClusterNodeTimeoutMilliseconds > 0, $"{Key(nameof(settings.ClusterNodeTimeoutMilliseconds))} is {settings.ClusterNodeTimeoutMilliseconds}; it must be positive.");
         }
 
+        if (settings.Topology is not RedisTopologyKind.Single)
+        {
+            // Redis reads 0 as "off": a master would then take writes that no replica has.
+            Require(settings.MinReplicasMaxLagSeconds >= 1,
+                $"{Key(nameof(settings.MinReplicasMaxLagSeconds))} is {settings.MinReplicasMaxLagSeconds}; it must be at least 1 (Redis reads 0 as switching the replica check off).");
+        }
+
         if (errors.Count == 0)
         {
             CheckPorts(settings, errors);

@@ -29,6 +29,7 @@ internal sealed partial class RedisConnectionEvents : IDisposable
     private readonly RedisReconnectPolicy _policy;
     private readonly RedisConnectionState _state;
     private readonly RedisClusterSlotTracker _slots;
+    private readonly RedisFailoverSpan _failoverSpan;
     private IConnectionMultiplexer? _multiplexer;
 
     public RedisConnectionEvents(
@@ -38,7 +39,8 @@ internal sealed partial class RedisConnectionEvents : IDisposable
         RedisConnectionSettings settings,
         RedisReconnectPolicy policy,
         RedisConnectionState state,
-        RedisClusterSlotTracker slots)
+        RedisClusterSlotTracker slots,
+        RedisFailoverSpan failoverSpan)
     {
         _logger = logger;
         _timeProvider = timeProvider;
@@ -47,6 +49,7 @@ internal sealed partial class RedisConnectionEvents : IDisposable
         _policy = policy;
         _state = state;
         _slots = slots;
+        _failoverSpan = failoverSpan;
         _policy.RetryStarting += OnRetryStarting;
     }
 
@@ -75,8 +78,7 @@ internal sealed partial class RedisConnectionEvents : IDisposable
         _policy.RetryStarting -= OnRetryStarting;
         lock (_lock)
         {
-            _failoverTimer?.Dispose();
-            _failoverTimer = null;
+            EndFailoverLocked();
         }
     }
 

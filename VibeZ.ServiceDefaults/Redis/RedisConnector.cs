@@ -155,7 +155,7 @@ internal sealed class RedisConnector : IDisposable
         RedisConfigurationOptionsFactory.ApplyReconnect(sentinelOptions, new RedisReconnectPolicy(_reconnectOptions.Value));
         _sentinels = ConnectionMultiplexer.SentinelConnect(sentinelOptions);
         sockets.Fence = new RedisMasterFence(_sentinels, _settings.SentinelServiceName!, TimeProvider.System, _logger);
-        _events.UseFence(sockets.Fence);
+        _events.UseSentinels(sockets.Fence, new RedisSentinelMasterQuery(_sentinels, _settings.SentinelServiceName!));
         var primary = _sentinels.GetSentinelMasterConnection(primaryOptions);
 
         // StackExchange.Redis follows +switch-master for routing, but leaves connections to a hung old master open,

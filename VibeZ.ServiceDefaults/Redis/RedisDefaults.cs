@@ -49,6 +49,12 @@ internal static class RedisDefaults
     /// </summary>
     public static readonly TimeSpan ClusterRereadWait = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>
+    /// How often the sentinels are asked which master they name while a failover is pending, in case their
+    /// <c>+switch-master</c> was missed: one <c>SENTINEL GET-MASTER-ADDR-BY-NAME</c> per sentinel, only during a failover.
+    /// </summary>
+    public static readonly TimeSpan FailoverSentinelPollInterval = TimeSpan.FromSeconds(1);
+
     /// <summary>The longest wait between two reconnect attempts.</summary>
     /// <value>The default value is 2000 milliseconds, the spec's cap.</value>
     public const int ReconnectMaxDelayMilliseconds = 2000;

@@ -41,6 +41,7 @@ public static class RedisHostApplicationBuilderExtensions
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RedisReconnectOptions>, RedisReconnectOptionsValidator>());
         builder.Services.AddSingleton(services => new RedisReconnectPolicy(services.GetRequiredService<IOptions<RedisReconnectOptions>>().Value));
         builder.Services.AddSingleton<RedisConnectionEvents>();
+        builder.Services.TryAddSingleton<RedisFailoverSpan>();
         builder.Services.AddSingleton<RedisClusterSlotTracker>();
         builder.Services.AddSingleton<RedisClusterDialGate>();
         builder.Services.AddSingleton<RedisConnectionState>();

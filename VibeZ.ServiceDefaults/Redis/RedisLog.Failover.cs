@@ -12,4 +12,7 @@ internal static partial class RedisLog
 
     [LoggerMessage(52, LogLevel.Information, "Redis node {EndPoint} is no longer fenced: {Reason}", EventName = "RedisFenceLifted")]
     public static partial void FenceLifted(ILogger logger, string endPoint, string reason);
+
+    [LoggerMessage(53, LogLevel.Warning, "Redis sentinels name {NewMaster} the master, but no +switch-master away from {OldMaster} was heard (the sentinel subscription was down when it was sent); following the sentinels' answer", EventName = "RedisSwitchMasterMissed")]
+    public static partial void SwitchMasterMissed(ILogger logger, string oldMaster, string newMaster);
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly;
@@ -17,6 +18,7 @@ internal sealed class RedisResilience : IRedisResilience
     private readonly ResiliencePipeline _once;
     private readonly IOptions<RedisResilienceOptions> _options;
     private readonly TimeProvider _timeProvider;
+    private readonly RedisFailoverSpan _failovers;
     private readonly ILogger _logger;
 
     public RedisResilience(
@@ -24,6 +26,7 @@ internal sealed class RedisResilience : IRedisResilience
         ResiliencePipelineProvider<string> pipelines,
         IOptions<RedisResilienceOptions> options,
         TimeProvider timeProvider,
+        RedisFailoverSpan failovers,
         ILogger<RedisResilience> logger)
     {
         _multiplexer = multiplexer;
@@ -31,6 +34,7 @@ internal sealed class RedisResilience : IRedisResilience
         _once = pipelines.GetPipeline(RedisResilienceDefaults.OncePipelineKey);
         _options = options;
         _timeProvider = timeProvider;
+        _failovers = failovers;
         _logger = logger;
     }
 
@@ -49,6 +53,13 @@ internal sealed class RedisResilience : IRedisResilience
         var started = _timeProvider.GetTimestamp();
         var attempts = 0;
 
+        // A span per operation, only when someone records them: Redis commands sent by the attempts are its children,
+        // and a retry caused by a failover links it to the redis.failover span.
+        using var activity = RedisTelemetry.ActivitySource.StartActivity(RedisTelemetry.OperationActivityPrefix + operationName, ActivityKind.Internal);
+        activity?.SetTag(RedisTelemetry.OperationTag, operationName);
+        DateTimeOffset? attemptStarted = null;
+        var linkedFailover = default(ActivitySpanId);
+
         // The last attempt's error; null while it waits for Redis, so an attempt given up at a timeout is reported as
         // such rather than by an earlier attempt's error.
         Exception? lastError = null;
@@ -62,6 +73,17 @@ internal sealed class RedisResilience : IRedisResilience
                 {
                     attempts++;
                     lastError = null;
+
+                    // A retry: if the attempt before it ran while a failover was under way, that failover is why.
+                    var now = _timeProvider.GetUtcNow();
+                    if (activity is not null && attemptStarted is { } previous
+                        && _failovers.Overlapping(previous, now) is { } failover && failover.SpanId != linkedFailover)
+                    {
+                        activity.AddLink(new ActivityLink(failover));
+                        linkedFailover = failover.SpanId;
+                    }
+
+                    attemptStarted = now;
                     try
                     {
                         // StackExchange.Redis calls take no token; WaitAsync lets the attempt timeout and the budget win
@@ -88,10 +110,13 @@ internal sealed class RedisResilience : IRedisResilience
                 (_, true) => "it kept failing",
                 (_, false) => $"{OnceFailure(ex)} and was not retried, because it is not idempotent",
             };
-            throw Unavailable(operationName, retried, attempts, _timeProvider.GetElapsedTime(started), why, lastError ?? ex);
+            var unavailable = Unavailable(operationName, retried, attempts, _timeProvider.GetElapsedTime(started), why, lastError ?? ex);
+            activity?.SetStatus(ActivityStatusCode.Error, unavailable.Message);
+            throw unavailable;
         }
         finally
         {
+            activity?.SetTag(RedisTelemetry.AttemptsTag, attempts);
             ResilienceContextPool.Shared.Return(context);
         }
     }

@@ -91,6 +91,7 @@ public static class RedisResilienceHostApplicationBuilderExtensions
                     : previous?.Invoke(args) ?? args.Event.Severity;
         });
 
+        services.TryAddSingleton<RedisFailoverSpan>();
         services.AddSingleton<RedisResilienceClusterRefresh>();
         services.AddSingleton<IRedisResilience, RedisResilience>();
         services.AddSingleton<IRedisHealthStatus, RedisHealthStatus>();

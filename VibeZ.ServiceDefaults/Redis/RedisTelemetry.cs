@@ -14,8 +14,14 @@ internal static class RedisTelemetry
     public const string ReconnectActivity = "redis.reconnect";
     public const string ResubscribeActivity = "redis.resubscribe";
 
+    /// <summary>Each resilient operation's span is this prefix and the operation's name, e.g. <c>redis.op channel.append</c>.</summary>
+    public const string OperationActivityPrefix = "redis.op ";
+
     public const string OldMasterTag = "redis.failover.old_master";
     public const string NewMasterTag = "redis.failover.new_master";
+    public const string FailoverOutcomeTag = "redis.failover.outcome";
+    public const string OperationTag = "redis.operation";
+    public const string AttemptsTag = "redis.operation.attempts";
     public const string EndPointTag = "redis.endpoint";
     public const string AttemptTag = "redis.reconnect.attempt";
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using VibeZ.AppHost.Tests.Infrastructure;
 
 namespace VibeZ.AppHost.Tests.Integration;
@@ -79,9 +80,13 @@ public abstract partial class TopologyFixture(RedisTopologyKind kind, RedisRunti
         var cancellationToken = TestContext.Current.CancellationToken;
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.VibeZ_AppHost>(
             AppHostArguments.For(Kind, Runtime, portOffset,
+            [
                 "--VibeZ:Redis:DownAfterMilliseconds=2000",
                 "--VibeZ:Redis:FailoverTimeoutMilliseconds=3000",
-                "--VibeZ:Redis:ClusterNodeTimeoutMilliseconds=3000"),
+                "--VibeZ:Redis:ClusterNodeTimeoutMilliseconds=3000",
+                .. MoreArguments,
+            ]),
+            Configure,
             cancellationToken).WaitAsync(TestTimeouts.BuildModel, cancellationToken);
 
         _app = await builder.BuildAsync(cancellationToken);
@@ -102,6 +107,14 @@ public abstract partial class TopologyFixture(RedisTopologyKind kind, RedisRunti
         {
             await WaitUntilHealthyAsync(replica);
         }
+    }
+
+    /// <summary>Gets more command-line settings for the AppHost.</summary>
+    protected virtual IEnumerable<string> MoreArguments => [];
+
+    /// <summary>Changes how the AppHost is built, e.g. to run the dashboard, which the testing builder leaves off.</summary>
+    protected virtual void Configure(DistributedApplicationOptions options, HostApplicationBuilderSettings settings)
+    {
     }
 
     public async ValueTask DisposeAsync()

@@ -13,6 +13,7 @@ public class RedisTopologySettingsTests
         Assert.Equal(RedisTopologyKind.Sentinel, settings.Topology);
         Assert.Equal((6379, 6380, 26379, 2, 5000, 10000, 1), (settings.MasterPort, settings.ReplicaPort, settings.SentinelPort, settings.Quorum, settings.DownAfterMilliseconds, settings.FailoverTimeoutMilliseconds, settings.ParallelSyncs));
         Assert.Equal("docker.io/library/redis:7.0.15", settings.Image.ToString());
+        Assert.Equal(5, settings.MinReplicasMaxLagSeconds);
     }
 
     [Theory]
@@ -32,6 +33,8 @@ public class RedisTopologySettingsTests
     [InlineData("ReplicaPort", "6379", "Port 6379 is wanted by both redis-master (VibeZ:Redis:MasterPort + VibeZ:Redis:PortOffset) and redis-replica (VibeZ:Redis:ReplicaPort + VibeZ:Redis:PortOffset).")]
     [InlineData("PortOffset", "60000", "The port of redis-sentinel-1 (VibeZ:Redis:SentinelPort + VibeZ:Redis:PortOffset) would be 86379, outside 1–65535.")]
     [InlineData("Image", "redis :7", "VibeZ:Redis:Image is 'redis :7', which is not an image reference")]
+    [InlineData("MinReplicasMaxLagSeconds", "0", "VibeZ:Redis:MinReplicasMaxLagSeconds is 0; it must be at least 1 (Redis reads 0 as switching the replica check off).")]
+    [InlineData("MinReplicasMaxLagSeconds", "soon", "VibeZ:Redis:MinReplicasMaxLagSeconds is 'soon', which is not a whole number.")]
     public void BadSettingsAreRefusedWithAMessageThatNamesThem(string key, string value, string expected)
     {
         var error = Assert.Throws<InvalidOperationException>(() => Read((key, value)));
