@@ -31,7 +31,12 @@ internal static class RedisNodeConfigFile
         }
 
         text.AppendLine($"masterauth {password}")
-            .AppendLine("appendonly yes");
+            .AppendLine("appendonly yes")
+            // A node at its limit refuses writes (OOM) rather than grow until the kernel kills it, which would fail
+            // over and put the same load on the promoted replica.
+            .AppendLine($"maxmemory {settings.MaxMemoryMegabytes}mb")
+            .AppendLine($"maxmemory-policy {RedisTopologyDefaults.MaxMemoryPolicy}")
+            .AppendLine($"client-output-buffer-limit normal {settings.ClientOutputBufferHardLimitMegabytes}mb {settings.ClientOutputBufferSoftLimitMegabytes}mb {settings.ClientOutputBufferSoftLimitSeconds}");
         if (topology.DebugCommandsEnabled)
         {
             // The document's failover tests and the dashboard's fault commands use DEBUG SEGFAULT and DEBUG SLEEP, which
