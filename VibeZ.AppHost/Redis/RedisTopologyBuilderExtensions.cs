@@ -136,8 +136,8 @@ public static class RedisTopologyBuilderExtensions
                 .WithImage(image.Name, image.Tag)
                 .WithImageRegistry(image.Registry)
                 // The official image's entrypoint would switch users and rewrite arguments; run the server directly.
-                .WithEntrypoint(RedisTopologyDefaults.ServerCommand)
-                .WithArgs([$"{RedisNodeConfigFile.ContainerDataDirectory}/{configFile}", .. sentinelArgs])
+                .WithEntrypoint(RedisNodeCommand.Shell)
+                .WithArgs(RedisNodeCommand.Arguments($"{RedisNodeConfigFile.ContainerDataDirectory}/{configFile}", sentinelArgs))
                 .WithBindMount(topology.NodeDirectory(node), RedisNodeConfigFile.ContainerDataDirectory)
                 // Not proxied: the port a node listens on is the port it announces and the port published on 127.0.0.1.
                 .WithEndpoint(port: node.Port, targetPort: node.Port, name: "tcp", scheme: "tcp", isProxied: false)
@@ -155,7 +155,7 @@ public static class RedisTopologyBuilderExtensions
         }
 
         var process = builder.AddResource(new RedisProcessNodeResource(node, topology))
-            .WithArgs([Path.Combine(topology.NodeDirectory(node), configFile), .. sentinelArgs])
+            .WithArgs(RedisNodeCommand.Arguments(Path.Combine(topology.NodeDirectory(node), configFile), sentinelArgs))
             .WithEndpoint(port: node.Port, targetPort: node.Port, name: "tcp", scheme: "tcp", isProxied: false)
             .WithHealthCheck(healthCheck)
             .WithFaultCommands(topology, node)

@@ -111,8 +111,9 @@ public sealed record RedisTopologySettings
     public int ClientOutputBufferSoftLimitSeconds { get; init; } = RedisTopologyDefaults.ClientOutputBufferSoftLimitSeconds;
 
     /// <summary>Gets the folder under which every node gets a data folder of its own (<c>VibeZ:Redis:DataDirectory</c>).</summary>
-    /// <value>The default value is <c>$TMPDIR/vibez/redis</c>, outside the repository.</value>
-    public string DataDirectory { get; init; } = Path.Combine(Path.GetTempPath(), "vibez", "redis");
+    /// <remarks>Its folders are made mode 700 and the config files in them 600: they hold the passwords.</remarks>
+    /// <value>The default value is <c>$TMPDIR/vibez-$USER/redis</c>: per user, outside the repository.</value>
+    public string DataDirectory { get; init; } = Path.Combine(Path.GetTempPath(), $"vibez-{Environment.UserName}", "redis");
 
     /// <summary>Reads and validates the settings; a bad value throws an exception whose message names the setting.</summary>
     /// <param name="configuration">The AppHost's configuration.</param>

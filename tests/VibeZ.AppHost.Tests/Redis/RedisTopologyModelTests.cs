@@ -52,8 +52,8 @@ public class RedisTopologyModelTests
             .Select(n => n.Annotations.OfType<ContainerMountAnnotation>().Single().Source).ToList();
 
         Assert.Equal(AppHostArguments.Image, $"{image.Registry}/{image.Image}:{image.Tag}");
-        Assert.Equal("redis-server", sentinel.Entrypoint);
-        Assert.Equal(["/data/sentinel.conf", "--sentinel"], await ArgumentsAsync(sentinel));
+        Assert.Equal("/bin/sh", sentinel.Entrypoint);
+        Assert.Equal(["-c", "umask 077 && exec redis-server \"$0\" \"$@\"", "/data/sentinel.conf", "--sentinel"], await ArgumentsAsync(sentinel));
         Assert.Equal(mounts.Count, mounts.Distinct().Count());
         Assert.All(mounts, m => Assert.DoesNotContain(RepositoryRoot(), m!, StringComparison.Ordinal));
     }
@@ -65,8 +65,9 @@ public class RedisTopologyModelTests
 
         var replica = appHost.Resources.OfType<RedisProcessNodeResource>().Single(n => n.Name == "redis-replica");
 
-        Assert.Equal("redis-server", replica.Command);
-        Assert.Equal([Path.Combine(replica.WorkingDirectory, "redis.conf")], await ArgumentsAsync(replica));
+        // Under a shell whose umask keeps the config files Redis rewrites private (mode 600).
+        Assert.Equal("/bin/sh", replica.Command);
+        Assert.Equal(["-c", "umask 077 && exec redis-server \"$0\" \"$@\"", Path.Combine(replica.WorkingDirectory, "redis.conf")], await ArgumentsAsync(replica));
     }
 
     [Fact]
