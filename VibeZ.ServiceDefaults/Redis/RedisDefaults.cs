@@ -64,4 +64,10 @@ internal static class RedisDefaults
     /// early enough to act before writes fail with OOM, late enough that a normal working set does not trip it.
     /// </summary>
     public const int MemoryDegradedPercent = 90;
+
+    /// <summary>
+    /// Commands a service never sends, so StackExchange.Redis does not send them on its own either: the least-privilege
+    /// ACL user services connect as may not run them (docs/security.md).
+    /// </summary>
+    public static readonly IReadOnlyList<string> CommandsNeverSent = ["CONFIG", "KEYS", "SCAN", "FLUSHALL", "FLUSHDB", "DEBUG", "SHUTDOWN", "SLAVEOF", "REPLICAOF"];
 }
