@@ -18,7 +18,7 @@ internal static class RedisDataDirectory
 
     public static async Task PrepareAsync(RedisTopologyResource topology, CancellationToken cancellationToken)
     {
-        var password = await topology.PasswordParameter.GetValueAsync(cancellationToken) ?? "";
+        var secrets = await topology.Credentials.ResolveAsync(cancellationToken);
         PrivateFolder(topology.Settings.DataDirectory);
         if (Directory.Exists(topology.DataDirectory))
         {
@@ -29,7 +29,7 @@ internal static class RedisDataDirectory
         foreach (var node in topology.Nodes)
         {
             var directory = PrivateFolder(topology.NodeDirectory(node));
-            await WritePrivateFileAsync(Path.Combine(directory, RedisNodeConfigFile.FileName(node)), RedisNodeConfigFile.Render(topology, node, password), cancellationToken);
+            await WritePrivateFileAsync(Path.Combine(directory, RedisNodeConfigFile.FileName(node)), RedisNodeConfigFile.Render(topology, node, secrets), cancellationToken);
         }
     }
 

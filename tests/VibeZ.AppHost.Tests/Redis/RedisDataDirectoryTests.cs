@@ -24,7 +24,7 @@ public sealed class RedisDataDirectoryTests : IDisposable
         File.SetUnixFileMode(_root, (UnixFileMode)0b111_111_111);
         var builder = DistributedApplication.CreateBuilder();
         var topology = new RedisTopologyResource("redis", new RedisTopologySettings { Topology = RedisTopologyKind.Sentinel, DataDirectory = _root },
-            RedisRuntime.Process, builder.AddParameter("pw", "s3cret", secret: true).Resource);
+            RedisRuntime.Process, new RedisTopologyCredentials(Secret("pw", "s3cret"), Secret("service-pw", "service-s3cret"), Secret("sentinel-pw", "sentinel-s3cret")));
 
         await RedisDataDirectory.PrepareAsync(topology, TestContext.Current.CancellationToken);
 
@@ -37,5 +37,7 @@ public sealed class RedisDataDirectoryTests : IDisposable
             Assert.Equal(RedisDataDirectory.FileMode, File.GetUnixFileMode(file));
             Assert.Contains("requirepass s3cret", File.ReadAllText(file), StringComparison.Ordinal);
         });
+
+        ParameterResource Secret(string name, string value) => builder.AddParameter(name, value, secret: true).Resource;
     }
 }

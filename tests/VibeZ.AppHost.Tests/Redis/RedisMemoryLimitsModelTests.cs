@@ -24,7 +24,7 @@ public class RedisMemoryLimitsModelTests
 
         Assert.All(topology.Nodes.Where(n => n.IsDataNode), node =>
         {
-            var lines = Lines(RedisNodeConfigFile.Render(topology, node, "s3cret"));
+            var lines = Lines(RedisNodeConfigFile.Render(topology, node, TestSecrets.Default));
             Assert.Contains("maxmemory 512mb", lines);
             Assert.Contains("maxmemory-policy noeviction", lines);
             Assert.Contains("client-output-buffer-limit normal 256mb 64mb 60", lines);
@@ -41,7 +41,7 @@ public class RedisMemoryLimitsModelTests
 
         Assert.All(topology.Nodes, node =>
         {
-            var lines = Lines(RedisNodeConfigFile.Render(topology, node, "s3cret"));
+            var lines = Lines(RedisNodeConfigFile.Render(topology, node, TestSecrets.Default));
             Assert.Contains("maxmemory 100mb", lines);
             Assert.Contains("client-output-buffer-limit normal 32mb 8mb 5", lines);
         });
@@ -54,7 +54,7 @@ public class RedisMemoryLimitsModelTests
         var topology = appHost.Resources.OfType<RedisTopologyResource>().Single();
 
         Assert.All(topology.Nodes.Where(n => n.Role is RedisNodeRole.Sentinel),
-            node => Assert.DoesNotContain("maxmemory", RedisNodeConfigFile.Render(topology, node, "s3cret"), StringComparison.Ordinal));
+            node => Assert.DoesNotContain("maxmemory", RedisNodeConfigFile.Render(topology, node, TestSecrets.Default), StringComparison.Ordinal));
     }
 
     private static async Task<IDistributedApplicationTestingBuilder> CreateAsync(string[] args) =>

@@ -99,7 +99,7 @@ public class RedisTopologyModelTests
         var hostEntries = Enumerable.Range(0, 6).SelectMany(i => new[] { "--add-host", $"redis-node-{i}:10.89.7.{10 + i}" });
         Assert.Equal(["--network", "vibez-redis-cluster-7000:ip=10.89.7.12", .. hostEntries], nodeArguments);
         Assert.Equal(["--network", "vibez-redis-cluster-7000:ip=10.89.7.16", .. hostEntries], await RuntimeArgumentsAsync(create));
-        Assert.Contains("cluster-announce-ip 10.89.7.12", RedisNodeConfigFile.Render(topology, node.Node, "s3cret"), StringComparison.Ordinal);
+        Assert.Contains("cluster-announce-ip 10.89.7.12", RedisNodeConfigFile.Render(topology, node.Node, TestSecrets.Default), StringComparison.Ordinal);
 
         // Nodes announce their fixed addresses, so clients are seeded with them and reach them through the NAT map.
         var environment = await EnvironmentAsync(client.Resource);
@@ -125,14 +125,15 @@ public class RedisTopologyModelTests
     [MemberData(nameof(InjectedSettings))]
     public async Task AReferenceInjectsTheDocumentsRedisVariables(RedisTopologyKind kind, RedisRuntime runtime, string[] expected)
     {
-        await using var appHost = await CreateAsync(AppHostArguments.For(kind, runtime, extra: "--Parameters:redis-password=s3cret"));
+        await using var appHost = await CreateAsync(AppHostArguments.For(kind, runtime, extra: ["--Parameters:redis-password=s3cret", "--Parameters:redis-service-password=service-s3cret"]));
 
         // A bare executable carries only the reference's variables; a project's own callbacks wait for allocated ports.
         var topology = appHost.CreateResourceBuilder<RedisTopologyResource>("redis");
         var client = appHost.AddExecutable("client", "true", ".").WithReference(topology);
         var environment = await EnvironmentAsync(client.Resource);
 
-        Assert.Equal(expected.Append("REDIS_PASSWORD=s3cret").Order(), environment.Select(e => $"{e.Key}={e.Value}").Order());
+        // Services get their least-privilege user, never the operator's default user and its password.
+        Assert.Equal(expected.Append("REDIS_USERNAME=vibez-app").Append("REDIS_PASSWORD=service-s3cret").Order(), environment.Select(e => $"{e.Key}={e.Value}").Order());
     }
 
     [Theory]
