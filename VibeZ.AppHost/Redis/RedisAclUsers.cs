@@ -29,14 +29,15 @@ internal static class RedisAclUsers
     ];
 
     /// <summary>
-    /// What services run on sentinels: StackExchange.Redis's handshake, the master and replica queries, and the
-    /// <c>+switch-master</c> subscription that tells them of a failover. No SENTINEL FAILOVER, SET, RESET or CONFIG.
+    /// What services run on sentinels: StackExchange.Redis's handshake, the master, replica and sentinel queries, and the
+    /// subscriptions to <c>+switch-master</c> (a failover) and <c>+sentinel</c> (a new sentinel). No SENTINEL FAILOVER,
+    /// SET, RESET or CONFIG.
     /// (A sentinel has no ECHO; naming it would stop the sentinel from starting.)
     /// </summary>
     public static readonly IReadOnlyList<string> ServiceSentinelCommands =
     [
         "hello", "ping", "client|setname", "client|id", "info", "role",
-        "sentinel|get-master-addr-by-name", "sentinel|master", "sentinel|replicas", "sentinel|slaves", "sentinel|sentinels",
+        "sentinel|get-master-addr-by-name", "sentinel|master", "sentinel|masters", "sentinel|replicas", "sentinel|slaves", "sentinel|sentinels",
         "subscribe", "unsubscribe",
     ];
 
@@ -51,9 +52,9 @@ internal static class RedisAclUsers
     public static string ServiceOnDataNode(string password) =>
         Line(RedisTopologyCredentials.ServiceUser, password, $"resetkeys ~{KeyPrefix}* resetchannels &{KeyPrefix}*", ServiceCommands);
 
-    /// <summary>The service user of a sentinel: no keys, only the failover announcement channel.</summary>
+    /// <summary>The service user of a sentinel: no keys, only the two announcement channels StackExchange.Redis follows.</summary>
     public static string ServiceOnSentinel(string password) =>
-        Line(RedisTopologyCredentials.ServiceUser, password, "resetkeys resetchannels &+switch-master", ServiceSentinelCommands);
+        Line(RedisTopologyCredentials.ServiceUser, password, "resetkeys resetchannels &+switch-master &+sentinel", ServiceSentinelCommands);
 
     /// <summary>The sentinels' user on a data node.</summary>
     public static string SentinelOnDataNode(string password) =>

@@ -76,6 +76,19 @@ public class RedisAclModelTests
         Assert.All(topology.Nodes, node => Assert.DoesNotContain("vibez-sentinel", RedisNodeConfigFile.Render(topology, node, TestSecrets.Default), StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void TheProductionAclFileInTheDocsIsTheOneTheAppHostWrites()
+    {
+        var docs = File.ReadAllText(Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../../docs/security.md")));
+
+        Assert.All(
+            [
+                RedisAclUsers.ServiceOnDataNode("SERVICE_PASSWORD"), RedisAclUsers.SentinelOnDataNode("SENTINEL_PASSWORD"),
+                RedisAclUsers.ServiceOnSentinel("SERVICE_PASSWORD"), RedisAclUsers.SentinelOnSentinel("SENTINEL_PASSWORD"),
+            ],
+            line => Assert.True(docs.Contains(line + "\n", StringComparison.Ordinal), $"docs/security.md lacks the line the AppHost writes:\n{line}"));
+    }
+
     private static async Task<IDistributedApplicationTestingBuilder> CreateAsync(string[] args) =>
         await DistributedApplicationTestingBuilder.CreateAsync<Projects.VibeZ_AppHost>(args, TestContext.Current.CancellationToken)
             .WaitAsync(TestTimeouts.BuildModel, TestContext.Current.CancellationToken);
