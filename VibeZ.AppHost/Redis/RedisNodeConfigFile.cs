@@ -12,8 +12,9 @@ internal static class RedisNodeConfigFile
 
     public static string FileName(RedisNode node) => node.Role is RedisNodeRole.Sentinel ? "sentinel.conf" : "redis.conf";
 
-    public static string Render(RedisTopologyResource topology, RedisNode node, string password)
+    public static string Render(RedisTopologyResource topology, RedisNode node, RedisTopologySecrets secrets)
     {
+        var password = secrets.Password;
         var inContainer = topology.Runtime is RedisRuntime.Container;
         var settings = topology.Settings;
         var text = new StringBuilder()
@@ -22,16 +23,31 @@ internal static class RedisNodeConfigFile
             // In a container the node must answer on the container network; as a process only on loopback.
             .AppendLine(inContainer ? "bind 0.0.0.0" : $"bind {RedisTopologyResource.HostAddress}")
             .AppendLine($"dir {(inContainer ? ContainerDataDirectory : topology.NodeDirectory(node))}")
+            // The default user is the operator's (and the AppHost's); services and sentinels have users of their own.
             .AppendLine($"requirepass {password}");
 
         if (node.Role is RedisNodeRole.Sentinel)
         {
-            AppendSentinel(text, topology, node, password, settings);
+            text.AppendLine(RedisAclUsers.ServiceOnSentinel(secrets.ServicePassword))
+                .AppendLine(RedisAclUsers.SentinelOnSentinel(secrets.SentinelPassword));
+            AppendSentinel(text, topology, node, secrets.SentinelPassword, settings);
             return text.ToString();
         }
 
+        text.AppendLine(RedisAclUsers.ServiceOnDataNode(secrets.ServicePassword));
+        if (topology.Kind is RedisTopologyKind.Sentinel)
+        {
+            text.AppendLine(RedisAclUsers.SentinelOnDataNode(secrets.SentinelPassword));
+        }
+
+        // Replication stays on the default user: a replica must be able to become a master with everything a master has.
         text.AppendLine($"masterauth {password}")
-            .AppendLine("appendonly yes");
+            .AppendLine("appendonly yes")
+            // A node at its limit refuses writes (OOM) rather than grow until the kernel kills it, which would fail
+            // over and put the same load on the promoted replica.
+            .AppendLine($"maxmemory {settings.MaxMemoryMegabytes}mb")
+            .AppendLine($"maxmemory-policy {RedisTopologyDefaults.MaxMemoryPolicy}")
+            .AppendLine($"client-output-buffer-limit normal {settings.ClientOutputBufferHardLimitMegabytes}mb {settings.ClientOutputBufferSoftLimitMegabytes}mb {settings.ClientOutputBufferSoftLimitSeconds}");
         if (topology.DebugCommandsEnabled)
         {
             // The document's failover tests and the dashboard's fault commands use DEBUG SEGFAULT and DEBUG SLEEP, which
@@ -72,7 +88,7 @@ internal static class RedisNodeConfigFile
         return text.ToString();
     }
 
-    private static void AppendSentinel(StringBuilder text, RedisTopologyResource topology, RedisNode node, string password, RedisTopologySettings settings)
+    private static void AppendSentinel(StringBuilder text, RedisTopologyResource topology, RedisNode node, string sentinelPassword, RedisTopologySettings settings)
     {
         var master = topology.Master;
         var name = settings.MasterName;
@@ -83,10 +99,12 @@ internal static class RedisNodeConfigFile
             .AppendLine("sentinel announce-hostnames yes")
             .AppendLine($"sentinel announce-ip {topology.AnnouncedHost(node)}")
             .AppendLine($"sentinel announce-port {node.Port}")
-            // Sentinels require a password of their own (requirepass above) and use it to talk to each other.
-            .AppendLine($"sentinel sentinel-pass {password}")
+            // Sentinels talk to each other and to the data nodes as their own user, never as the operator's default user.
+            .AppendLine($"sentinel sentinel-user {RedisTopologyCredentials.SentinelUser}")
+            .AppendLine($"sentinel sentinel-pass {sentinelPassword}")
             .AppendLine($"sentinel monitor {name} {topology.AnnouncedHost(master)} {master.Port} {settings.Quorum}")
-            .AppendLine($"sentinel auth-pass {name} {password}")
+            .AppendLine($"sentinel auth-user {name} {RedisTopologyCredentials.SentinelUser}")
+            .AppendLine($"sentinel auth-pass {name} {sentinelPassword}")
             .AppendLine($"sentinel down-after-milliseconds {name} {settings.DownAfterMilliseconds}")
             .AppendLine($"sentinel parallel-syncs {name} {settings.ParallelSyncs}")
             .AppendLine($"sentinel failover-timeout {name} {settings.FailoverTimeoutMilliseconds}");

@@ -15,7 +15,12 @@ internal static class RedisProbe
     /// <summary>Runs <paramref name="command"/> on 127.0.0.1:<paramref name="port"/> after AUTH and returns the reply as text.</summary>
     /// <exception cref="RedisProbeException">The node answered with an error, or could not be reached.</exception>
     public static async Task<string> QueryAsync(int port, string password, string[] command, CancellationToken cancellationToken) =>
-        await StartAsync(port, password, command, DefaultTimeout, cancellationToken)
+        await QueryAsync(port, user: null, password, command, cancellationToken);
+
+    /// <summary>Runs <paramref name="command"/> as the ACL user <paramref name="user"/> (the <c>default</c> user when null).</summary>
+    /// <exception cref="RedisProbeException">The node answered with an error, or could not be reached.</exception>
+    public static async Task<string> QueryAsync(int port, string? user, string password, string[] command, CancellationToken cancellationToken) =>
+        await StartAsync(port, user, password, command, DefaultTimeout, DefaultTimeout, cancellationToken)
             ?? throw new RedisProbeException($"127.0.0.1:{port} did not answer {command[0]} within {DefaultTimeout.TotalSeconds:0} s");
 
     /// <summary>
@@ -25,14 +30,14 @@ internal static class RedisProbe
     /// <returns>The reply as text, or <see langword="null"/> when none came in time: the node is still running the command.</returns>
     /// <exception cref="RedisProbeException">The node answered with an error, closed the connection, or could not be reached.</exception>
     public static Task<string?> StartAsync(int port, string password, string[] command, TimeSpan answerWithin, CancellationToken cancellationToken) =>
-        StartAsync(port, password, command, DefaultTimeout, answerWithin, cancellationToken);
+        StartAsync(port, user: null, password, command, DefaultTimeout, answerWithin, cancellationToken);
 
     /// <summary>Whether the node answers <c>PING</c>, the connection and <c>AUTH</c> included, within <paramref name="within"/>.</summary>
     public static async Task<bool> AnswersAsync(int port, string password, TimeSpan within, CancellationToken cancellationToken)
     {
         try
         {
-            return await StartAsync(port, password, ["PING"], within, within, cancellationToken) == "PONG";
+            return await StartAsync(port, user: null, password, ["PING"], within, within, cancellationToken) == "PONG";
         }
         catch (RedisProbeException)
         {
@@ -40,7 +45,7 @@ internal static class RedisProbe
         }
     }
 
-    private static async Task<string?> StartAsync(int port, string password, string[] command, TimeSpan connectWithin, TimeSpan answerWithin, CancellationToken cancellationToken)
+    private static async Task<string?> StartAsync(int port, string? user, string password, string[] command, TimeSpan connectWithin, TimeSpan answerWithin, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(connectWithin);
@@ -51,7 +56,7 @@ internal static class RedisProbe
             await using var stream = client.GetStream();
             using var reader = new StreamReader(stream, Encoding.UTF8, leaveOpen: true);
 
-            await WriteAsync(stream, ["AUTH", password], timeout.Token);
+            await WriteAsync(stream, user is null ? ["AUTH", password] : ["AUTH", user, password], timeout.Token);
             await ReadReplyAsync(reader, timeout.Token);
             await WriteAsync(stream, command, timeout.Token);
 

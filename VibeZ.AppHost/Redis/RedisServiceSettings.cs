@@ -18,13 +18,16 @@ public static class RedisServiceSettings
     /// <summary>Comma-separated cluster node <c>host:port</c>s.</summary>
     public const string ClusterNodes = "REDIS_CLUSTER_NODES";
 
-    /// <summary>The password of every node and sentinel.</summary>
+    /// <summary>The least-privilege ACL user services connect as, on every node and sentinel.</summary>
+    public const string Username = "REDIS_USERNAME";
+
+    /// <summary>The password of <see cref="Username"/>.</summary>
     public const string Password = "REDIS_PASSWORD";
 
     /// <summary><c>announcedHost:port=reachableHost:port</c> pairs for addresses the nodes announce but the host cannot dial.</summary>
     public const string NatMap = "REDIS_NAT_MAP";
 
-    /// <summary>The settings that name nodes; the password and the NAT map are added beside them.</summary>
+    /// <summary>The settings that name nodes; the user, its password and the NAT map are added beside them.</summary>
     /// <param name="topology">The topology.</param>
     public static IEnumerable<KeyValuePair<string, string>> For(RedisTopologyResource topology)
     {

@@ -16,7 +16,10 @@ public static class RedisTopologyBuilderExtensions
     /// </summary>
     /// <param name="builder">The application builder.</param>
     /// <param name="name">The topology's resource name; node names start with it.</param>
-    /// <param name="password">The password every node requires; a generated secret parameter <c>{name}-password</c> when omitted.</param>
+    /// <param name="password">
+    /// The password of the operator's <c>default</c> user on every node; a generated secret parameter <c>{name}-password</c>
+    /// when omitted. Services get a user of their own (<c>{name}-service-password</c>), sentinels too (<c>{name}-sentinel-password</c>).
+    /// </param>
     /// <returns>The topology's resource builder.</returns>
     public static IResourceBuilder<RedisTopologyResource> AddRedisTopology(
         this IDistributedApplicationBuilder builder,
@@ -37,9 +40,12 @@ public static class RedisTopologyBuilderExtensions
             builder.Configuration[RedisRuntimeSelector.ContainerRuntimeKey] = containerRuntime;
         }
 
-        password ??= builder.AddParameter($"{name}-password", new GenerateParameterDefault { MinLength = 24, Special = false }, secret: true, persist: true);
+        password ??= GeneratedPassword(builder, $"{name}-password");
+        var credentials = new RedisTopologyCredentials(password.Resource,
+            GeneratedPassword(builder, $"{name}-service-password").Resource, GeneratedPassword(builder, $"{name}-sentinel-password").Resource);
+
         // DEBUG crashes and freezes nodes: a development aid (launch profiles and the testing builder run in Development).
-        var topology = new RedisTopologyResource(name, settings, choice.Runtime, password.Resource, choice.ContainerRuntime,
+        var topology = new RedisTopologyResource(name, settings, choice.Runtime, credentials, choice.ContainerRuntime,
             debugCommands: builder.Environment.IsDevelopment());
 
         var topologyBuilder = builder.AddResource(topology)
@@ -92,7 +98,8 @@ public static class RedisTopologyBuilderExtensions
     /// <summary>
     /// Injects the document's <c>REDIS_*</c> settings for <paramref name="topology"/> into <paramref name="builder"/>:
     /// <c>REDIS_MODE</c>, <c>REDIS_URL</c>, <c>REDIS_SENTINELS</c> and <c>REDIS_SENTINEL_NAME</c>, or <c>REDIS_CLUSTER_NODES</c>,
-    /// <c>REDIS_PASSWORD</c>, and <c>REDIS_NAT_MAP</c> where nodes announce addresses the host cannot dial.
+    /// <c>REDIS_USERNAME</c> and <c>REDIS_PASSWORD</c> of the least-privilege service user (never the operator's default
+    /// user), and <c>REDIS_NAT_MAP</c> where nodes announce addresses the host cannot dial.
     /// </summary>
     /// <typeparam name="T">The kind of resource.</typeparam>
     /// <param name="builder">The service that uses Redis.</param>
@@ -114,7 +121,8 @@ public static class RedisTopologyBuilderExtensions
                     context.EnvironmentVariables[key] = value;
                 }
 
-                context.EnvironmentVariables[RedisServiceSettings.Password] = resource.PasswordParameter;
+                context.EnvironmentVariables[RedisServiceSettings.Username] = RedisTopologyCredentials.ServiceUser;
+                context.EnvironmentVariables[RedisServiceSettings.Password] = resource.Credentials.ServicePassword;
                 if (RedisNatMap.Build(resource) is { Length: > 0 } natMap)
                 {
                     context.EnvironmentVariables[RedisServiceSettings.NatMap] = natMap;
@@ -136,8 +144,8 @@ public static class RedisTopologyBuilderExtensions
                 .WithImage(image.Name, image.Tag)
                 .WithImageRegistry(image.Registry)
                 // The official image's entrypoint would switch users and rewrite arguments; run the server directly.
-                .WithEntrypoint(RedisTopologyDefaults.ServerCommand)
-                .WithArgs([$"{RedisNodeConfigFile.ContainerDataDirectory}/{configFile}", .. sentinelArgs])
+                .WithEntrypoint(RedisNodeCommand.Shell)
+                .WithArgs(RedisNodeCommand.Arguments($"{RedisNodeConfigFile.ContainerDataDirectory}/{configFile}", sentinelArgs))
                 .WithBindMount(topology.NodeDirectory(node), RedisNodeConfigFile.ContainerDataDirectory)
                 // Not proxied: the port a node listens on is the port it announces and the port published on 127.0.0.1.
                 .WithEndpoint(port: node.Port, targetPort: node.Port, name: "tcp", scheme: "tcp", isProxied: false)
@@ -155,7 +163,7 @@ public static class RedisTopologyBuilderExtensions
         }
 
         var process = builder.AddResource(new RedisProcessNodeResource(node, topology))
-            .WithArgs([Path.Combine(topology.NodeDirectory(node), configFile), .. sentinelArgs])
+            .WithArgs(RedisNodeCommand.Arguments(Path.Combine(topology.NodeDirectory(node), configFile), sentinelArgs))
             .WithEndpoint(port: node.Port, targetPort: node.Port, name: "tcp", scheme: "tcp", isProxied: false)
             .WithHealthCheck(healthCheck)
             .WithFaultCommands(topology, node)
@@ -206,6 +214,9 @@ public static class RedisTopologyBuilderExtensions
             context.Args.Add(argument);
         }
     }
+
+    private static IResourceBuilder<ParameterResource> GeneratedPassword(IDistributedApplicationBuilder builder, string name) =>
+        builder.AddParameter(name, new GenerateParameterDefault { MinLength = 24, Special = false }, secret: true, persist: true);
 
     private static string AddHealthCheck(IDistributedApplicationBuilder builder, string key, Func<IHealthCheck> create)
     {

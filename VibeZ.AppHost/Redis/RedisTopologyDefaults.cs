@@ -39,6 +39,21 @@ internal static class RedisTopologyDefaults
     public const int ClusterReplicasPerMaster = 1;
     public const int ClusterNodeTimeoutMilliseconds = 5000;
 
+    // Room for a busy development topology on a shared machine; a production node sizes it to its host (docs/security.md).
+    public const int MaxMemoryMegabytes = 512;
+
+    /// <summary>
+    /// What a data node does at <c>maxmemory</c>: refuse writes with OOM. Evicting would silently drop channel history and
+    /// dedupe keys, which the Guarantees rely on; an error the Gateway can report is better than a lost message.
+    /// </summary>
+    public const string MaxMemoryPolicy = "noeviction";
+
+    // A normal client (every service connection) that lets replies pile up is disconnected at the hard limit at once, or
+    // at the soft limit after it stayed above it this long. The hard limit is above the largest page the Gateway asks for.
+    public const int ClientOutputBufferHardLimitMegabytes = 256;
+    public const int ClientOutputBufferSoftLimitMegabytes = 64;
+    public const int ClientOutputBufferSoftLimitSeconds = 60;
+
     /// <summary>Redis Cluster refuses to create a cluster with fewer masters than this.</summary>
     public const int MinimumClusterMasters = 3;
 }

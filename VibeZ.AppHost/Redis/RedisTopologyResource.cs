@@ -17,11 +17,11 @@ public sealed class RedisTopologyResource : Resource
     /// <param name="name">The resource name; node names start with it.</param>
     /// <param name="settings">What the topology is made of.</param>
     /// <param name="runtime">How its nodes run: <see cref="RedisRuntime.Container"/> or <see cref="RedisRuntime.Process"/>, never auto.</param>
-    /// <param name="password">The password every node and sentinel requires.</param>
+    /// <param name="credentials">The passwords of the operator's <c>default</c> user, the services' user and the sentinels' user.</param>
     /// <param name="containerRuntime">The container runtime's command (<c>podman</c> or <c>docker</c>) when nodes run as containers.</param>
     /// <param name="debugCommands">Whether data nodes accept <c>DEBUG</c> (<c>enable-debug-command yes</c>) and offer the fault commands that use it.</param>
     public RedisTopologyResource(
-        string name, RedisTopologySettings settings, RedisRuntime runtime, ParameterResource password, string? containerRuntime = null, bool debugCommands = false)
+        string name, RedisTopologySettings settings, RedisRuntime runtime, RedisTopologyCredentials credentials, string? containerRuntime = null, bool debugCommands = false)
         : base(name)
     {
         if (runtime is RedisRuntime.Auto)
@@ -31,7 +31,8 @@ public sealed class RedisTopologyResource : Resource
 
         Settings = settings;
         Runtime = runtime;
-        PasswordParameter = password;
+        ArgumentNullException.ThrowIfNull(credentials);
+        Credentials = credentials;
         DebugCommandsEnabled = debugCommands;
         Nodes = RedisTopologyPlan.Nodes(name, settings);
 
@@ -49,8 +50,11 @@ public sealed class RedisTopologyResource : Resource
     /// <summary>Gets how the nodes run.</summary>
     public RedisRuntime Runtime { get; }
 
-    /// <summary>Gets the password parameter.</summary>
-    public ParameterResource PasswordParameter { get; }
+    /// <summary>Gets the topology's passwords and users.</summary>
+    public RedisTopologyCredentials Credentials { get; }
+
+    /// <summary>Gets the password parameter of the operator's <c>default</c> user, which the AppHost itself uses.</summary>
+    public ParameterResource PasswordParameter => Credentials.Password;
 
     /// <summary>
     /// Gets whether data nodes accept <c>DEBUG</c> (<c>enable-debug-command yes</c>), and so offer the Crash, Hang and

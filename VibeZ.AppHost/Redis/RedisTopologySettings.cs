@@ -85,9 +85,35 @@ public sealed record RedisTopologySettings
     /// <value>The default value is 5000.</value>
     public int ClusterNodeTimeoutMilliseconds { get; init; } = RedisTopologyDefaults.ClusterNodeTimeoutMilliseconds;
 
+    /// <summary>
+    /// Gets the memory limit of every data node in megabytes (<c>VibeZ:Redis:MaxMemoryMegabytes</c>, Redis's <c>maxmemory</c>,
+    /// with <c>maxmemory-policy noeviction</c>): a node at the limit refuses writes with OOM instead of being killed.
+    /// </summary>
+    /// <value>The default value is 512.</value>
+    public int MaxMemoryMegabytes { get; init; } = RedisTopologyDefaults.MaxMemoryMegabytes;
+
+    /// <summary>
+    /// Gets the output buffer size in megabytes at which a normal client is disconnected at once
+    /// (<c>VibeZ:Redis:ClientOutputBufferHardLimitMegabytes</c>, the hard limit of <c>client-output-buffer-limit normal</c>).
+    /// </summary>
+    /// <value>The default value is 256.</value>
+    public int ClientOutputBufferHardLimitMegabytes { get; init; } = RedisTopologyDefaults.ClientOutputBufferHardLimitMegabytes;
+
+    /// <summary>
+    /// Gets the output buffer size in megabytes a normal client may stay above for only
+    /// <see cref="ClientOutputBufferSoftLimitSeconds"/> (<c>VibeZ:Redis:ClientOutputBufferSoftLimitMegabytes</c>).
+    /// </summary>
+    /// <value>The default value is 64.</value>
+    public int ClientOutputBufferSoftLimitMegabytes { get; init; } = RedisTopologyDefaults.ClientOutputBufferSoftLimitMegabytes;
+
+    /// <summary>Gets how long a normal client may stay above the soft limit (<c>VibeZ:Redis:ClientOutputBufferSoftLimitSeconds</c>).</summary>
+    /// <value>The default value is 60.</value>
+    public int ClientOutputBufferSoftLimitSeconds { get; init; } = RedisTopologyDefaults.ClientOutputBufferSoftLimitSeconds;
+
     /// <summary>Gets the folder under which every node gets a data folder of its own (<c>VibeZ:Redis:DataDirectory</c>).</summary>
-    /// <value>The default value is <c>$TMPDIR/vibez/redis</c>, outside the repository.</value>
-    public string DataDirectory { get; init; } = Path.Combine(Path.GetTempPath(), "vibez", "redis");
+    /// <remarks>Its folders are made mode 700 and the config files in them 600: they hold the passwords.</remarks>
+    /// <value>The default value is <c>$TMPDIR/vibez-$USER/redis</c>: per user, outside the repository.</value>
+    public string DataDirectory { get; init; } = Path.Combine(Path.GetTempPath(), $"vibez-{Environment.UserName}", "redis");
 
     /// <summary>Reads and validates the settings; a bad value throws an exception whose message names the setting.</summary>
     /// <param name="configuration">The AppHost's configuration.</param>
@@ -117,6 +143,10 @@ public sealed record RedisTopologySettings
             ClusterMasters = ReadInt(section, nameof(ClusterMasters), defaults.ClusterMasters),
             ClusterReplicasPerMaster = ReadInt(section, nameof(ClusterReplicasPerMaster), defaults.ClusterReplicasPerMaster),
             ClusterNodeTimeoutMilliseconds = ReadInt(section, nameof(ClusterNodeTimeoutMilliseconds), defaults.ClusterNodeTimeoutMilliseconds),
+            MaxMemoryMegabytes = ReadInt(section, nameof(MaxMemoryMegabytes), defaults.MaxMemoryMegabytes),
+            ClientOutputBufferHardLimitMegabytes = ReadInt(section, nameof(ClientOutputBufferHardLimitMegabytes), defaults.ClientOutputBufferHardLimitMegabytes),
+            ClientOutputBufferSoftLimitMegabytes = ReadInt(section, nameof(ClientOutputBufferSoftLimitMegabytes), defaults.ClientOutputBufferSoftLimitMegabytes),
+            ClientOutputBufferSoftLimitSeconds = ReadInt(section, nameof(ClientOutputBufferSoftLimitSeconds), defaults.ClientOutputBufferSoftLimitSeconds),
             DataDirectory = section[nameof(DataDirectory)] is { Length: > 0 } directory ? Path.GetFullPath(directory) : defaults.DataDirectory,
         };
 

@@ -36,6 +36,16 @@ internal static class RedisTopologySettingsValidator
                 $"{Key(nameof(settings.MinReplicasMaxLagSeconds))} is {settings.MinReplicasMaxLagSeconds}; it must be at least 1 (Redis reads 0 as switching the replica check off).");
         }
 
+        // 0 means "no limit" to Redis, which is what these settings exist to prevent.
+        Require(settings.MaxMemoryMegabytes >= 1,
+            $"{Key(nameof(settings.MaxMemoryMegabytes))} is {settings.MaxMemoryMegabytes}; it must be at least 1 (Redis reads 0 as no limit).");
+        Require(settings.ClientOutputBufferHardLimitMegabytes >= 1,
+            $"{Key(nameof(settings.ClientOutputBufferHardLimitMegabytes))} is {settings.ClientOutputBufferHardLimitMegabytes}; it must be at least 1 (Redis reads 0 as no limit).");
+        Require(settings.ClientOutputBufferSoftLimitMegabytes >= 1 && settings.ClientOutputBufferSoftLimitMegabytes <= settings.ClientOutputBufferHardLimitMegabytes,
+            $"{Key(nameof(settings.ClientOutputBufferSoftLimitMegabytes))} is {settings.ClientOutputBufferSoftLimitMegabytes}; it must be between 1 and {Key(nameof(settings.ClientOutputBufferHardLimitMegabytes))} ({settings.ClientOutputBufferHardLimitMegabytes}).");
+        Require(settings.ClientOutputBufferSoftLimitSeconds >= 1,
+            $"{Key(nameof(settings.ClientOutputBufferSoftLimitSeconds))} is {settings.ClientOutputBufferSoftLimitSeconds}; it must be at least 1.");
+
         if (errors.Count == 0)
         {
             CheckPorts(settings, errors);

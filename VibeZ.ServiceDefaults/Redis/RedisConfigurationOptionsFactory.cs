@@ -46,6 +46,15 @@ internal static class RedisConfigurationOptionsFactory
         // the ACL user it connects as.
         options.AllowAdmin = true;
 
+        // Services connect as a least-privilege ACL user (REDIS_USERNAME) that may touch only VibeZ's keys and channels
+        // and run only the commands VibeZ uses; see docs/security.md. What StackExchange.Redis would otherwise send on
+        // its own falls outside that: CONFIG GET on connect, a GET of its tie-breaker key and a subscription to its
+        // configuration-change channel. None is needed: REDIS_* names the topology, and the sentinels and the cluster
+        // say who the master is.
+        options.CommandMap = CommandMap.Create(new HashSet<string>(RedisDefaults.CommandsNeverSent, StringComparer.OrdinalIgnoreCase), available: false);
+        options.TieBreaker = "";
+        options.ConfigurationChannel = "";
+
         if (tunnel is not null)
         {
             options.Tunnel = tunnel;

@@ -58,4 +58,16 @@ internal static class RedisDefaults
     /// <summary>The longest wait between two reconnect attempts.</summary>
     /// <value>The default value is 2000 milliseconds, the spec's cap.</value>
     public const int ReconnectMaxDelayMilliseconds = 2000;
+
+    /// <summary>
+    /// The share of a master's <c>maxmemory</c> (in percent) from which the <c>redis</c> health check reports Degraded:
+    /// early enough to act before writes fail with OOM, late enough that a normal working set does not trip it.
+    /// </summary>
+    public const int MemoryDegradedPercent = 90;
+
+    /// <summary>
+    /// Commands a service never sends, so StackExchange.Redis does not send them on its own either: the least-privilege
+    /// ACL user services connect as may not run them (docs/security.md).
+    /// </summary>
+    public static readonly IReadOnlyList<string> CommandsNeverSent = ["CONFIG", "KEYS", "SCAN", "FLUSHALL", "FLUSHDB", "DEBUG", "SHUTDOWN", "SLAVEOF", "REPLICAOF"];
 }

@@ -5,7 +5,7 @@ namespace VibeZ.ServiceDefaults.Redis;
 
 /// <summary>
 /// Asks the question each mode answers differently: does the server answer, does the primary the sentinels
-/// name answer, is the cluster whole.
+/// name answer, is the cluster whole. A Redis that answers but whose master is near its <c>maxmemory</c> is Degraded.
 /// </summary>
 internal sealed class RedisHealthCheck(IConnectionMultiplexer multiplexer, RedisConnector connector, RedisConnectionSettings settings) : IHealthCheck
 {
@@ -30,7 +30,9 @@ internal sealed class RedisHealthCheck(IConnectionMultiplexer multiplexer, Redis
     private async Task<HealthCheckResult> CheckSingleAsync()
     {
         var latency = await multiplexer.GetDatabase().PingAsync();
-        return HealthCheckResult.Healthy($"PING answered in {latency.TotalMilliseconds:0.#} ms.");
+        return await WithMemoryAsync(
+            HealthCheckResult.Healthy($"PING answered in {latency.TotalMilliseconds:0.#} ms."),
+            multiplexer.GetServers().Where(server => server.IsConnected));
     }
 
     private async Task<HealthCheckResult> CheckSentinelPrimaryAsync()
@@ -55,9 +57,11 @@ internal sealed class RedisHealthCheck(IConnectionMultiplexer multiplexer, Redis
             }
 
             // GetServer throws ArgumentException for an endpoint this multiplexer does not know: a switch not yet followed.
-            var latency = await multiplexer.GetServer(primary).PingAsync();
-            return HealthCheckResult.Healthy(
-                $"Primary {RedisEndPointFormatter.Format(primary)} of '{serviceName}' answered PING in {latency.TotalMilliseconds:0.#} ms.");
+            var server = multiplexer.GetServer(primary);
+            var latency = await server.PingAsync();
+            return await WithMemoryAsync(
+                HealthCheckResult.Healthy($"Primary {RedisEndPointFormatter.Format(primary)} of '{serviceName}' answered PING in {latency.TotalMilliseconds:0.#} ms."),
+                [server]);
         }
 
         return HealthCheckResult.Unhealthy($"No connected sentinel named a primary for '{serviceName}'.");
@@ -75,10 +79,30 @@ internal sealed class RedisHealthCheck(IConnectionMultiplexer multiplexer, Redis
             var info = (await server.ExecuteAsync("CLUSTER", "INFO")).ToString();
             var state = info.Split('\n').Select(line => line.Trim()).FirstOrDefault(line => line.StartsWith("cluster_state:", StringComparison.Ordinal));
             return state == "cluster_state:ok"
-                ? HealthCheckResult.Healthy($"CLUSTER INFO on {RedisEndPointFormatter.Format(server.EndPoint)} says cluster_state:ok.")
+                ? await WithMemoryAsync(
+                    HealthCheckResult.Healthy($"CLUSTER INFO on {RedisEndPointFormatter.Format(server.EndPoint)} says cluster_state:ok."),
+                    multiplexer.GetServers().Where(s => s.IsConnected && !s.IsReplica))
                 : HealthCheckResult.Unhealthy($"CLUSTER INFO on {RedisEndPointFormatter.Format(server.EndPoint)} says '{state ?? "no cluster_state"}'.");
         }
 
         return HealthCheckResult.Unhealthy("No cluster node is connected.");
+    }
+
+    /// <summary>
+    /// Turns a healthy answer Degraded when a master that takes writes is near its <c>maxmemory</c>: with
+    /// <c>noeviction</c> it will soon refuse every write, and the reason says which node and how full it is.
+    /// </summary>
+    private static async Task<HealthCheckResult> WithMemoryAsync(HealthCheckResult healthy, IEnumerable<IServer> masters)
+    {
+        var near = new List<string>();
+        foreach (var server in masters)
+        {
+            if (RedisMemoryPressure.From(server.EndPoint, await server.InfoAsync("memory")) is { IsNearLimit: true } pressure)
+            {
+                near.Add(pressure.Describe());
+            }
+        }
+
+        return near.Count == 0 ? healthy : HealthCheckResult.Degraded($"{healthy.Description} Memory: {string.Join(" ", near)}");
     }
 }

@@ -16,7 +16,7 @@ internal sealed class RedisHealthMonitor(
     ILogger<RedisHealthMonitor> logger) : BackgroundService
 {
     // Assumed healthy at start: services wait for Redis before they start, so only a change from that is news.
-    private bool _healthy = true;
+    private HealthStatus _status = HealthStatus.Healthy;
     private PeriodicTimer? _timer;
 
     public override Task StartAsync(CancellationToken cancellationToken)
@@ -61,19 +61,24 @@ internal sealed class RedisHealthMonitor(
             report = new RedisHealthReport(HealthStatus.Unhealthy, $"The health check threw {ex.GetType().Name}: {ex.Message}");
         }
 
-        if (report.IsHealthy == _healthy)
+        // Degraded (a master near its maxmemory) is a change of its own: Redis still serves, but writes will soon fail.
+        if (report.Status == _status)
         {
             return;
         }
 
-        _healthy = report.IsHealthy;
-        if (_healthy)
+        _status = report.Status;
+        switch (_status)
         {
-            RedisResilienceLog.BecameHealthy(logger, report.Reason);
-        }
-        else
-        {
-            RedisResilienceLog.BecameUnhealthy(logger, report.Reason);
+            case HealthStatus.Healthy:
+                RedisResilienceLog.BecameHealthy(logger, report.Reason);
+                break;
+            case HealthStatus.Degraded:
+                RedisResilienceLog.BecameDegraded(logger, report.Reason);
+                break;
+            default:
+                RedisResilienceLog.BecameUnhealthy(logger, report.Reason);
+                break;
         }
     }
 }

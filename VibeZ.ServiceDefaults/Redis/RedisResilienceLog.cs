@@ -18,4 +18,7 @@ internal static partial class RedisResilienceLog
 
     [LoggerMessage(211, LogLevel.Information, "Redis is healthy again: {Reason}", EventName = "RedisBecameHealthy")]
     public static partial void BecameHealthy(ILogger logger, string reason);
+
+    [LoggerMessage(212, LogLevel.Warning, "Redis is degraded: {Reason}", EventName = "RedisBecameDegraded")]
+    public static partial void BecameDegraded(ILogger logger, string reason);
 }

@@ -9,13 +9,16 @@ namespace VibeZ.ServiceDefaults.Redis;
 /// </summary>
 internal static class RedisSettingsReader
 {
+    private static readonly System.Buffers.SearchValues<char> WhiteSpaceOrControl = System.Buffers.SearchValues.Create(
+        [.. Enumerable.Range(0, 0x10000).Select(c => (char)c).Where(c => char.IsWhiteSpace(c) || char.IsControl(c))]);
+
     public static RedisConnectionSettings Read(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
 
         var mode = ReadMode(configuration);
         var password = Get(configuration, RedisSetting.Password);
-        var username = Get(configuration, RedisSetting.Username);
+        var username = ReadUsername(configuration, password);
         var natMap = Get(configuration, RedisSetting.NatMap);
         var parsedNatMap = RedisNatMap.Parse(NullIfBlank(natMap.Value), natMap.Source);
 
@@ -25,7 +28,7 @@ internal static class RedisSettingsReader
             {
                 Mode = mode,
                 EndPoints = ReadNodes(configuration, RedisSetting.Sentinels, mode, RedisDefaults.SentinelPort),
-                User = NullIfBlank(username.Value),
+                User = username,
                 Password = NullIfBlank(password.Value),
                 SentinelServiceName = ReadSentinelName(configuration),
                 SentinelPassword = NullIfBlank(Get(configuration, RedisSetting.SentinelPassword).Value),
@@ -35,7 +38,7 @@ internal static class RedisSettingsReader
             {
                 Mode = mode,
                 EndPoints = ReadNodes(configuration, RedisSetting.ClusterNodes, mode, RedisDefaults.RedisPort),
-                User = NullIfBlank(username.Value),
+                User = username,
                 Password = NullIfBlank(password.Value),
                 NatMap = parsedNatMap,
             },
@@ -57,7 +60,7 @@ internal static class RedisSettingsReader
     }
 
     private static RedisConnectionSettings ReadSingle(
-        IConfiguration configuration, ConfiguredValue username, ConfiguredValue password, RedisNatMap natMap)
+        IConfiguration configuration, string? username, ConfiguredValue password, RedisNatMap natMap)
     {
         var (value, source) = Get(configuration, RedisSetting.Url);
         var url = RedisUrl.Parse(NullIfBlank(value)?.Trim() ?? RedisDefaults.Url, source);
@@ -68,12 +71,56 @@ internal static class RedisSettingsReader
             Mode = RedisMode.Single,
             EndPoints = [url.EndPoint],
             UseTls = url.UseTls,
-            User = NullIfBlank(username.Value) ?? url.User,
+            User = username ?? url.User,
             Password = explicitPassword ?? url.Password,
             Database = url.Database,
             NatMap = natMap,
             UrlPasswordOverriddenBy = explicitPassword is not null && url.Password is not null ? password.Source : null,
         };
+    }
+
+    /// <summary>
+    /// The ACL user services connect as. Redis names users by one word and authenticates them by password, so a name
+    /// with spaces or control characters, or a name without a password, can never log in: better to stop at start-up
+    /// than to retry AUTH forever. The name is no secret and is repeated in the message; the password never is.
+    /// </summary>
+    private static string? ReadUsername(IConfiguration configuration, ConfiguredValue password)
+    {
+        var (value, source) = Get(configuration, RedisSetting.Username);
+        if (NullIfBlank(value) is not { } username)
+        {
+            return null;
+        }
+
+        // The value is not repeated here: "user password" pasted into one setting would put the password in the log.
+        var bad = username.AsSpan().IndexOfAny(WhiteSpaceOrControl);
+        if (bad >= 0)
+        {
+            throw new RedisConfigurationException(
+                source, $"{source} value is invalid: it has a space or control character at position {bad + 1} of {username.Length}, and a Redis ACL user name is one word.");
+        }
+
+        if (NullIfBlank(password.Value) is null && !HasUrlPassword(configuration))
+        {
+            throw new RedisConfigurationException(
+                source, $"{source} is '{username}', but {password.Source} is not set: an ACL user logs in with a password.");
+        }
+
+        return username;
+    }
+
+    // A password in REDIS_URL counts too; a URL that does not parse is reported by ReadSingle, naming REDIS_URL.
+    private static bool HasUrlPassword(IConfiguration configuration)
+    {
+        var (value, source) = Get(configuration, RedisSetting.Url);
+        try
+        {
+            return NullIfBlank(value) is { } url && RedisUrl.Parse(url.Trim(), source).Password is not null;
+        }
+        catch (RedisConfigurationException)
+        {
+            return false;
+        }
     }
 
     private static List<EndPoint> ReadNodes(IConfiguration configuration, RedisSetting setting, RedisMode mode, int defaultPort)

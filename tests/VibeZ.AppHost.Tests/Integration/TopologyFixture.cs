@@ -28,6 +28,9 @@ public abstract partial class TopologyFixture(RedisTopologyKind kind, RedisRunti
 
     public string Password { get; private set; } = "";
 
+    /// <summary>Gets the password of the services' least-privilege user (<see cref="RedisTopologyCredentials.ServiceUser"/>).</summary>
+    public string ServicePassword { get; private set; } = "";
+
     /// <summary>Gets the Gateway's token signing key (the <c>gateway-signing-key</c> parameter), so tests can mint client tokens.</summary>
     public string SigningKey { get; private set; } = "";
 
@@ -41,6 +44,10 @@ public abstract partial class TopologyFixture(RedisTopologyKind kind, RedisRunti
     /// <summary>Runs one command on one node through its published port on 127.0.0.1.</summary>
     public Task<string> QueryAsync(RedisNode node, params string[] command) =>
         RedisProbe.QueryAsync(node.Port, Password, command, TestContext.Current.CancellationToken);
+
+    /// <summary>Runs one command on one node as the services' user, the way a service would.</summary>
+    public Task<string> QueryAsServiceAsync(RedisNode node, params string[] command) =>
+        RedisProbe.QueryAsync(node.Port, RedisTopologyCredentials.ServiceUser, ServicePassword, command, TestContext.Current.CancellationToken);
 
     /// <summary>Crashes a node the way the document's failover tests do (DEBUG SEGFAULT) and waits until Aspire sees it exit.</summary>
     public async Task CrashAsync(RedisNode node)
@@ -93,6 +100,7 @@ public abstract partial class TopologyFixture(RedisTopologyKind kind, RedisRunti
         _watching = WatchAsync(_stopWatching.Token);
         await Wait.ForAsync(App.StartAsync(cancellationToken), TestTimeouts.StartTopology, $"the {Kind} topology ({Runtime}) to start", States);
         Password = await Topology.PasswordParameter.GetValueAsync(cancellationToken) ?? "";
+        ServicePassword = await Topology.Credentials.ServicePassword.GetValueAsync(cancellationToken) ?? "";
         SigningKey = await App.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<ParameterResource>()
             .Single(p => p.Name == "gateway-signing-key").GetValueAsync(cancellationToken) ?? "";
 

@@ -18,7 +18,7 @@ public class RedisFaultToleranceModelTests
 
         foreach (var node in topology.Nodes)
         {
-            var config = RedisNodeConfigFile.Render(topology, node, "s3cret");
+            var config = RedisNodeConfigFile.Render(topology, node, TestSecrets.Default);
             var expected = node.IsDataNode ? 1 : 0;
             Assert.True(
                 Lines(config).Count(l => l is "min-replicas-to-write 1" or "min-replicas-max-lag 5") == 2 * expected,
@@ -32,7 +32,7 @@ public class RedisFaultToleranceModelTests
         await using var appHost = await CreateAsync(AppHostArguments.For(RedisTopologyKind.Single, RedisRuntime.Process));
         var topology = appHost.Resources.OfType<RedisTopologyResource>().Single();
 
-        Assert.DoesNotContain("min-replicas", RedisNodeConfigFile.Render(topology, topology.Master, "s3cret"), StringComparison.Ordinal);
+        Assert.DoesNotContain("min-replicas", RedisNodeConfigFile.Render(topology, topology.Master, TestSecrets.Default), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -41,7 +41,7 @@ public class RedisFaultToleranceModelTests
         await using var appHost = await CreateAsync(AppHostArguments.For(RedisTopologyKind.Cluster, RedisRuntime.Process, extra: "--VibeZ:Redis:ClusterReplicasPerMaster=0"));
         var topology = appHost.Resources.OfType<RedisTopologyResource>().Single();
 
-        Assert.All(topology.Nodes, node => Assert.DoesNotContain("min-replicas", RedisNodeConfigFile.Render(topology, node, "s3cret"), StringComparison.Ordinal));
+        Assert.All(topology.Nodes, node => Assert.DoesNotContain("min-replicas", RedisNodeConfigFile.Render(topology, node, TestSecrets.Default), StringComparison.Ordinal));
     }
 
     [Fact]
@@ -50,7 +50,7 @@ public class RedisFaultToleranceModelTests
         await using var appHost = await CreateAsync(AppHostArguments.For(RedisTopologyKind.Sentinel, RedisRuntime.Process, extra: "--VibeZ:Redis:MinReplicasMaxLagSeconds=9"));
         var topology = appHost.Resources.OfType<RedisTopologyResource>().Single();
 
-        Assert.Contains("min-replicas-max-lag 9", Lines(RedisNodeConfigFile.Render(topology, topology.Master, "s3cret")));
+        Assert.Contains("min-replicas-max-lag 9", Lines(RedisNodeConfigFile.Render(topology, topology.Master, TestSecrets.Default)));
     }
 
     public static TheoryData<RedisTopologyKind, string[]> CommandsInDevelopment => new()
@@ -84,7 +84,7 @@ public class RedisFaultToleranceModelTests
         Assert.Equal("Development", appHost.Environment.EnvironmentName);
         Assert.True(topology.DebugCommandsEnabled);
         Assert.Equal(expected, Commands(appHost, topology));
-        Assert.All(topology.Nodes.Where(n => n.IsDataNode), node => Assert.Contains("enable-debug-command yes", Lines(RedisNodeConfigFile.Render(topology, node, "s3cret"))));
+        Assert.All(topology.Nodes.Where(n => n.IsDataNode), node => Assert.Contains("enable-debug-command yes", Lines(RedisNodeConfigFile.Render(topology, node, TestSecrets.Default))));
     }
 
     [Theory]
@@ -98,7 +98,7 @@ public class RedisFaultToleranceModelTests
 
         Assert.False(topology.DebugCommandsEnabled);
         Assert.Equal([topologyCommands, .. topology.Nodes.Select(n => $"{n.Name}: -")], Commands(appHost, topology));
-        Assert.All(topology.Nodes, node => Assert.DoesNotContain("enable-debug-command", RedisNodeConfigFile.Render(topology, node, "s3cret"), StringComparison.Ordinal));
+        Assert.All(topology.Nodes, node => Assert.DoesNotContain("enable-debug-command", RedisNodeConfigFile.Render(topology, node, TestSecrets.Default), StringComparison.Ordinal));
     }
 
     /// <summary>Each resource of the topology with the VibeZ commands it offers (Aspire's own start/stop/restart aside).</summary>

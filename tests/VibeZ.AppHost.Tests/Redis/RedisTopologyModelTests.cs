@@ -52,8 +52,8 @@ public class RedisTopologyModelTests
             .Select(n => n.Annotations.OfType<ContainerMountAnnotation>().Single().Source).ToList();
 
         Assert.Equal(AppHostArguments.Image, $"{image.Registry}/{image.Image}:{image.Tag}");
-        Assert.Equal("redis-server", sentinel.Entrypoint);
-        Assert.Equal(["/data/sentinel.conf", "--sentinel"], await ArgumentsAsync(sentinel));
+        Assert.Equal("/bin/sh", sentinel.Entrypoint);
+        Assert.Equal(["-c", "umask 077 && exec redis-server \"$0\" \"$@\"", "/data/sentinel.conf", "--sentinel"], await ArgumentsAsync(sentinel));
         Assert.Equal(mounts.Count, mounts.Distinct().Count());
         Assert.All(mounts, m => Assert.DoesNotContain(RepositoryRoot(), m!, StringComparison.Ordinal));
     }
@@ -65,8 +65,9 @@ public class RedisTopologyModelTests
 
         var replica = appHost.Resources.OfType<RedisProcessNodeResource>().Single(n => n.Name == "redis-replica");
 
-        Assert.Equal("redis-server", replica.Command);
-        Assert.Equal([Path.Combine(replica.WorkingDirectory, "redis.conf")], await ArgumentsAsync(replica));
+        // Under a shell whose umask keeps the config files Redis rewrites private (mode 600).
+        Assert.Equal("/bin/sh", replica.Command);
+        Assert.Equal(["-c", "umask 077 && exec redis-server \"$0\" \"$@\"", Path.Combine(replica.WorkingDirectory, "redis.conf")], await ArgumentsAsync(replica));
     }
 
     [Fact]
@@ -98,7 +99,7 @@ public class RedisTopologyModelTests
         var hostEntries = Enumerable.Range(0, 6).SelectMany(i => new[] { "--add-host", $"redis-node-{i}:10.89.7.{10 + i}" });
         Assert.Equal(["--network", "vibez-redis-cluster-7000:ip=10.89.7.12", .. hostEntries], nodeArguments);
         Assert.Equal(["--network", "vibez-redis-cluster-7000:ip=10.89.7.16", .. hostEntries], await RuntimeArgumentsAsync(create));
-        Assert.Contains("cluster-announce-ip 10.89.7.12", RedisNodeConfigFile.Render(topology, node.Node, "s3cret"), StringComparison.Ordinal);
+        Assert.Contains("cluster-announce-ip 10.89.7.12", RedisNodeConfigFile.Render(topology, node.Node, TestSecrets.Default), StringComparison.Ordinal);
 
         // Nodes announce their fixed addresses, so clients are seeded with them and reach them through the NAT map.
         var environment = await EnvironmentAsync(client.Resource);
@@ -124,14 +125,15 @@ public class RedisTopologyModelTests
     [MemberData(nameof(InjectedSettings))]
     public async Task AReferenceInjectsTheDocumentsRedisVariables(RedisTopologyKind kind, RedisRuntime runtime, string[] expected)
     {
-        await using var appHost = await CreateAsync(AppHostArguments.For(kind, runtime, extra: "--Parameters:redis-password=s3cret"));
+        await using var appHost = await CreateAsync(AppHostArguments.For(kind, runtime, extra: ["--Parameters:redis-password=s3cret", "--Parameters:redis-service-password=service-s3cret"]));
 
         // A bare executable carries only the reference's variables; a project's own callbacks wait for allocated ports.
         var topology = appHost.CreateResourceBuilder<RedisTopologyResource>("redis");
         var client = appHost.AddExecutable("client", "true", ".").WithReference(topology);
         var environment = await EnvironmentAsync(client.Resource);
 
-        Assert.Equal(expected.Append("REDIS_PASSWORD=s3cret").Order(), environment.Select(e => $"{e.Key}={e.Value}").Order());
+        // Services get their least-privilege user, never the operator's default user and its password.
+        Assert.Equal(expected.Append("REDIS_USERNAME=vibez-app").Append("REDIS_PASSWORD=service-s3cret").Order(), environment.Select(e => $"{e.Key}={e.Value}").Order());
     }
 
     [Theory]

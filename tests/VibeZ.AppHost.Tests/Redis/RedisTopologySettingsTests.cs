@@ -14,6 +14,7 @@ public class RedisTopologySettingsTests
         Assert.Equal((6379, 6380, 26379, 2, 5000, 10000, 1), (settings.MasterPort, settings.ReplicaPort, settings.SentinelPort, settings.Quorum, settings.DownAfterMilliseconds, settings.FailoverTimeoutMilliseconds, settings.ParallelSyncs));
         Assert.Equal("docker.io/library/redis:7.0.15", settings.Image.ToString());
         Assert.Equal(5, settings.MinReplicasMaxLagSeconds);
+        Assert.Equal((512, 256, 64, 60), (settings.MaxMemoryMegabytes, settings.ClientOutputBufferHardLimitMegabytes, settings.ClientOutputBufferSoftLimitMegabytes, settings.ClientOutputBufferSoftLimitSeconds));
     }
 
     [Theory]
@@ -34,6 +35,10 @@ public class RedisTopologySettingsTests
     [InlineData("PortOffset", "60000", "The port of redis-sentinel-1 (VibeZ:Redis:SentinelPort + VibeZ:Redis:PortOffset) would be 86379, outside 1–65535.")]
     [InlineData("Image", "redis :7", "VibeZ:Redis:Image is 'redis :7', which is not an image reference")]
     [InlineData("MinReplicasMaxLagSeconds", "0", "VibeZ:Redis:MinReplicasMaxLagSeconds is 0; it must be at least 1 (Redis reads 0 as switching the replica check off).")]
+    [InlineData("MaxMemoryMegabytes", "0", "VibeZ:Redis:MaxMemoryMegabytes is 0; it must be at least 1 (Redis reads 0 as no limit).")]
+    [InlineData("ClientOutputBufferHardLimitMegabytes", "0", "VibeZ:Redis:ClientOutputBufferHardLimitMegabytes is 0; it must be at least 1 (Redis reads 0 as no limit).")]
+    [InlineData("ClientOutputBufferSoftLimitMegabytes", "300", "VibeZ:Redis:ClientOutputBufferSoftLimitMegabytes is 300; it must be between 1 and VibeZ:Redis:ClientOutputBufferHardLimitMegabytes (256).")]
+    [InlineData("ClientOutputBufferSoftLimitSeconds", "0", "VibeZ:Redis:ClientOutputBufferSoftLimitSeconds is 0; it must be at least 1.")]
     [InlineData("MinReplicasMaxLagSeconds", "soon", "VibeZ:Redis:MinReplicasMaxLagSeconds is 'soon', which is not a whole number.")]
     public void BadSettingsAreRefusedWithAMessageThatNamesThem(string key, string value, string expected)
     {

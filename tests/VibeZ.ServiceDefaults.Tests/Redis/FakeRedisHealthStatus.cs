@@ -15,6 +15,8 @@ internal sealed class FakeRedisHealthStatus(params object[] script) : IRedisHeal
 
     public static RedisHealthReport Unhealthy(string reason) => new(HealthStatus.Unhealthy, reason);
 
+    public static RedisHealthReport Degraded(string reason) => new(HealthStatus.Degraded, reason);
+
     public Task<RedisHealthReport> CheckAsync(CancellationToken cancellationToken = default)
     {
         var next = _script.Count > 0 ? _script.Dequeue() : throw new InvalidOperationException("The script ran out.");

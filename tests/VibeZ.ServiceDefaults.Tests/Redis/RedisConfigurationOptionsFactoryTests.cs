@@ -96,6 +96,20 @@ public sealed class RedisConfigurationOptionsFactoryTests
     }
 
     [Fact]
+    public void NothingOutsideTheServiceUsersAclIsSentOnTheClientsOwnInitiative()
+    {
+        var options = RedisConfigurationOptionsFactory.Create(Read(("REDIS_USERNAME", "vibez-app"), ("REDIS_PASSWORD", "pw")), ClientName, tunnel: null);
+
+        Assert.Equal("vibez-app", options.User);
+        // The configuration string lists an unavailable command as "$NAME=" (renamed to nothing).
+        var description = options.ToString(includePassword: false);
+        Assert.All(["CONFIG", "KEYS", "SCAN", "FLUSHALL", "FLUSHDB", "DEBUG"], command => Assert.Contains($"${command}=,", description + ",", StringComparison.Ordinal));
+        Assert.DoesNotContain("$INFO=", description, StringComparison.Ordinal);
+        Assert.Equal("", options.TieBreaker);
+        Assert.Equal("", options.ConfigurationChannel);
+    }
+
+    [Fact]
     public void TheDescriptionNeverIncludesThePassword()
     {
         var options = RedisConfigurationOptionsFactory.Create(Read(("REDIS_PASSWORD", "hunter2")), ClientName, tunnel: null);

@@ -37,6 +37,27 @@ public sealed class RedisHealthMonitorTests
     }
 
     [Fact]
+    public async Task ItLogsAMasterNearItsMemoryLimitOnceWithItsReason()
+    {
+        var status = new FakeRedisHealthStatus(
+            FakeRedisHealthStatus.Healthy,
+            FakeRedisHealthStatus.Degraded("PING answered in 0.3 ms. Memory: 127.0.0.1:6379 uses 91% of its maxmemory"),
+            FakeRedisHealthStatus.Degraded("PING answered in 0.3 ms. Memory: 127.0.0.1:6379 uses 93% of its maxmemory"),
+            FakeRedisHealthStatus.Unhealthy("PING timed out"),
+            FakeRedisHealthStatus.Degraded("PING answered in 0.3 ms. Memory: 127.0.0.1:6379 uses 95% of its maxmemory"),
+            FakeRedisHealthStatus.Healthy);
+
+        await RunAsync(status, checks: 6);
+
+        Assert.Collection(
+            _logger.Collector.GetSnapshot(),
+            line => AssertLine(line, "RedisBecameDegraded", LogLevel.Warning, "uses 91% of its maxmemory"),
+            line => AssertLine(line, "RedisBecameUnhealthy", LogLevel.Warning, "PING timed out"),
+            line => AssertLine(line, "RedisBecameDegraded", LogLevel.Warning, "uses 95% of its maxmemory"),
+            line => AssertLine(line, "RedisBecameHealthy", LogLevel.Information, "PING answered"));
+    }
+
+    [Fact]
     public async Task ACheckThatThrowsCountsAsUnhealthyAndTheMonitorKeepsRunning()
     {
         var status = new FakeRedisHealthStatus(

@@ -71,6 +71,45 @@ public sealed class RedisHostApplicationBuilderExtensionsTests(RedisServerFixtur
     }
 
     [Fact]
+    public async Task AnAclUserConnectsWithRedisUsernameAndNeitherItsPasswordNorAWrongOneIsLogged()
+    {
+        const string User = "vibez-scan";
+        var password = "acl-" + Guid.NewGuid().ToString("N");
+        const string WrongPassword = "wrong-acl-password-value";
+        Assert.Equal("OK", (await RedisCli.RunAsync(redis.Port, redis.Password, "ACL", "SETUSER", User, "on", $">{password}", "resetkeys", "~vibez:*", "-@all", "+@connection", "+info", "+get", "+set")).Trim());
+
+        using (var host = Build(("REDIS_URL", $"redis://127.0.0.1:{redis.Port}"), ("REDIS_USERNAME", User), ("REDIS_PASSWORD", password)))
+        {
+            var multiplexer = host.Services.GetRequiredService<IConnectionMultiplexer>();
+            await TestWait.For(multiplexer.GetDatabase().StringSetAsync("vibez:test:acl", "as-the-acl-user"), $"SET as {User}");
+            var report = await TestWait.For(host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync(TestContext.Current.CancellationToken), "the health checks");
+            var whoAmI = (await RedisCli.RunAsync(redis.Port, redis.Password, "CLIENT", "LIST")).Split('\n');
+
+            Assert.Contains(whoAmI, line => line.Contains($" user={User} ", StringComparison.Ordinal));
+            Assert.True(report.Entries["redis"].Status == HealthStatus.Healthy, $"redis check was {report.Entries["redis"].Status}: {report.Entries["redis"].Description}");
+            AssertNothingLogged(host, password, report);
+        }
+
+        using (var refused = Build(("REDIS_URL", $"redis://127.0.0.1:{redis.Port}"), ("REDIS_USERNAME", User), ("REDIS_PASSWORD", WrongPassword)))
+        {
+            var report = await TestWait.For(refused.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync(TestContext.Current.CancellationToken), "the health checks");
+
+            Assert.Equal(HealthStatus.Unhealthy, report.Entries["redis"].Status);
+            AssertNothingLogged(refused, WrongPassword, report);
+        }
+
+        static void AssertNothingLogged(IHost host, string secret, HealthReport report)
+        {
+            var said = host.Services.GetFakeLogCollector().GetSnapshot()
+                .Select(r => $"{r.Message} {r.Exception} {string.Join(' ', r.StructuredState?.Select(p => p.Value) ?? [])}")
+                .Concat(report.Entries.Values.Select(e => $"{e.Description} {e.Exception}"))
+                .ToList();
+            Assert.NotEmpty(said);
+            Assert.All(said, text => Assert.DoesNotContain(secret, text, StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
     public void BadSettingsStopRegistrationWithOneMessageNamingTheVariable()
     {
         var builder = CreateBuilder(("REDIS_MODE", "sentinel"), ("REDIS_SENTINELS", "s1:notaport"));
