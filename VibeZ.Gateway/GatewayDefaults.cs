@@ -27,6 +27,29 @@ internal static class GatewayDefaults
 
     public const int MaxPublishesInFlight = 1024;
 
+    // Centrifugo's default too: enough for a page's rooms, few enough that a resync of every channel stays cheap.
+    public const int MaxChannelsPerConnection = 128;
+
+    // Generous for any honest client (the LogVolume test publishes a few thousand a second over one socket and is
+    // given more); what it stops is one socket churning subscribes into tens of thousands of Redis reads a second.
+    public const int CommandsPerSecond = 1000;
+
+    public const int CommandBurst = 2000;
+
+    // A NAT or corporate proxy puts many users behind one address; the total below is the real ceiling.
+    public const int MaxConnectionsPerIp = 256;
+
+    public const int MaxConnections = 10_000;
+
+    public const int UpgradedConnectionsMargin = 64;
+
+    // Refused IPs are logged once each, like origins; past this many distinct ones, a single line says further ones are not.
+    public const int MaxLoggedAddresses = 100;
+
+    // The token bucket refills this often, in slices of the per-second rate, so a client limited at 1000/s waits
+    // a tenth of a second, not a whole one.
+    public const int RefillsPerSecond = 10;
+
     public const int MaxMessageIdLength = 128;
 
     // One publish batch goes to Redis as one script: large enough to carry a busy channel's messages in a few round

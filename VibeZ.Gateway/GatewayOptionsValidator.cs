@@ -19,6 +19,11 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
         Check(failures, nameof(options.ResyncIntervalSeconds), options.ResyncIntervalSeconds, 0.1, 3600);
         Check(failures, nameof(options.MaxHistoryPageSize), options.MaxHistoryPageSize, 1, 100_000);
         Check(failures, nameof(options.MaxPublishesInFlight), options.MaxPublishesInFlight, 1, 1_000_000);
+        Check(failures, nameof(options.MaxChannelsPerConnection), options.MaxChannelsPerConnection, 1, 100_000);
+        Check(failures, nameof(options.CommandsPerSecond), options.CommandsPerSecond, 1, 1_000_000);
+        Check(failures, nameof(options.CommandBurst), options.CommandBurst, 1, 1_000_000);
+        Check(failures, nameof(options.MaxConnectionsPerIp), options.MaxConnectionsPerIp, 1, 1_000_000);
+        Check(failures, nameof(options.MaxConnections), options.MaxConnections, 1, 1_000_000);
         if (!Enum.IsDefined(options.Durability))
         {
             failures.Add($"{GatewayDefaults.SectionName}:{nameof(options.Durability)} is '{options.Durability}'; use Replicated or Leader.");

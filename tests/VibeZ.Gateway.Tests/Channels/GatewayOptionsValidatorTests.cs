@@ -28,6 +28,11 @@ public sealed class GatewayOptionsValidatorTests
     [InlineData("MaxHistoryPageSize", "0")]
     [InlineData("MaxHistoryPageSize", "100001")]
     [InlineData("MaxPublishesInFlight", "0")]
+    [InlineData("MaxChannelsPerConnection", "0")]
+    [InlineData("CommandsPerSecond", "0")]
+    [InlineData("CommandBurst", "0")]
+    [InlineData("MaxConnectionsPerIp", "0")]
+    [InlineData("MaxConnections", "0")]
     public void AnOutOfRangeSettingIsNamedWithItsValue(string setting, string value)
     {
         var result = Validate((setting, value));
