@@ -52,6 +52,10 @@ internal static class GatewayDefaults
 
     public const int MaxMessageIdLength = 128;
 
+    // Offsets travel as JSON numbers to browsers, where integers past 2^53 - 1 are no longer exact; no channel gets
+    // near it (a million messages a second for 285 years), so anything larger a client sends is an error, not a read.
+    public const long MaxOffset = 9_007_199_254_740_991;
+
     // One publish batch goes to Redis as one script: large enough to carry a busy channel's messages in a few round
     // trips, small enough that one script never holds Redis for long.
     public const int MaxPublishBatchMessages = 256;
