@@ -151,8 +151,12 @@ internal static class ChannelApiEndpoints
         }
     }
 
+    // Redis refusing (OOM, NOPERM, BUSY, a script error) is Redis's answer, not a Gateway bug: 507 when it is out of
+    // memory, 502 (the upstream said no) otherwise; a 500 would send operators looking in the wrong process.
     private static IResult Unavailable(ChannelStoreException ex) => Problem(
         ex.Code == GatewayErrorCodes.IdConflict ? StatusCodes.Status409Conflict
+            : ex.Code == GatewayErrorCodes.RedisRefused && ex.InnerException?.Message.StartsWith("OOM", StringComparison.Ordinal) == true ? StatusCodes.Status507InsufficientStorage
+            : ex.Code == GatewayErrorCodes.RedisRefused ? StatusCodes.Status502BadGateway
             : ex.Retryable ? StatusCodes.Status503ServiceUnavailable
             : StatusCodes.Status500InternalServerError,
         ex.Code, ex.Message, ex.Retryable);
