@@ -17,6 +17,9 @@ internal static class GatewayDefaults
 
     public const int MaxMessageBytes = 64 * 1024;
 
+    // The two defaults above and below allow exactly this; raising one means lowering the other or this.
+    public const long MaxChannelHistoryBytes = (long)MaxMessageBytes * HistoryLength;
+
     public const int SendQueueCapacity = 1024;
 
     public const int MaxInvalidFrames = 10;

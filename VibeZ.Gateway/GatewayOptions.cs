@@ -74,6 +74,14 @@ public sealed class GatewayOptions
     public int MaxConnections { get; set; } = GatewayDefaults.MaxConnections;
 
     /// <summary>
+    /// Gets or sets the most history one channel may hold in the worst case, <c>Gateway:MaxMessageBytes</c> ×
+    /// <c>Gateway:HistoryLength</c> (<c>Gateway:MaxChannelHistoryBytes</c>): start-up fails when the two allow more,
+    /// so one publisher cannot make a single channel hold more of Redis's memory than the operator agreed to.
+    /// </summary>
+    /// <value>The default value is 65536000 (about 62 MiB: 65536 × 1000, the product of the two defaults).</value>
+    public long MaxChannelHistoryBytes { get; set; } = GatewayDefaults.MaxChannelHistoryBytes;
+
+    /// <summary>
     /// Gets or sets the origins, besides the Gateway's own, whose pages may open <c>/ws</c> (<c>Gateway:AllowedOrigins</c>),
     /// such as <c>https://app.example.com</c>; <c>*</c> allows any.
     /// </summary>
