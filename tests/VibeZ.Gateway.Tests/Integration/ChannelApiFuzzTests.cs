@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 using CsCheck;
+using VibeZ.Gateway.Tests.Infrastructure;
 
 namespace VibeZ.Gateway.Tests.Integration;
 
@@ -63,8 +64,7 @@ public sealed class ChannelApiFuzzTests
     {
         await using var redis = new RedisServerProcess();
         await redis.InitializeAsync();
-        await using var gateway = await GatewayProcess.StartAsync(
-            [("REDIS_MODE", "single"), ("REDIS_URL", $"redis://127.0.0.1:{redis.Port}"), ("REDIS_PASSWORD", redis.Password), ("Gateway__Durability", "Leader")]);
+        await using var gateway = await SingleGateway.StartAsync(redis, ("Gateway__Durability", "Leader"));
 
         await Request.SampleAsync(
             async request =>

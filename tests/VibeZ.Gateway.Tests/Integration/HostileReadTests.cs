@@ -17,7 +17,7 @@ public sealed class HostileReadTests
     {
         await using var redis = new RedisServerProcess();
         await redis.InitializeAsync();
-        await using var gateway = await StartAsync(redis);
+        await using var gateway = await SingleGateway.StartAsync(redis);
         await using var reader = await GatewayClient.ConnectAsync(gateway, "reader");
 
         await reader.SubscribeAsync("never-1");
@@ -52,7 +52,7 @@ public sealed class HostileReadTests
     {
         await using var redis = new RedisServerProcess();
         await redis.InitializeAsync();
-        await using var gateway = await StartAsync(redis);
+        await using var gateway = await SingleGateway.StartAsync(redis);
         await ProtocolTests.PostAsync(gateway, "numbers", """{"n":1}""", key: "one");
 
         using var response = await gateway.Http.GetAsync($"/api/channels/numbers/messages?{query}", TestContext.Current.CancellationToken);
@@ -62,7 +62,4 @@ public sealed class HostileReadTests
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal("invalid_frame", (string?)JsonNode.Parse(body)?["code"]);
     }
-
-    private static Task<GatewayProcess> StartAsync(RedisServerProcess redis) =>
-        GatewayProcess.StartAsync([("REDIS_MODE", "single"), ("REDIS_URL", $"redis://127.0.0.1:{redis.Port}"), ("REDIS_PASSWORD", redis.Password)]);
 }

@@ -19,8 +19,7 @@ public sealed class RedisRefusalTests
         await using var redis = new RedisServerProcess(
             "redis-server", "test-" + Guid.NewGuid().ToString("N"), configFileText: null, "--maxmemory", "1mb", "--maxmemory-policy", "noeviction");
         await redis.InitializeAsync();
-        await using var gateway = await GatewayProcess.StartAsync(
-            [("REDIS_MODE", "single"), ("REDIS_URL", $"redis://127.0.0.1:{redis.Port}"), ("REDIS_PASSWORD", redis.Password), ("Gateway__Durability", "Leader")]);
+        await using var gateway = await SingleGateway.StartAsync(redis, ("Gateway__Durability", "Leader"));
         await using var client = await GatewayClient.ConnectAsync(gateway, "client");
 
         await client.SubscribeAsync("full");
