@@ -49,10 +49,6 @@ internal static class GatewayDefaults
     // Refused IPs are logged once each, like origins; past this many distinct ones, a single line says further ones are not.
     public const int MaxLoggedAddresses = 100;
 
-    // The token bucket refills this often, in slices of the per-second rate, so a client limited at 1000/s waits
-    // a tenth of a second, not a whole one.
-    public const int RefillsPerSecond = 10;
-
     public const int MaxMessageIdLength = 128;
 
     // Offsets travel as JSON numbers to browsers, where integers past 2^53 - 1 are no longer exact; no channel gets

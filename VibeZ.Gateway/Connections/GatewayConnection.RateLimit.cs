@@ -10,13 +10,13 @@ namespace VibeZ.Gateway.Connections;
 /// </summary>
 internal sealed partial class GatewayConnection
 {
+    // Refilled once a second: the limiter's timer then fires once a second per connection, not ten times, which
+    // matters at ten thousand connections; the burst (the bucket's size) absorbs the coarser refill.
     private static TokenBucketRateLimiter CreateCommandBucket(GatewayOptions options) => new(new TokenBucketRateLimiterOptions
     {
         TokenLimit = options.CommandBurst,
-        TokensPerPeriod = Math.Max(1, options.CommandsPerSecond / GatewayDefaults.RefillsPerSecond),
-        ReplenishmentPeriod = options.CommandsPerSecond >= GatewayDefaults.RefillsPerSecond
-            ? TimeSpan.FromSeconds(1.0 / GatewayDefaults.RefillsPerSecond)
-            : TimeSpan.FromSeconds(1.0 / options.CommandsPerSecond),
+        TokensPerPeriod = options.CommandsPerSecond,
+        ReplenishmentPeriod = TimeSpan.FromSeconds(1),
         QueueLimit = 0,
         AutoReplenishment = true,
     });
