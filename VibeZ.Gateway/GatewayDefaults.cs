@@ -17,6 +17,9 @@ internal static class GatewayDefaults
 
     public const int MaxMessageBytes = 64 * 1024;
 
+    // The two defaults above and below allow exactly this; raising one means lowering the other or this.
+    public const long MaxChannelHistoryBytes = (long)MaxMessageBytes * HistoryLength;
+
     public const int SendQueueCapacity = 1024;
 
     public const int MaxInvalidFrames = 10;
@@ -27,7 +30,30 @@ internal static class GatewayDefaults
 
     public const int MaxPublishesInFlight = 1024;
 
+    // Centrifugo's default too: enough for a page's rooms, few enough that a resync of every channel stays cheap.
+    public const int MaxChannelsPerConnection = 128;
+
+    // Generous for any honest client (the LogVolume test publishes a few thousand a second over one socket and is
+    // given more); what it stops is one socket churning subscribes into tens of thousands of Redis reads a second.
+    public const int CommandsPerSecond = 1000;
+
+    public const int CommandBurst = 2000;
+
+    // A NAT or corporate proxy puts many users behind one address; the total below is the real ceiling.
+    public const int MaxConnectionsPerIp = 256;
+
+    public const int MaxConnections = 10_000;
+
+    public const int UpgradedConnectionsMargin = 64;
+
+    // Refused IPs are logged once each, like origins; past this many distinct ones, a single line says further ones are not.
+    public const int MaxLoggedAddresses = 100;
+
     public const int MaxMessageIdLength = 128;
+
+    // Offsets travel as JSON numbers to browsers, where integers past 2^53 - 1 are no longer exact; no channel gets
+    // near it (a million messages a second for 285 years), so anything larger a client sends is an error, not a read.
+    public const long MaxOffset = 9_007_199_254_740_991;
 
     // One publish batch goes to Redis as one script: large enough to carry a busy channel's messages in a few round
     // trips, small enough that one script never holds Redis for long.

@@ -19,4 +19,8 @@ internal static class GatewayErrorCodes
     public const string InternalError = "internal_error";
     public const string Unauthorized = "unauthorized";
     public const string Forbidden = "forbidden";
+    public const string TooManyChannels = "too_many_channels";
+    public const string RateLimited = "rate_limited";
+    public const string TooManyConnections = "too_many_connections";
+    public const string GatewayFull = "gateway_full";
 }

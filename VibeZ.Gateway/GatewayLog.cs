@@ -47,4 +47,13 @@ internal static partial class GatewayLog
 
     [LoggerMessage(14, LogLevel.Debug, "Committing what a replica confirmed of {Channel} failed, will try again: {Reason}", EventName = "CommitPendingFailed")]
     public static partial void CommitPendingFailed(ILogger logger, string channel, string reason);
+
+    [LoggerMessage(16, LogLevel.Warning, "Refusing WebSocket connections from {Address}: it holds {Limit} already (Gateway:MaxConnectionsPerIp); logged once per address", EventName = "TooManyConnectionsFromAddress")]
+    public static partial void TooManyConnectionsFromAddress(ILogger logger, string address, int limit);
+
+    [LoggerMessage(17, LogLevel.Warning, "Refused connections from {Count} addresses are logged; further ones are refused without a line", EventName = "RefusedAddressLogLimitReached")]
+    public static partial void RefusedAddressLogLimitReached(ILogger logger, int count);
+
+    [LoggerMessage(18, LogLevel.Warning, "Refusing WebSocket connections: the Gateway holds {Limit} (Gateway:MaxConnections); logged once until it has room again", EventName = "GatewayFull")]
+    public static partial void GatewayFull(ILogger logger, int limit);
 }

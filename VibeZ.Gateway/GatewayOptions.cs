@@ -47,6 +47,40 @@ public sealed class GatewayOptions
     /// <value>The default value is 1024; more get a retryable <c>too_many_publishes</c> error.</value>
     public int MaxPublishesInFlight { get; set; } = GatewayDefaults.MaxPublishesInFlight;
 
+    /// <summary>Gets or sets how many channels one connection may be subscribed to at once (<c>Gateway:MaxChannelsPerConnection</c>).</summary>
+    /// <value>The default value is 128; one more gets a <c>too_many_channels</c> error.</value>
+    public int MaxChannelsPerConnection { get; set; } = GatewayDefaults.MaxChannelsPerConnection;
+
+    /// <summary>
+    /// Gets or sets how many frames (commands) one connection may send per second, on average (<c>Gateway:CommandsPerSecond</c>):
+    /// the refill rate of the connection's token bucket. Every frame counts, subscribes and unsubscribes too.
+    /// </summary>
+    /// <value>The default value is 1000; a frame past the bucket gets a retryable <c>rate_limited</c> error.</value>
+    public int CommandsPerSecond { get; set; } = GatewayDefaults.CommandsPerSecond;
+
+    /// <summary>Gets or sets how many frames one connection may send at once before <c>Gateway:CommandsPerSecond</c> applies (<c>Gateway:CommandBurst</c>): the bucket's size.</summary>
+    /// <value>The default value is 2000. A client whose refused frames in a row exceed it is closed (1008, policy violation).</value>
+    public int CommandBurst { get; set; } = GatewayDefaults.CommandBurst;
+
+    /// <summary>Gets or sets how many WebSocket connections one IP address may hold on this Gateway (<c>Gateway:MaxConnectionsPerIp</c>).</summary>
+    /// <value>The default value is 256; one more upgrade is refused with 429 and <c>too_many_connections</c>.</value>
+    public int MaxConnectionsPerIp { get; set; } = GatewayDefaults.MaxConnectionsPerIp;
+
+    /// <summary>
+    /// Gets or sets how many WebSocket connections this Gateway holds in total (<c>Gateway:MaxConnections</c>); Kestrel's
+    /// <c>MaxConcurrentUpgradedConnections</c> is set to it as a backstop.
+    /// </summary>
+    /// <value>The default value is 10000; one more upgrade is refused with 503 and <c>gateway_full</c>.</value>
+    public int MaxConnections { get; set; } = GatewayDefaults.MaxConnections;
+
+    /// <summary>
+    /// Gets or sets the most history one channel may hold in the worst case, <c>Gateway:MaxMessageBytes</c> ×
+    /// <c>Gateway:HistoryLength</c> (<c>Gateway:MaxChannelHistoryBytes</c>): start-up fails when the two allow more,
+    /// so one publisher cannot make a single channel hold more of Redis's memory than the operator agreed to.
+    /// </summary>
+    /// <value>The default value is 65536000 (about 62 MiB: 65536 × 1000, the product of the two defaults).</value>
+    public long MaxChannelHistoryBytes { get; set; } = GatewayDefaults.MaxChannelHistoryBytes;
+
     /// <summary>
     /// Gets or sets the origins, besides the Gateway's own, whose pages may open <c>/ws</c> (<c>Gateway:AllowedOrigins</c>),
     /// such as <c>https://app.example.com</c>; <c>*</c> allows any.

@@ -19,6 +19,25 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
         Check(failures, nameof(options.ResyncIntervalSeconds), options.ResyncIntervalSeconds, 0.1, 3600);
         Check(failures, nameof(options.MaxHistoryPageSize), options.MaxHistoryPageSize, 1, 100_000);
         Check(failures, nameof(options.MaxPublishesInFlight), options.MaxPublishesInFlight, 1, 1_000_000);
+        Check(failures, nameof(options.MaxChannelsPerConnection), options.MaxChannelsPerConnection, 1, 100_000);
+        Check(failures, nameof(options.CommandsPerSecond), options.CommandsPerSecond, 1, 1_000_000);
+        Check(failures, nameof(options.CommandBurst), options.CommandBurst, 1, 1_000_000);
+        Check(failures, nameof(options.MaxConnectionsPerIp), options.MaxConnectionsPerIp, 1, 1_000_000);
+        Check(failures, nameof(options.MaxConnections), options.MaxConnections, 1, 1_000_000);
+        var factorsValid = failures.Count == 0 || !failures.Any(f => f.Contains($":{nameof(options.MaxMessageBytes)} is", StringComparison.Ordinal)
+            || f.Contains($":{nameof(options.HistoryLength)} is", StringComparison.Ordinal));
+        var failed = failures.Count;
+        Check(failures, nameof(options.MaxChannelHistoryBytes), options.MaxChannelHistoryBytes, 256, 1L << 40);
+
+        // The product only means something once each of the three is in range; a bad one is reported once, above.
+        if (factorsValid && failures.Count == failed
+            && (long)options.MaxMessageBytes * options.HistoryLength > options.MaxChannelHistoryBytes)
+        {
+            failures.Add($"{GatewayDefaults.SectionName}:{nameof(options.MaxMessageBytes)} ({options.MaxMessageBytes}) × {GatewayDefaults.SectionName}:{nameof(options.HistoryLength)} " +
+                $"({options.HistoryLength}) is {(long)options.MaxMessageBytes * options.HistoryLength} bytes, more than {GatewayDefaults.SectionName}:{nameof(options.MaxChannelHistoryBytes)} " +
+                $"({options.MaxChannelHistoryBytes}) one channel may hold; lower one of the first two or raise the third.");
+        }
+
         if (!Enum.IsDefined(options.Durability))
         {
             failures.Add($"{GatewayDefaults.SectionName}:{nameof(options.Durability)} is '{options.Durability}'; use Replicated or Leader.");

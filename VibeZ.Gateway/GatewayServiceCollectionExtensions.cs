@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using VibeZ.Gateway.Channels;
@@ -19,6 +20,13 @@ internal static class GatewayServiceCollectionExtensions
         builder.Services.AddSingleton<IChannelStore, RedisChannelStore>();
         builder.Services.AddSingleton<ChannelHub>();
         builder.Services.AddSingleton<SystemChannel>();
+        builder.Services.AddSingleton<ConnectionLimiter>();
+
+        // Kestrel's own cap is the backstop behind ConnectionLimiter's, set a little above it: a socket still closing
+        // after its place was given back must not make Kestrel refuse an upgrade that ours admitted (Kestrel answers that
+        // with an exception, not a reason). It also caps any upgrade that bypasses /ws.
+        builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<GatewayOptions>>((kestrel, gateway) =>
+            kestrel.Limits.MaxConcurrentUpgradedConnections = gateway.Value.MaxConnections + GatewayDefaults.UpgradedConnectionsMargin);
         return builder;
     }
 }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using VibeZ.Gateway.Channels;
@@ -89,7 +90,7 @@ internal static class ChannelApiEndpoints
     }
 
     private static async Task<IResult> ReadAsync(
-        string channel, long? since, int? limit, HttpContext context, IChannelStore store, ClientAuthenticator auth, IOptions<GatewayOptions> options, CancellationToken cancellationToken)
+        string channel, string? since, string? limit, HttpContext context, IChannelStore store, ClientAuthenticator auth, IOptions<GatewayOptions> options, CancellationToken cancellationToken)
     {
         if (!ChannelName.TryValidate(channel, allowReserved: false, out var channelError))
         {
@@ -101,23 +102,33 @@ internal static class ChannelApiEndpoints
             return Forbidden($"The token does not grant reading history ({GatewayClaims.History}) of {channel}.");
         }
 
+        // Bound as text and parsed here: a number ASP.NET cannot bind (too large, 1e3) would otherwise be a bare 400
+        // without a problem body, and one that binds but no offset can reach (long.MaxValue) a 200 that overflows later.
         var pageSize = options.Value.MaxHistoryPageSize;
-        if (since < 0 || limit is < 1 || limit > pageSize)
+        if (!TryParseWhole(since, GatewayDefaults.MaxOffset, out var after) || !TryParseWhole(limit, pageSize, out var count) || count == 0 && limit is not null)
         {
-            return Problem(StatusCodes.Status400BadRequest, GatewayErrorCodes.InvalidFrame, $"since is a whole number from 0; limit is from 1 to {pageSize}.");
+            return Problem(StatusCodes.Status400BadRequest, GatewayErrorCodes.InvalidFrame, $"since is a whole number from 0 to {GatewayDefaults.MaxOffset}; limit is from 1 to {pageSize}.");
         }
 
         try
         {
             // The current epoch, whatever it is; the answer names it. Only committed messages are ever read.
-            var after = new ChannelMark(new ChannelPosition(string.Empty, since ?? 0), null);
-            var history = await store.ReadAsync(channel, after, limit ?? pageSize, cancellationToken);
+            var mark = new ChannelMark(new ChannelPosition(string.Empty, after), null);
+            var history = await store.ReadAsync(channel, mark, limit is null ? pageSize : (int)count, cancellationToken);
             return new HistoryResult(channel, history);
         }
         catch (ChannelStoreException ex)
         {
             return Unavailable(ex);
         }
+    }
+
+    /// <summary>Parses an optional query number: absent is 0, present is digits only, at most <paramref name="max"/>.</summary>
+    private static bool TryParseWhole(string? text, long max, out long value)
+    {
+        value = 0;
+        return text is null
+            || (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value) && value <= max);
     }
 
     /// <summary>Reads the body whole, or returns null when it is longer than <paramref name="limit"/>.</summary>
@@ -140,8 +151,12 @@ internal static class ChannelApiEndpoints
         }
     }
 
+    // Redis refusing (OOM, NOPERM, BUSY, a script error) is Redis's answer, not a Gateway bug: 507 when it is out of
+    // memory, 502 (the upstream said no) otherwise; a 500 would send operators looking in the wrong process.
     private static IResult Unavailable(ChannelStoreException ex) => Problem(
         ex.Code == GatewayErrorCodes.IdConflict ? StatusCodes.Status409Conflict
+            : ex.Code == GatewayErrorCodes.RedisRefused && ex.InnerException?.Message.StartsWith("OOM", StringComparison.Ordinal) == true ? StatusCodes.Status507InsufficientStorage
+            : ex.Code == GatewayErrorCodes.RedisRefused ? StatusCodes.Status502BadGateway
             : ex.Retryable ? StatusCodes.Status503ServiceUnavailable
             : StatusCodes.Status500InternalServerError,
         ex.Code, ex.Message, ex.Retryable);

@@ -106,7 +106,7 @@ internal sealed record ClientFrame(string Type, string Channel, ChannelPosition?
             {
                 if (!TryReadPosition(sinceElement, out since))
                 {
-                    error = Invalid(id, channel, "\"since\" is {\"offset\": a whole number from 0, \"epoch\": a string}.");
+                    error = Invalid(id, channel, $"\"since\" is {{\"offset\": a whole number from 0 to {GatewayDefaults.MaxOffset}, \"epoch\": a string}}.");
                     return false;
                 }
             }
@@ -148,7 +148,7 @@ internal sealed record ClientFrame(string Type, string Channel, ChannelPosition?
     {
         position = null;
         if (element.ValueKind != JsonValueKind.Object
-            || !element.TryGetProperty("offset", out var offset) || offset.ValueKind != JsonValueKind.Number || !offset.TryGetInt64(out var value) || value < 0
+            || !element.TryGetProperty("offset", out var offset) || offset.ValueKind != JsonValueKind.Number || !offset.TryGetInt64(out var value) || value < 0 || value > GatewayDefaults.MaxOffset
             || !element.TryGetProperty("epoch", out var epoch) || epoch.ValueKind != JsonValueKind.String)
         {
             return false;

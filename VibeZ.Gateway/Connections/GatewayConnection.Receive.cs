@@ -46,7 +46,12 @@ internal sealed partial class GatewayConnection
             }
             else if (ClientFrame.TryParse(message.WrittenMemory, out var frame, out var error))
             {
-                await HandleAsync(frame, cancellationToken);
+                // Invalid frames are bounded by Gateway:MaxInvalidFrames instead; a valid one is parsed before it is
+                // counted so a refusal can name the frame's id and channel.
+                if (TakeCommandToken(frame))
+                {
+                    await HandleAsync(frame, cancellationToken);
+                }
             }
             else
             {
@@ -110,6 +115,12 @@ internal sealed partial class GatewayConnection
         if (_channels.Contains(frame.Channel))
         {
             await LeaveAsync(frame.Channel);
+        }
+        else if (_channels.Count >= _options.MaxChannelsPerConnection)
+        {
+            TrySend(ServerFrames.Error(frame.Id, frame.Channel, GatewayErrorCodes.TooManyChannels,
+                $"This connection is subscribed to {_options.MaxChannelsPerConnection} channels already (Gateway:MaxChannelsPerConnection); unsubscribe from one first.", retryable: false));
+            return;
         }
 
         if (frame.Channel == ChannelName.System)

@@ -1,5 +1,6 @@
 using System.Net.WebSockets;
 using System.Threading.Channels;
+using System.Threading.RateLimiting;
 using VibeZ.Gateway.Channels;
 using VibeZ.Gateway.Security;
 
@@ -24,8 +25,10 @@ internal sealed partial class GatewayConnection : IChannelSubscriber
     private readonly CancellationTokenSource _closing = new();
     private readonly HashSet<string> _channels = [];
     private (WebSocketCloseStatus Status, string Reason, bool Drain)? _close;
+    private readonly TokenBucketRateLimiter _commands;
     private int _publishesInFlight;
     private int _invalidFrames;
+    private int _refusedInARow;
 
     // identity: the client its upgrade request authenticated as, or null when it must send a connect frame first.
     public GatewayConnection(
@@ -40,6 +43,7 @@ internal sealed partial class GatewayConnection : IChannelSubscriber
         _logger = logger;
         _outbox = Channel.CreateBounded<ReadOnlyMemory<byte>>(new BoundedChannelOptions(options.SendQueueCapacity) { SingleReader = true });
         _initialIdentity = identity;
+        _commands = CreateCommandBucket(options);
     }
 
     public string Id { get; }
@@ -85,6 +89,7 @@ internal sealed partial class GatewayConnection : IChannelSubscriber
 
             Close(WebSocketCloseStatus.NormalClosure, "bye");
             await sending;
+            _commands.Dispose();
             GatewayLog.ClientDisconnected(_logger, Id, _close?.Reason ?? reason);
         }
     }

@@ -10,7 +10,7 @@ internal static class GatewayWebSocketEndpoints
     public static IEndpointRouteBuilder MapGatewayWebSockets(this IEndpointRouteBuilder endpoints)
     {
         endpoints.Map("/ws", async (HttpContext context, ChannelHub hub, SystemChannel system, IOptions<GatewayOptions> options, ClientAuthenticator auth,
-            OriginPolicy origins, IHostApplicationLifetime lifetime, ILogger<GatewayConnection> logger) =>
+            OriginPolicy origins, ConnectionLimiter limiter, IHostApplicationLifetime lifetime, ILogger<GatewayConnection> logger) =>
         {
             if (!origins.Allows(context.Request))
             {
@@ -35,6 +35,16 @@ internal static class GatewayWebSocketEndpoints
                 }
             }
 
+            if (limiter.TryAcquire(context.Connection.RemoteIpAddress, out var lease) is { } refusal)
+            {
+                return refusal == ConnectionRefusal.TooManyFromAddress
+                    ? Refuse(StatusCodes.Status429TooManyRequests, GatewayErrorCodes.TooManyConnections,
+                        $"This address holds {options.Value.MaxConnectionsPerIp} connections to the Gateway already (Gateway:MaxConnectionsPerIp); close one first.")
+                    : Refuse(StatusCodes.Status503ServiceUnavailable, GatewayErrorCodes.GatewayFull,
+                        $"The Gateway holds {options.Value.MaxConnections} connections already (Gateway:MaxConnections); try another replica or later.");
+            }
+
+            using var held = lease;
             using var socket = await context.WebSockets.AcceptWebSocketAsync();
             var connection = new GatewayConnection(context.TraceIdentifier, socket, hub, system, options.Value, auth, identity, logger);
             await connection.RunAsync(context.RequestAborted, lifetime.ApplicationStopping);
@@ -43,4 +53,7 @@ internal static class GatewayWebSocketEndpoints
 
         return endpoints;
     }
+
+    private static IResult Refuse(int status, string code, string detail) =>
+        Results.Problem(detail, statusCode: status, extensions: new Dictionary<string, object?> { ["code"] = code, ["retryable"] = true });
 }

@@ -28,6 +28,12 @@ public sealed class GatewayOptionsValidatorTests
     [InlineData("MaxHistoryPageSize", "0")]
     [InlineData("MaxHistoryPageSize", "100001")]
     [InlineData("MaxPublishesInFlight", "0")]
+    [InlineData("MaxChannelsPerConnection", "0")]
+    [InlineData("CommandsPerSecond", "0")]
+    [InlineData("CommandBurst", "0")]
+    [InlineData("MaxConnectionsPerIp", "0")]
+    [InlineData("MaxConnections", "0")]
+    [InlineData("MaxChannelHistoryBytes", "100")]
     public void AnOutOfRangeSettingIsNamedWithItsValue(string setting, string value)
     {
         var result = Validate((setting, value));
@@ -35,6 +41,18 @@ public sealed class GatewayOptionsValidatorTests
         Assert.True(result.Failed, $"Gateway:{setting}={value} was accepted");
         var failure = Assert.Single(result.Failures!);
         Assert.StartsWith($"Gateway:{setting} is {value};", failure);
+    }
+
+    [Fact]
+    public void AChannelThatCouldHoldMoreThanMaxChannelHistoryBytesNamesAllThreeSettings()
+    {
+        var result = Validate(("MaxMessageBytes", "1048576"), ("HistoryLength", "1000"));
+
+        var failure = Assert.Single(result.Failures!);
+        Assert.Equal(
+            "Gateway:MaxMessageBytes (1048576) × Gateway:HistoryLength (1000) is 1048576000 bytes, more than Gateway:MaxChannelHistoryBytes (65536000) " +
+            "one channel may hold; lower one of the first two or raise the third.", failure);
+        Assert.True(Validate(("MaxMessageBytes", "1048576"), ("HistoryLength", "62")).Succeeded, "1 MiB × 62 fits in the default");
     }
 
     [Fact]

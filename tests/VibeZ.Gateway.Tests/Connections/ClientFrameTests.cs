@@ -171,6 +171,8 @@ public sealed class ClientFrameTests
     [InlineData("""{"offset":1.5,"epoch":"e"}""")]
     [InlineData("""{"offset":"41","epoch":"e"}""")]
     [InlineData("""{"offset":1e30,"epoch":"e"}""")]
+    [InlineData("""{"offset":9223372036854775807,"epoch":"e"}""")]
+    [InlineData("""{"offset":9007199254740992,"epoch":"e"}""")]
     [InlineData("""{"offset":41,"epoch":5}""")]
     [InlineData("""{"offset":41,"epoch":null}""")]
     public void AMalformedSinceIsInvalid(string since) =>
