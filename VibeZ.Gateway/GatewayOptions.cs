@@ -43,8 +43,8 @@ public sealed class GatewayOptions
     /// <value>The default value is 1000.</value>
     public int MaxHistoryPageSize { get; set; } = GatewayDefaults.MaxHistoryPageSize;
 
-    /// <summary>Gets or sets how many publishes one connection may have waiting for Redis (<c>Gateway:MaxPublishesInFlight</c>).</summary>
-    /// <value>The default value is 1024; more get a retryable <c>too_many_publishes</c> error.</value>
+    /// <summary>Gets or sets how many publishes one connection may have unanswered: waiting for Redis, or their ack or error not yet written to the socket (<c>Gateway:MaxPublishesInFlight</c>).</summary>
+    /// <value>The default value is 1024; with that many out, the Gateway stops reading the connection's socket until one is answered (TCP back-pressure).</value>
     public int MaxPublishesInFlight { get; set; } = GatewayDefaults.MaxPublishesInFlight;
 
     /// <summary>

@@ -20,11 +20,12 @@ internal sealed partial class GatewayConnection : IChannelSubscriber
     private readonly SystemChannel _system;
     private readonly GatewayOptions _options;
     private readonly ILogger _logger;
-    private readonly Channel<ReadOnlyMemory<byte>> _outbox;
+    private readonly Channel<Outgoing> _outbox;
+    private readonly SemaphoreSlim _publishCredits;
     private readonly CancellationTokenSource _closing = new();
     private readonly HashSet<string> _channels = [];
     private (WebSocketCloseStatus Status, string Reason, bool Drain)? _close;
-    private int _publishesInFlight;
+    private int _queuedFrames;
     private int _invalidFrames;
 
     // identity: the client its upgrade request authenticated as, or null when it must send a connect frame first.
@@ -38,7 +39,8 @@ internal sealed partial class GatewayConnection : IChannelSubscriber
         _options = options;
         _auth = auth;
         _logger = logger;
-        _outbox = Channel.CreateBounded<ReadOnlyMemory<byte>>(new BoundedChannelOptions(options.SendQueueCapacity) { SingleReader = true });
+        _outbox = Channel.CreateUnbounded<Outgoing>(new UnboundedChannelOptions { SingleReader = true });
+        _publishCredits = new SemaphoreSlim(options.MaxPublishesInFlight, options.MaxPublishesInFlight);
         _initialIdentity = identity;
     }
 
@@ -46,14 +48,28 @@ internal sealed partial class GatewayConnection : IChannelSubscriber
 
     public bool TrySend(ReadOnlyMemory<byte> frame)
     {
-        if (_outbox.Writer.TryWrite(frame))
+        if (Interlocked.Increment(ref _queuedFrames) <= _options.SendQueueCapacity)
         {
-            return true;
+            return _outbox.Writer.TryWrite(new Outgoing(frame, PublishReply: false));
         }
 
         // What is queued stays unsent: the client could not keep up with it, and the close frame must not wait behind it.
         Close(WebSocketCloseStatus.PolicyViolation, $"send queue overflow: more than {_options.SendQueueCapacity} frames waited for this client", drain: false);
         return false;
+    }
+
+    /// <summary>
+    /// Queues the ack or error owed to one of this client's publishes. It does not count against the send queue's cap:
+    /// there are at most <see cref="GatewayOptions.MaxPublishesInFlight"/> of them, because each holds its publish's
+    /// credit until written, so a publisher slow to read its acks is slowed down, never closed as a slow reader.
+    /// </summary>
+    private void SendPublishReply(byte[] frame)
+    {
+        if (!_outbox.Writer.TryWrite(new Outgoing(frame, PublishReply: true)))
+        {
+            // Closed: nobody reads any more, but a receive loop may still be waiting for this credit until it stops.
+            _publishCredits.Release();
+        }
     }
 
     /// <summary>Runs the connection until either side closes it, or the Gateway stops (<paramref name="stopping"/>).</summary>
@@ -119,14 +135,22 @@ internal sealed partial class GatewayConnection : IChannelSubscriber
     {
         try
         {
-            await foreach (var frame in _outbox.Reader.ReadAllAsync(cancellationToken))
+            await foreach (var outgoing in _outbox.Reader.ReadAllAsync(cancellationToken))
             {
                 if (_close is { Drain: false })
                 {
                     break;
                 }
 
-                await _socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
+                await _socket.SendAsync(outgoing.Frame, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
+                if (outgoing.PublishReply)
+                {
+                    _publishCredits.Release();
+                }
+                else
+                {
+                    Interlocked.Decrement(ref _queuedFrames);
+                }
             }
 
             if (_close is { } close && _socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
@@ -140,4 +164,7 @@ internal sealed partial class GatewayConnection : IChannelSubscriber
             _closing.Cancel();
         }
     }
+
+    /// <summary>A frame waiting for the socket; a publish's reply gives its credit back once written.</summary>
+    private readonly record struct Outgoing(ReadOnlyMemory<byte> Frame, bool PublishReply);
 }
