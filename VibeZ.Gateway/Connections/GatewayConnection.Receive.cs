@@ -184,8 +184,14 @@ internal sealed partial class GatewayConnection
         byte[] reply;
         try
         {
-            var result = await _hub.PublishAsync(request, CancellationToken.None);
+            var result = await _hub.PublishAsync(request, _closed.Token);
             reply = ServerFrames.Ack(request.Id, request.Channel, result.Position);
+        }
+        catch (OperationCanceledException) when (_closed.IsCancellationRequested)
+        {
+            // The connection closed: a publish not yet sent to Redis was withdrawn, and no reply can reach the client.
+            _publishCredits.Release();
+            return;
         }
         catch (ChannelStoreException ex)
         {

@@ -23,6 +23,9 @@ internal sealed partial class GatewayConnection : IChannelSubscriber
     private readonly Channel<Outgoing> _outbox;
     private readonly SemaphoreSlim _publishCredits;
     private readonly CancellationTokenSource _closing = new();
+
+    // Fires as soon as the connection is closing, so its publishes still queued behind others are withdrawn.
+    private readonly CancellationTokenSource _closed = new();
     private readonly HashSet<string> _channels = [];
     private (WebSocketCloseStatus Status, string Reason, bool Drain)? _close;
     private int _queuedFrames;
@@ -128,6 +131,7 @@ internal sealed partial class GatewayConnection : IChannelSubscriber
         }
 
         _outbox.Writer.TryComplete();
+        _ = _closed.CancelAsync();
         _closing.CancelAfter(CloseHandshakeTimeout);
     }
 
