@@ -28,13 +28,17 @@ internal sealed partial class GatewayConnection : IChannelSubscriber
     private readonly CancellationTokenSource _closed = new();
     private readonly HashSet<string> _channels = [];
     private (WebSocketCloseStatus Status, string Reason, bool Drain)? _close;
-    private int _queuedFrames;
+    private long _queuedBytes;
+    private readonly Action _abortTransport;
+    private volatile bool _writeTimedOut;
     private int _invalidFrames;
 
     // identity: the client its upgrade request authenticated as, or null when it must send a connect frame first.
+    // abortTransport: ends the TCP connection at once (HttpContext.Abort), for a client that stopped reading.
     public GatewayConnection(
-        string id, WebSocket socket, ChannelHub hub, SystemChannel system, GatewayOptions options, ClientAuthenticator auth, ClientIdentity? identity, ILogger logger)
+        string id, WebSocket socket, ChannelHub hub, SystemChannel system, GatewayOptions options, ClientAuthenticator auth, ClientIdentity? identity, Action abortTransport, ILogger logger)
     {
+        _abortTransport = abortTransport;
         Id = id;
         _socket = socket;
         _hub = hub;
@@ -51,13 +55,15 @@ internal sealed partial class GatewayConnection : IChannelSubscriber
 
     public bool TrySend(ReadOnlyMemory<byte> frame)
     {
-        if (Interlocked.Increment(ref _queuedFrames) <= _options.SendQueueCapacity)
+        // Bytes, not frames: 1024 frames of 64 KiB each would be 64 MiB per client. An empty queue takes any frame.
+        var queued = Interlocked.Add(ref _queuedBytes, frame.Length);
+        if (queued <= _options.SendQueueBytes || queued == frame.Length)
         {
             return _outbox.Writer.TryWrite(new Outgoing(frame, PublishReply: false));
         }
 
         // What is queued stays unsent: the client could not keep up with it, and the close frame must not wait behind it.
-        Close(WebSocketCloseStatus.PolicyViolation, $"send queue overflow: more than {_options.SendQueueCapacity} frames waited for this client", drain: false);
+        Close(WebSocketCloseStatus.PolicyViolation, $"send queue overflow: more than {_options.SendQueueBytes} bytes waited for this client", drain: false);
         return false;
     }
 
@@ -137,6 +143,9 @@ internal sealed partial class GatewayConnection : IChannelSubscriber
 
     private async Task SendLoopAsync(CancellationToken cancellationToken)
     {
+        // One timer for every write of this connection, re-armed per write; the connection's end cancels it too.
+        using var writeTimeout = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _auth.Time);
+        using var stopped = cancellationToken.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), writeTimeout);
         try
         {
             await foreach (var outgoing in _outbox.Reader.ReadAllAsync(cancellationToken))
@@ -146,14 +155,14 @@ internal sealed partial class GatewayConnection : IChannelSubscriber
                     break;
                 }
 
-                await _socket.SendAsync(outgoing.Frame, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
+                await SendAsync(outgoing.Frame, writeTimeout);
                 if (outgoing.PublishReply)
                 {
                     _publishCredits.Release();
                 }
                 else
                 {
-                    Interlocked.Decrement(ref _queuedFrames);
+                    Interlocked.Add(ref _queuedBytes, -outgoing.Frame.Length);
                 }
             }
 
@@ -162,10 +171,40 @@ internal sealed partial class GatewayConnection : IChannelSubscriber
                 await _socket.CloseOutputAsync(close.Status, close.Reason, cancellationToken);
             }
         }
+        catch (Exception ex) when (_writeTimedOut && ex is WebSocketException or OperationCanceledException or IOException)
+        {
+            // A write that did not finish in time: the client's TCP window stayed shut, and its connection was aborted
+            // (a close frame could not get through either). The log says why.
+            Close(WebSocketCloseStatus.PolicyViolation, $"write timeout: the client read nothing for {_options.WriteTimeoutSeconds} s", drain: false);
+            _closing.Cancel();
+        }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
         {
             // The client went away or did not read in time; the receive loop ends on the same cancellation.
             _closing.Cancel();
+        }
+    }
+
+    private async ValueTask SendAsync(ReadOnlyMemory<byte> frame, CancellationTokenSource writeTimeout)
+    {
+        writeTimeout.CancelAfter(_options.WriteTimeout);
+
+        // Cancelling the send alone does not end a write Kestrel holds back for a full TCP window: the connection itself
+        // is aborted, which does.
+        using (writeTimeout.Token.UnsafeRegister(static state => ((GatewayConnection)state!).AbortForWriteTimeout(), this))
+        {
+            await _socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, writeTimeout.Token);
+        }
+
+        writeTimeout.TryReset();
+    }
+
+    private void AbortForWriteTimeout()
+    {
+        if (!_closing.IsCancellationRequested)
+        {
+            _writeTimedOut = true;
+            _abortTransport();
         }
     }
 
