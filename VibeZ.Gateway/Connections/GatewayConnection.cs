@@ -7,7 +7,7 @@ namespace VibeZ.Gateway.Connections;
 
 /// <summary>
 /// One client's WebSocket: frames in are read and answered in order on the receive loop; frames out go through a
-/// bounded queue drained by the send loop, so delivery to this client never waits for it and never slows anyone else.
+/// byte-bounded queue drained by the send loop, so delivery to this client never waits for it and never slows anyone else.
 /// </summary>
 internal sealed partial class GatewayConnection : IChannelSubscriber
 {
