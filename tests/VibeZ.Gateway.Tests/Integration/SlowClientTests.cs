@@ -61,4 +61,31 @@ public sealed class SlowClientTests
         stuck.Reading.Set();
         await stuck.WaitUntilClosedAsync();
     }
+
+    [Fact]
+    public async Task APublisherThatDoesNotReadItsAcksIsHeldBackNeverRefusedOrClosed()
+    {
+        // Eight credits and the smallest send queue: before back-pressure, this publisher got too_many_publishes for
+        // most of its messages, and its own acks could overflow its send queue.
+        const int count = 500;
+        await using var topology = await GatewayTopology.StartAsync("single",
+            ("Gateway__MaxPublishesInFlight", "8"), ("Gateway__SendQueueBytes", "1024"));
+        await using var publisher = await GatewayClient.ConnectAsync(topology.First, "publisher");
+
+        publisher.Reading.Reset();
+        for (var i = 0; i < count; i++)
+        {
+            await publisher.SendAsync(new { type = "publish", channel = "held-back", id = $"m-{i}", data = new { n = i } });
+        }
+
+        publisher.Reading.Set();
+        var acks = await publisher.WaitForCountAsync(f => GatewayClient.Is(f, "ack"), count, "acks, one per publish", TimeSpan.FromSeconds(60));
+
+        // Acks may arrive in any order; the offsets follow the order sent.
+        var byOffset = acks.OrderBy(a => (long)a["offset"]!).ToList();
+        Assert.Equal(Enumerable.Range(1, count).Select(i => (long)i), byOffset.Select(a => (long)a["offset"]!));
+        Assert.Equal(Enumerable.Range(0, count).Select(i => $"m-{i}"), byOffset.Select(a => (string?)a["id"]));
+        Assert.DoesNotContain(publisher.Frames, f => GatewayClient.Is(f, "error"));
+        Assert.Null(publisher.CloseStatus);
+    }
 }
