@@ -20,7 +20,14 @@ internal static class GatewayDefaults
     // The two defaults above and below allow exactly this; raising one means lowering the other or this.
     public const long MaxChannelHistoryBytes = (long)MaxMessageBytes * HistoryLength;
 
-    public const int SendQueueCapacity = 1024;
+    // A slow reader's slack, in bytes: many small messages or a few large ones, never 1024 × 64 KiB per client.
+    public const int SendQueueBytes = 1024 * 1024;
+
+    // A socket write that takes this long means the client's TCP window stayed shut: it is not reading at all.
+    public const double WriteTimeoutSeconds = 10;
+
+    // A client that answers no ping for this long is gone (a dead peer sends no FIN); 0 switches it off.
+    public const double KeepAliveTimeoutSeconds = 30;
 
     public const int MaxInvalidFrames = 10;
 

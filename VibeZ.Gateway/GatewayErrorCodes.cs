@@ -11,7 +11,6 @@ internal static class GatewayErrorCodes
     public const string MessageTooLarge = "message_too_large";
     public const string BinaryNotSupported = "binary_not_supported";
     public const string NotSubscribed = "not_subscribed";
-    public const string TooManyPublishes = "too_many_publishes";
     public const string RedisUnavailable = "redis_unavailable";
     public const string NotReplicated = "not_replicated";
     public const string IdConflict = "id_conflict";

@@ -27,9 +27,21 @@ public sealed class GatewayOptions
     /// <value>The default value is 65536 (64 KiB).</value>
     public int MaxMessageBytes { get; set; } = GatewayDefaults.MaxMessageBytes;
 
-    /// <summary>Gets or sets how many frames may wait for a slow client before it is disconnected (<c>Gateway:SendQueueCapacity</c>).</summary>
-    /// <value>The default value is 1024.</value>
-    public int SendQueueCapacity { get; set; } = GatewayDefaults.SendQueueCapacity;
+    /// <summary>
+    /// Gets or sets how many bytes of frames may wait for a slow client before it is closed with 1008
+    /// <c>send queue overflow</c> (<c>Gateway:SendQueueBytes</c>). Acks and errors owed to the client's own publishes
+    /// do not count: <see cref="MaxPublishesInFlight"/> bounds them.
+    /// </summary>
+    /// <value>The default value is 1048576 (1 MiB); one frame always fits into an empty queue.</value>
+    public int SendQueueBytes { get; set; } = GatewayDefaults.SendQueueBytes;
+
+    /// <summary>Gets or sets how long one socket write may take before the client is closed as not reading (<c>Gateway:WriteTimeoutSeconds</c>).</summary>
+    /// <value>The default value is 10; it is what closes a client whose TCP window stays at zero.</value>
+    public double WriteTimeoutSeconds { get; set; } = GatewayDefaults.WriteTimeoutSeconds;
+
+    /// <summary>Gets or sets how long a client may leave the Gateway's WebSocket ping unanswered before it is aborted (<c>Gateway:KeepAliveTimeoutSeconds</c>).</summary>
+    /// <value>The default value is 30; pings go out every 15 s. 0 switches the timeout off (pings are still sent).</value>
+    public double KeepAliveTimeoutSeconds { get; set; } = GatewayDefaults.KeepAliveTimeoutSeconds;
 
     /// <summary>Gets or sets how many invalid frames a client may send before it is closed (<c>Gateway:MaxInvalidFrames</c>).</summary>
     /// <value>The default value is 10; each gets an <c>error</c> frame, the next one a policy-violation close.</value>
@@ -43,8 +55,8 @@ public sealed class GatewayOptions
     /// <value>The default value is 1000.</value>
     public int MaxHistoryPageSize { get; set; } = GatewayDefaults.MaxHistoryPageSize;
 
-    /// <summary>Gets or sets how many publishes one connection may have waiting for Redis (<c>Gateway:MaxPublishesInFlight</c>).</summary>
-    /// <value>The default value is 1024; more get a retryable <c>too_many_publishes</c> error.</value>
+    /// <summary>Gets or sets how many publishes one connection may have unanswered: waiting for Redis, or their ack or error not yet written to the socket (<c>Gateway:MaxPublishesInFlight</c>).</summary>
+    /// <value>The default value is 1024; with that many out, the Gateway stops reading the connection's socket until one is answered (TCP back-pressure).</value>
     public int MaxPublishesInFlight { get; set; } = GatewayDefaults.MaxPublishesInFlight;
 
     /// <summary>Gets or sets how many channels one connection may be subscribed to at once (<c>Gateway:MaxChannelsPerConnection</c>).</summary>
@@ -93,4 +105,6 @@ public sealed class GatewayOptions
     internal TimeSpan DedupeWindow => TimeSpan.FromSeconds(DedupeWindowSeconds);
 
     internal TimeSpan ResyncInterval => TimeSpan.FromSeconds(ResyncIntervalSeconds);
+
+    internal TimeSpan WriteTimeout => TimeSpan.FromSeconds(WriteTimeoutSeconds);
 }

@@ -14,7 +14,9 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
         Check(failures, nameof(options.DedupeWindowSeconds), options.DedupeWindowSeconds, 1, 7 * 86_400);
         Check(failures, nameof(options.ReplicationTimeoutMilliseconds), options.ReplicationTimeoutMilliseconds, 1, 60_000);
         Check(failures, nameof(options.MaxMessageBytes), options.MaxMessageBytes, 256, 16 * 1024 * 1024);
-        Check(failures, nameof(options.SendQueueCapacity), options.SendQueueCapacity, 1, 1_000_000);
+        Check(failures, nameof(options.SendQueueBytes), options.SendQueueBytes, 1024, 1024 * 1024 * 1024);
+        Check(failures, nameof(options.WriteTimeoutSeconds), options.WriteTimeoutSeconds, 0.1, 3600);
+        Check(failures, nameof(options.KeepAliveTimeoutSeconds), options.KeepAliveTimeoutSeconds, 0, 3600);
         Check(failures, nameof(options.MaxInvalidFrames), options.MaxInvalidFrames, 0, 1_000_000);
         Check(failures, nameof(options.ResyncIntervalSeconds), options.ResyncIntervalSeconds, 0.1, 3600);
         Check(failures, nameof(options.MaxHistoryPageSize), options.MaxHistoryPageSize, 1, 100_000);

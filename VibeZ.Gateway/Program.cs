@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using VibeZ.Gateway;
 using VibeZ.Gateway.Api;
 using VibeZ.Gateway.Connections;
@@ -14,7 +15,12 @@ var app = builder.Build();
 app.UseSecurityHeaders();
 app.UseDefaultFiles();
 app.UseStaticFiles();
-app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(15) });
+var gateway = app.Services.GetRequiredService<IOptions<GatewayOptions>>().Value;
+app.UseWebSockets(new WebSocketOptions
+{
+    KeepAliveInterval = TimeSpan.FromSeconds(15),
+    KeepAliveTimeout = gateway.KeepAliveTimeoutSeconds > 0 ? TimeSpan.FromSeconds(gateway.KeepAliveTimeoutSeconds) : Timeout.InfiniteTimeSpan,
+});
 app.UseClientAuthentication();
 
 app.MapDefaultEndpoints();

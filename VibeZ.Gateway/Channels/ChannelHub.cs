@@ -107,7 +107,7 @@ public sealed class ChannelHub : IAsyncDisposable
 
     /// <summary>
     /// Publishes through the channel's <see cref="ChannelPublisher"/>, after what this process sent to the channel
-    /// before; completes when the message is acked.
+    /// before; completes when the message is acked. Cancelling before the publish went to Redis withdraws it.
     /// </summary>
     /// <exception cref="ChannelStoreException">Redis did not accept, replicate or commit the message in time, or its id is taken.</exception>
     public Task<PublishResult> PublishAsync(PublishRequest request, CancellationToken cancellationToken)
@@ -115,7 +115,7 @@ public sealed class ChannelHub : IAsyncDisposable
         while (true)
         {
             var publisher = _publishers.GetOrAdd(request.Channel, static (channel, hub) => new ChannelPublisher(channel, hub._store, hub, hub._options, hub._logger), this);
-            if (publisher.TryPublish(request, out var acked))
+            if (publisher.TryPublish(request, cancellationToken, out var acked))
             {
                 return acked.WaitAsync(cancellationToken);
             }

@@ -55,11 +55,12 @@ internal sealed class ChannelPublisher
 
     /// <summary>
     /// Queues a publish; <paramref name="acked"/> completes when it is acked, or fails with a
-    /// <see cref="ChannelStoreException"/>. False when the publisher is retired.
+    /// <see cref="ChannelStoreException"/>, or is cancelled when <paramref name="cancellationToken"/> fires before the
+    /// publish went to Redis. False when the publisher is retired.
     /// </summary>
-    public bool TryPublish(PublishRequest request, out Task<PublishResult> acked)
+    public bool TryPublish(PublishRequest request, CancellationToken cancellationToken, out Task<PublishResult> acked)
     {
-        var pending = new Pending(request, new TaskCompletionSource<PublishResult>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var pending = new Pending(request, cancellationToken, new TaskCompletionSource<PublishResult>(TaskCreationOptions.RunContinuationsAsynchronously));
         acked = pending.Completion.Task;
         bool start;
         lock (_lock)
@@ -106,19 +107,29 @@ internal sealed class ChannelPublisher
     {
         lock (_lock)
         {
-            if (_queue.Count == 0)
-            {
-                _running = false;
-                return null;
-            }
-
             var batch = new List<Pending>();
             var bytes = 0;
             while (_queue.TryPeek(out var next) && batch.Count < _maxBatchMessages
                 && (batch.Count == 0 || bytes + Encoding.UTF8.GetMaxByteCount(next.Request.Data.Length) <= _maxBatchBytes))
             {
+                _queue.Dequeue();
+
+                // Its client is gone (the Gateway closed the connection): nobody would get the ack, so it is not sent
+                // at all, instead of being delivered, unacked, for as long as the queue ahead of it takes.
+                if (next.Cancellation.IsCancellationRequested)
+                {
+                    next.Completion.TrySetCanceled(next.Cancellation);
+                    continue;
+                }
+
                 bytes += Encoding.UTF8.GetMaxByteCount(next.Request.Data.Length);
-                batch.Add(_queue.Dequeue());
+                batch.Add(next);
+            }
+
+            if (batch.Count == 0)
+            {
+                _running = false;
+                return null;
             }
 
             return batch;
@@ -185,7 +196,7 @@ internal sealed class ChannelPublisher
         }
     }
 
-    private sealed record Pending(PublishRequest Request, TaskCompletionSource<PublishResult> Completion)
+    private sealed record Pending(PublishRequest Request, CancellationToken Cancellation, TaskCompletionSource<PublishResult> Completion)
     {
         /// <summary>Gets or sets whether the message's first append found its id already published.</summary>
         public bool? Duplicate { get; set; }

@@ -91,7 +91,7 @@ internal sealed partial class GatewayConnection
                 await UnsubscribeAsync(frame);
                 break;
             default:
-                Publish(frame);
+                await PublishAsync(frame, cancellationToken);
                 break;
         }
     }
@@ -168,9 +168,14 @@ internal sealed partial class GatewayConnection
 
     /// <summary>
     /// Sends the publish to Redis now, so publishes reach Redis in the order the client sent them, and acks it when
-    /// Redis confirms; the receive loop does not wait, so one client can have many publishes in flight.
+    /// Redis confirms; the receive loop does not wait for Redis, so one client can have many publishes in flight.
     /// </summary>
-    private void Publish(ClientFrame frame)
+    /// <remarks>
+    /// A publish holds one of <see cref="GatewayOptions.MaxPublishesInFlight"/> credits until its ack or error has been
+    /// written to the socket. With none left the receive loop waits here and stops reading the socket, so a publisher
+    /// that outpaces Redis, or does not read its own acks, is slowed down by TCP instead of being refused or closed.
+    /// </remarks>
+    private async Task PublishAsync(ClientFrame frame, CancellationToken cancellationToken)
     {
         if (!_identity!.Publish.Allows(frame.Channel))
         {
@@ -178,13 +183,7 @@ internal sealed partial class GatewayConnection
             return;
         }
 
-        if (Interlocked.Increment(ref _publishesInFlight) > _options.MaxPublishesInFlight)
-        {
-            Interlocked.Decrement(ref _publishesInFlight);
-            TrySend(ServerFrames.Error(frame.Id, frame.Channel, GatewayErrorCodes.TooManyPublishes,
-                $"More than {_options.MaxPublishesInFlight} publishes are waiting for Redis on this connection; wait for acks.", retryable: true));
-            return;
-        }
+        await _publishCredits.WaitAsync(cancellationToken);
 
         // Without a client id the Gateway makes one, so its own retries during a failover cannot duplicate the message.
         var id = frame.Id ?? Guid.NewGuid().ToString("N");
@@ -193,24 +192,29 @@ internal sealed partial class GatewayConnection
 
     private async Task PublishAsync(PublishRequest request)
     {
+        byte[] reply;
         try
         {
-            var result = await _hub.PublishAsync(request, CancellationToken.None);
-            TrySend(ServerFrames.Ack(request.Id, request.Channel, result.Position));
+            var result = await _hub.PublishAsync(request, _closed.Token);
+            reply = ServerFrames.Ack(request.Id, request.Channel, result.Position);
+        }
+        catch (OperationCanceledException) when (_closed.IsCancellationRequested)
+        {
+            // The connection closed: a publish not yet sent to Redis was withdrawn, and no reply can reach the client.
+            _publishCredits.Release();
+            return;
         }
         catch (ChannelStoreException ex)
         {
-            TrySend(ServerFrames.Error(request.Id, request.Channel, ex.Code, ex.Message, ex.Retryable));
+            reply = ServerFrames.Error(request.Id, request.Channel, ex.Code, ex.Message, ex.Retryable);
         }
         catch (Exception ex)
         {
             GatewayLog.PublishFailed(_logger, request.Channel, ex);
-            TrySend(ServerFrames.Error(request.Id, request.Channel, GatewayErrorCodes.InternalError, "The Gateway failed to publish the message; it was not acked.", retryable: true));
+            reply = ServerFrames.Error(request.Id, request.Channel, GatewayErrorCodes.InternalError, "The Gateway failed to publish the message; it was not acked.", retryable: true);
         }
-        finally
-        {
-            Interlocked.Decrement(ref _publishesInFlight);
-        }
+
+        SendPublishReply(reply);
     }
 
     /// <summary>Answers an invalid frame; a client that keeps sending them, or sends one before it authenticated, is closed.</summary>

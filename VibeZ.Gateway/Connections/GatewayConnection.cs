@@ -8,7 +8,7 @@ namespace VibeZ.Gateway.Connections;
 
 /// <summary>
 /// One client's WebSocket: frames in are read and answered in order on the receive loop; frames out go through a
-/// bounded queue drained by the send loop, so delivery to this client never waits for it and never slows anyone else.
+/// byte-bounded queue drained by the send loop, so delivery to this client never waits for it and never slows anyone else.
 /// </summary>
 internal sealed partial class GatewayConnection : IChannelSubscriber
 {
@@ -21,19 +21,27 @@ internal sealed partial class GatewayConnection : IChannelSubscriber
     private readonly SystemChannel _system;
     private readonly GatewayOptions _options;
     private readonly ILogger _logger;
-    private readonly Channel<ReadOnlyMemory<byte>> _outbox;
+    private readonly Channel<Outgoing> _outbox;
+    private readonly SemaphoreSlim _publishCredits;
     private readonly CancellationTokenSource _closing = new();
+
+    // Fires as soon as the connection is closing, so its publishes still queued behind others are withdrawn.
+    private readonly CancellationTokenSource _closed = new();
     private readonly HashSet<string> _channels = [];
     private (WebSocketCloseStatus Status, string Reason, bool Drain)? _close;
     private readonly TokenBucketRateLimiter _commands;
-    private int _publishesInFlight;
+    private long _queuedBytes;
+    private readonly Action _abortTransport;
+    private volatile bool _writeTimedOut;
     private int _invalidFrames;
     private int _refusedInARow;
 
     // identity: the client its upgrade request authenticated as, or null when it must send a connect frame first.
+    // abortTransport: ends the TCP connection at once (HttpContext.Abort), for a client that stopped reading.
     public GatewayConnection(
-        string id, WebSocket socket, ChannelHub hub, SystemChannel system, GatewayOptions options, ClientAuthenticator auth, ClientIdentity? identity, ILogger logger)
+        string id, WebSocket socket, ChannelHub hub, SystemChannel system, GatewayOptions options, ClientAuthenticator auth, ClientIdentity? identity, Action abortTransport, ILogger logger)
     {
+        _abortTransport = abortTransport;
         Id = id;
         _socket = socket;
         _hub = hub;
@@ -41,7 +49,8 @@ internal sealed partial class GatewayConnection : IChannelSubscriber
         _options = options;
         _auth = auth;
         _logger = logger;
-        _outbox = Channel.CreateBounded<ReadOnlyMemory<byte>>(new BoundedChannelOptions(options.SendQueueCapacity) { SingleReader = true });
+        _outbox = Channel.CreateUnbounded<Outgoing>(new UnboundedChannelOptions { SingleReader = true });
+        _publishCredits = new SemaphoreSlim(options.MaxPublishesInFlight, options.MaxPublishesInFlight);
         _initialIdentity = identity;
         _commands = CreateCommandBucket(options);
     }
@@ -50,14 +59,30 @@ internal sealed partial class GatewayConnection : IChannelSubscriber
 
     public bool TrySend(ReadOnlyMemory<byte> frame)
     {
-        if (_outbox.Writer.TryWrite(frame))
+        // Bytes, not frames: 1024 frames of 64 KiB each would be 64 MiB per client. An empty queue takes any frame.
+        var queued = Interlocked.Add(ref _queuedBytes, frame.Length);
+        if (queued <= _options.SendQueueBytes || queued == frame.Length)
         {
-            return true;
+            return _outbox.Writer.TryWrite(new Outgoing(frame, PublishReply: false));
         }
 
         // What is queued stays unsent: the client could not keep up with it, and the close frame must not wait behind it.
-        Close(WebSocketCloseStatus.PolicyViolation, $"send queue overflow: more than {_options.SendQueueCapacity} frames waited for this client", drain: false);
+        Close(WebSocketCloseStatus.PolicyViolation, $"send queue overflow: more than {_options.SendQueueBytes} bytes waited for this client", drain: false);
         return false;
+    }
+
+    /// <summary>
+    /// Queues the ack or error owed to one of this client's publishes. It does not count against the send queue's cap:
+    /// there are at most <see cref="GatewayOptions.MaxPublishesInFlight"/> of them, because each holds its publish's
+    /// credit until written, so a publisher slow to read its acks is slowed down, never closed as a slow reader.
+    /// </summary>
+    private void SendPublishReply(byte[] frame)
+    {
+        if (!_outbox.Writer.TryWrite(new Outgoing(frame, PublishReply: true)))
+        {
+            // Closed: nobody reads any more, but a receive loop may still be waiting for this credit until it stops.
+            _publishCredits.Release();
+        }
     }
 
     /// <summary>Runs the connection until either side closes it, or the Gateway stops (<paramref name="stopping"/>).</summary>
@@ -117,21 +142,33 @@ internal sealed partial class GatewayConnection : IChannelSubscriber
         }
 
         _outbox.Writer.TryComplete();
+        _ = _closed.CancelAsync();
         _closing.CancelAfter(CloseHandshakeTimeout);
     }
 
     private async Task SendLoopAsync(CancellationToken cancellationToken)
     {
+        // One timer for every write of this connection, re-armed per write; the connection's end cancels it too.
+        using var writeTimeout = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _auth.Time);
+        using var stopped = cancellationToken.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), writeTimeout);
         try
         {
-            await foreach (var frame in _outbox.Reader.ReadAllAsync(cancellationToken))
+            await foreach (var outgoing in _outbox.Reader.ReadAllAsync(cancellationToken))
             {
                 if (_close is { Drain: false })
                 {
                     break;
                 }
 
-                await _socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
+                await SendAsync(outgoing.Frame, writeTimeout);
+                if (outgoing.PublishReply)
+                {
+                    _publishCredits.Release();
+                }
+                else
+                {
+                    Interlocked.Add(ref _queuedBytes, -outgoing.Frame.Length);
+                }
             }
 
             if (_close is { } close && _socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
@@ -139,10 +176,43 @@ internal sealed partial class GatewayConnection : IChannelSubscriber
                 await _socket.CloseOutputAsync(close.Status, close.Reason, cancellationToken);
             }
         }
+        catch (Exception ex) when (_writeTimedOut && ex is WebSocketException or OperationCanceledException or IOException)
+        {
+            // A write that did not finish in time: the client's TCP window stayed shut, and its connection was aborted
+            // (a close frame could not get through either). The log says why.
+            Close(WebSocketCloseStatus.PolicyViolation, $"write timeout: the client read nothing for {_options.WriteTimeoutSeconds} s", drain: false);
+            _closing.Cancel();
+        }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
         {
             // The client went away or did not read in time; the receive loop ends on the same cancellation.
             _closing.Cancel();
         }
     }
+
+    private async ValueTask SendAsync(ReadOnlyMemory<byte> frame, CancellationTokenSource writeTimeout)
+    {
+        writeTimeout.CancelAfter(_options.WriteTimeout);
+
+        // Cancelling the send alone does not end a write Kestrel holds back for a full TCP window: the connection itself
+        // is aborted, which does.
+        using (writeTimeout.Token.UnsafeRegister(static state => ((GatewayConnection)state!).AbortForWriteTimeout(), this))
+        {
+            await _socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, writeTimeout.Token);
+        }
+
+        writeTimeout.TryReset();
+    }
+
+    private void AbortForWriteTimeout()
+    {
+        if (!_closing.IsCancellationRequested)
+        {
+            _writeTimedOut = true;
+            _abortTransport();
+        }
+    }
+
+    /// <summary>A frame waiting for the socket; a publish's reply gives its credit back once written.</summary>
+    private readonly record struct Outgoing(ReadOnlyMemory<byte> Frame, bool PublishReply);
 }

@@ -46,7 +46,7 @@ internal static class GatewayWebSocketEndpoints
 
             using var held = lease;
             using var socket = await context.WebSockets.AcceptWebSocketAsync();
-            var connection = new GatewayConnection(context.TraceIdentifier, socket, hub, system, options.Value, auth, identity, logger);
+            var connection = new GatewayConnection(context.TraceIdentifier, socket, hub, system, options.Value, auth, identity, context.Abort, logger);
             await connection.RunAsync(context.RequestAborted, lifetime.ApplicationStopping);
             return Results.Empty;
         });

@@ -30,6 +30,25 @@ public sealed class ChannelPublisherTests
     }
 
     [Fact]
+    public async Task APublishCancelledWhileQueuedIsNeverSentToRedisAndTheRestStillAre()
+    {
+        await using var harness = new ChannelHubHarness();
+        var held = HoldFirstAppend(harness, out var release);
+        using var closed = new CancellationTokenSource();
+
+        var first = Publish(harness, "m-1");
+        await TestWait.For(held, "the first append to start");
+        var withdrawn = harness.Hub.PublishAsync(new PublishRequest(Channel, FakeChannelStore.Scope, "m-2", "{}"), closed.Token);
+        var kept = Publish(harness, "m-3");
+        await closed.CancelAsync();
+        release();
+        await TestWait.For(Task.WhenAll(first, kept), "the publishes that were not cancelled to be acked");
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => TestWait.For(withdrawn, "the cancelled publish to end"));
+        Assert.Equal(["m-1", "m-3"], harness.Store.Appends.SelectMany(a => a.Batch.Select(r => r.Id)));
+    }
+
+    [Fact]
     public async Task ABatchWhoseNodeLostItsPlaceIsAppendedAgainBeforeAnythingAfterIt()
     {
         await using var harness = new ChannelHubHarness();

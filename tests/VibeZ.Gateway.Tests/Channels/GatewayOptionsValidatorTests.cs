@@ -21,7 +21,9 @@ public sealed class GatewayOptionsValidatorTests
     [InlineData("ReplicationTimeoutMilliseconds", "0")]
     [InlineData("ReplicationTimeoutMilliseconds", "60001")]
     [InlineData("MaxMessageBytes", "255")]
-    [InlineData("SendQueueCapacity", "0")]
+    [InlineData("SendQueueBytes", "0")]
+    [InlineData("WriteTimeoutSeconds", "0")]
+    [InlineData("KeepAliveTimeoutSeconds", "-1")]
     [InlineData("MaxInvalidFrames", "-1")]
     [InlineData("ResyncIntervalSeconds", "0")]
     [InlineData("ResyncIntervalSeconds", "3601")]
@@ -85,7 +87,7 @@ public sealed class GatewayOptionsValidatorTests
             ("DedupeWindowSeconds", "604800"),
             ("ReplicationTimeoutMilliseconds", "60000"),
             ("MaxMessageBytes", "256"),
-            ("SendQueueCapacity", "1"),
+            ("SendQueueBytes", "1024"),
             ("MaxInvalidFrames", "0"),
             ("ResyncIntervalSeconds", "0.1"),
             ("MaxHistoryPageSize", "100000"),
