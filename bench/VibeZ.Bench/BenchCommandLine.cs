@@ -10,71 +10,97 @@ internal static class BenchCommandLine
     public static RootCommand Build()
     {
         var root = new RootCommand("Measures VibeZ against the SignalR Redis backplane and raw Redis pub/sub, side by side in one run (docs/benchmarks.md).");
-        root.Subcommands.Add(Fanout());
+        root.Subcommands.Add(SingleChannel("fanout", "One channel, many subscribers: the highest rate each system sustains with p99 ≤ 50 ms.", BenchTopology.AllSystems));
+        root.Subcommands.Add(Channels());
+        root.Subcommands.Add(Connections());
+        root.Subcommands.Add(SingleChannel("cluster", "fanout on the six-node cluster (sharded pub/sub) beside one redis-server, for VibeZ (Leader) and raw pub/sub.", BenchTopology.ClusterSystems));
         return root;
     }
 
-    private static Command Fanout()
-    {
-        var subscribers = new Option<int>("--subscribers") { Description = "Subscribers of the one channel.", DefaultValueFactory = _ => 10 };
-        var publishers = new Option<int>("--publishers") { Description = "Publishing clients; the rate is split evenly between them.", DefaultValueFactory = _ => 2 };
-        var size = new Option<int>("--size") { Description = "Bytes of application data per message (at least 40).", DefaultValueFactory = _ => 64 };
-        var quick = new Option<bool>("--quick") { Description = "A short run (under 3 minutes): 3 s steps, rates doubling." };
-        var smoke = new Option<bool>("--smoke") { Description = "Seconds, tiny load: one low rate, to check that the harness works." };
-        var systems = new Option<string[]>("--systems")
-        {
-            Description = $"Systems to run, in turn order: {string.Join(", ", BenchTopology.AllSystems)}.",
-            DefaultValueFactory = _ => [.. BenchTopology.AllSystems],
-            AllowMultipleArgumentsPerToken = true,
-        };
-        var rates = new Option<double[]>("--rates") { Description = "Offered deliveries per second to try, instead of the mode's ladder.", AllowMultipleArgumentsPerToken = true };
-        var stepSeconds = new Option<double?>("--step-seconds") { Description = "Seconds per step, instead of the mode's (longer steps for profiling a fixed rate)." };
-        var output = new Option<string?>("--output") { Description = "Output folder; default artifacts/bench/<scenario>-s<subscribers> under the repository." };
-
-        var command = new Command("fanout", "One channel, many subscribers: the highest rate each system sustains with p99 ≤ 50 ms.")
-        {
-            subscribers, publishers, size, quick, smoke, systems, rates, stepSeconds, output,
-        };
-        stepSeconds.Validators.Add(result => Require(result, result.GetValueOrDefault<double?>() is null or >= 2, "at least 2"));
-        subscribers.Validators.Add(result => Require(result, result.GetValueOrDefault<int>() >= 1, "at least 1"));
-        publishers.Validators.Add(result => Require(result, result.GetValueOrDefault<int>() is >= 1 and <= 99, "1 to 99"));
-        size.Validators.Add(result => Require(result, result.GetValueOrDefault<int>() >= Load.Payload.MinimumSize, $"at least {Load.Payload.MinimumSize}"));
-        systems.Validators.Add(result =>
-        {
-            foreach (var name in result.GetValueOrDefault<string[]>() ?? [])
-            {
-                if (!BenchTopology.AllSystems.Contains(name))
-                {
-                    result.AddError($"--systems: unknown system '{name}'; known: {string.Join(", ", BenchTopology.AllSystems)}.");
-                }
-            }
-        });
-        command.SetAction(async (parse, cancellationToken) =>
-        {
-            var mode = parse.GetValue(smoke) ? "smoke" : parse.GetValue(quick) ? "quick" : "full";
-            var count = parse.GetValue(subscribers);
-            var settings = FanoutLadder.Settings(
-                "fanout", mode, count, parse.GetValue(publishers), parse.GetValue(size),
-                [.. BenchTopology.AllSystems.Where(parse.GetValue(systems)!.Contains)],
-                parse.GetValue(rates) is { Length: > 0 } explicitRates ? explicitRates : null,
-                parse.GetValue(output) ?? Path.Combine(RepositoryRoot(), "artifacts", "bench", $"fanout-s{count}"));
-            if (parse.GetValue(stepSeconds) is { } seconds)
-            {
-                settings = settings with { Step = TimeSpan.FromSeconds(seconds) };
-            }
-
-            var summary = await FanoutScenario.RunAsync(settings, "fanout " + string.Join(' ', parse.Tokens.Skip(1).Select(t => t.Value)), cancellationToken);
-            return summary.Systems.All(s => s.Steps.Count > 0) ? 0 : 1;
-        });
-        return command;
-    }
-
-    private static void Require(System.CommandLine.Parsing.OptionResult result, bool valid, string what)
+    /// <summary>Adds <paramref name="what"/> as an error to an option's result when <paramref name="valid"/> is false.</summary>
+    public static void Require(System.CommandLine.Parsing.OptionResult result, bool valid, string what)
     {
         if (!valid)
         {
             result.AddError($"{result.Option.Name} must be {what}, not {string.Join(' ', result.Tokens.Select(t => t.Value))}.");
         }
+    }
+
+    /// <summary>artifacts/bench/&lt;scenario&gt;-s&lt;subscribers&gt; under the repository, where outside checks look.</summary>
+    public static string DefaultOutput(string scenario, int subscribers) =>
+        Path.Combine(RepositoryRoot(), "artifacts", "bench", $"{scenario}-s{subscribers}");
+
+    /// <summary>A rate search on one channel (<c>fanout</c>, <c>cluster</c>): the scenarios differ only in the systems they start.</summary>
+    private static Command SingleChannel(string scenario, string description, IReadOnlyList<string> defaultSystems)
+    {
+        var subscribers = new Option<int>("--subscribers") { Description = "Subscribers of the one channel.", DefaultValueFactory = _ => 10 };
+        subscribers.Validators.Add(result => Require(result, result.GetValueOrDefault<int>() >= 1, "at least 1"));
+        var shared = new RateSearchOptions(defaultSystems);
+        var command = new Command(scenario, description) { subscribers };
+        shared.AddTo(command);
+        command.SetAction((parse, cancellationToken) =>
+            RunAsync(shared.Settings(parse, scenario, 1, parse.GetValue(subscribers)), parse, cancellationToken));
+        return command;
+    }
+
+    private static Command Channels()
+    {
+        var channels = new Option<int>("--channels") { Description = "Channels; publishers take them in turn.", DefaultValueFactory = _ => 1000 };
+        var perChannel = new Option<int>("--subscribers-per-channel") { Description = "Subscribers of each channel.", DefaultValueFactory = _ => 2 };
+        channels.Validators.Add(result => Require(result, result.GetValueOrDefault<int>() >= 1, "at least 1"));
+        perChannel.Validators.Add(result => Require(result, result.GetValueOrDefault<int>() >= 1, "at least 1"));
+        var shared = new RateSearchOptions(BenchTopology.AllSystems);
+        var command = new Command("channels", "Many small channels (1000 × 2 subscribers by default): the highest rate each system sustains with p99 ≤ 50 ms.")
+        {
+            channels, perChannel,
+        };
+        shared.AddTo(command);
+        command.SetAction((parse, cancellationToken) =>
+        {
+            var count = parse.GetValue(channels);
+            return RunAsync(shared.Settings(parse, "channels", count, count * parse.GetValue(perChannel)), parse, cancellationToken);
+        });
+        return command;
+    }
+
+    private static Command Connections()
+    {
+        var connections = new Option<int>("--connections") { Description = "Idle connections on the one server process, each on a channel of its own.", DefaultValueFactory = _ => 10_000 };
+        var quick = new Option<bool>("--quick") { Description = "Shorter idle and check phases (5 s each); the same connection count." };
+        var smoke = new Option<bool>("--smoke") { Description = "Seconds: 1 s idle, 2 s check; use with a small --connections." };
+        var systems = new Option<string[]>("--systems")
+        {
+            Description = $"Systems to measure, one after another: {BenchTopology.Vibez}, {BenchTopology.SignalR}.",
+            DefaultValueFactory = _ => [BenchTopology.Vibez, BenchTopology.SignalR],
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var output = new Option<string?>("--output") { Description = "Output folder; default artifacts/bench/connections-s<connections> under the repository." };
+        connections.Validators.Add(result => Require(result, result.GetValueOrDefault<int>() >= 1, "at least 1"));
+        systems.Validators.Add(result => Require(result,
+            (result.GetValueOrDefault<string[]>() ?? []).All(name => name is BenchTopology.Vibez or BenchTopology.VibezLeader or BenchTopology.SignalR),
+            $"some of {BenchTopology.Vibez}, {BenchTopology.VibezLeader}, {BenchTopology.SignalR}"));
+        var command = new Command("connections", "Idle connections on ONE Gateway (and one SignalR app): RSS and GC heap per connection, time to connect them all.")
+        {
+            connections, quick, smoke, systems, output,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var count = parse.GetValue(connections);
+            var settings = Scenarios.Connections.ConnectionsSettings.For(
+                parse.GetValue(smoke) ? "smoke" : parse.GetValue(quick) ? "quick" : "full", count,
+                [.. BenchTopology.AllSystems.Where(parse.GetValue(systems)!.Contains)],
+                parse.GetValue(output) ?? DefaultOutput("connections", count));
+            var summary = await Scenarios.Connections.ConnectionsScenario.RunAsync(settings, string.Join(' ', parse.Tokens.Select(t => t.Value)), cancellationToken);
+            return summary.Systems.All(s => s.CheckDelivered == s.CheckExpected) ? 0 : 1;
+        });
+        return command;
+    }
+
+    private static async Task<int> RunAsync(FanoutSettings settings, ParseResult parse, CancellationToken cancellationToken)
+    {
+        var command = string.Join(' ', parse.Tokens.Select(t => t.Value));
+        var summary = await FanoutScenario.RunAsync(settings, command, cancellationToken);
+        return summary.Systems.All(s => s.Steps.Count > 0) ? 0 : 1;
     }
 
     private static string RepositoryRoot()

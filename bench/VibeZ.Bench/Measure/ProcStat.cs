@@ -48,6 +48,28 @@ internal static class ProcStat
         return null;
     }
 
+    /// <summary>Gets the process's open-files limit (soft, hard) from <c>/proc/&lt;pid&gt;/limits</c>, or null when unreadable.</summary>
+    public static (long Soft, long Hard)? OpenFilesLimit(int processId)
+    {
+        try
+        {
+            foreach (var line in File.ReadLines($"/proc/{processId}/limits"))
+            {
+                if (line.StartsWith("Max open files", StringComparison.Ordinal))
+                {
+                    var fields = line["Max open files".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                    static long Parse(string value) => value == "unlimited" ? long.MaxValue : long.Parse(value, provider: null);
+                    return (Parse(fields[0]), Parse(fields[1]));
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+
+        return null;
+    }
+
     private static double ClockTicks()
     {
         var ticks = OperatingSystem.IsLinux() ? SystemConfiguration(ScClockTicks) : 0;

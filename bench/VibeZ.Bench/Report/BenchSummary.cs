@@ -14,6 +14,9 @@ internal sealed record BenchSummary
 
     public required int Channels { get; init; }
 
+    /// <summary>Gets how many subscribers each message reaches (all of them in <c>fanout</c>).</summary>
+    public required int SubscribersPerChannel { get; init; }
+
     public required int MessageBytes { get; init; }
 
     /// <summary>Gets <c>full</c>, <c>quick</c> or <c>smoke</c>.</summary>
@@ -36,6 +39,9 @@ internal sealed record BenchSummary
     public required string Command { get; init; }
 
     public required DateTimeOffset StartedAt { get; init; }
+
+    /// <summary>Says who each message reaches, for titles: "10 subscribers" or "1000 channels × 2 subscribers".</summary>
+    public string Audience() => Channels == 1 ? $"{Subscribers} subscribers" : $"{Channels} channels × {SubscribersPerChannel} subscribers";
 
     public required double DurationSeconds { get; init; }
 }

@@ -8,7 +8,7 @@ internal static class ChartWriter
     public static IReadOnlyList<string> Write(BenchSummary summary, string directory)
     {
         Directory.CreateDirectory(directory);
-        var title = $"{summary.Scenario}, {summary.Subscribers} subscribers, {summary.MessageBytes} B ({summary.Mode})";
+        var title = $"{summary.Scenario}, {summary.Audience()}, {summary.MessageBytes} B ({summary.Mode})";
         return [Latency(summary, Path.Combine(directory, "p99-latency.png"), title), Sustained(summary, Path.Combine(directory, "sustained-deliveries.png"), title)];
     }
 

@@ -7,7 +7,7 @@ internal static class ConsoleReport
 {
     public static void Print(BenchSummary summary, string directory)
     {
-        var table = new Table().Title($"{summary.Scenario}: {summary.Subscribers} subscribers, {summary.MessageBytes} B, {summary.Mode}");
+        var table = new Table().Title($"{summary.Scenario}: {summary.Audience()}, {summary.MessageBytes} B, {summary.Mode}");
         table.AddColumns("system", "deliveries/s", "msg/s", "p50 ms", "p99 ms", "p99.9 ms", "CPU % by process", "first failure");
         foreach (var system in summary.Systems)
         {

@@ -18,7 +18,8 @@ internal static class SummaryBuilder
             Scenario = settings.Scenario,
             Subscribers = settings.Subscribers,
             Publishers = settings.Publishers,
-            Channels = 1,
+            Channels = settings.Channels,
+            SubscribersPerChannel = settings.SubscribersPerChannel,
             MessageBytes = settings.MessageBytes,
             Mode = settings.Mode,
             StepSeconds = settings.Step.TotalSeconds,
@@ -56,9 +57,9 @@ internal static class SummaryBuilder
     private static Dictionary<string, double> Ratios(IReadOnlyList<SystemSummary> systems)
     {
         var ratios = new Dictionary<string, double>();
-        foreach (var vibez in systems.Where(s => s.Name is BenchTopology.Vibez or BenchTopology.VibezLeader))
+        foreach (var vibez in systems.Where(s => s.Name is BenchTopology.Vibez or BenchTopology.VibezLeader or BenchTopology.VibezCluster))
         {
-            foreach (var other in systems.Where(s => s.Name is BenchTopology.SignalR or BenchTopology.Redis && s.DeliveriesPerSecond > 0))
+            foreach (var other in systems.Where(s => s.Name is BenchTopology.SignalR or BenchTopology.Redis or BenchTopology.RedisCluster && s.DeliveriesPerSecond > 0))
             {
                 ratios[$"{vibez.Name}/{other.Name}"] = Math.Round(vibez.DeliveriesPerSecond / other.DeliveriesPerSecond, 3);
             }

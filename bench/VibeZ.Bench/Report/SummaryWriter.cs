@@ -20,7 +20,7 @@ internal static class SummaryWriter
     public static string Markdown(BenchSummary summary)
     {
         var md = new StringBuilder();
-        md.AppendLine(CultureInfo.InvariantCulture, $"# {summary.Scenario}: {summary.Subscribers} subscribers, {summary.Publishers} publishers, {summary.MessageBytes} B messages ({summary.Mode})");
+        md.AppendLine(CultureInfo.InvariantCulture, $"# {summary.Scenario}: {summary.Audience()}, {summary.Publishers} publishers, {summary.MessageBytes} B messages ({summary.Mode})");
         md.AppendLine();
         md.AppendLine(CultureInfo.InvariantCulture, $"`{summary.Command}` — {summary.StartedAt:u}, {summary.DurationSeconds} s; {summary.Machine.Cores} cores ({summary.Machine.Cpu}), {summary.Machine.Memory}, load average {summary.Machine.LoadAverageAtStart} at start, {summary.Machine.LoadAverageAtEnd} at end.");
         md.AppendLine();
@@ -71,15 +71,20 @@ internal static class SummaryWriter
             }
         }
 
+        AppendSystems(md, summary.Systems.Select(s => (s.Name, s.Description)));
+        return md.ToString();
+    }
+
+    /// <summary>Ends a summary.md with what each system ran.</summary>
+    public static void AppendSystems(StringBuilder md, IEnumerable<(string Name, string Description)> systems)
+    {
         md.AppendLine();
         md.AppendLine("Systems:");
         md.AppendLine();
-        foreach (var system in summary.Systems)
+        foreach (var (name, description) in systems)
         {
-            md.AppendLine(CultureInfo.InvariantCulture, $"- `{system.Name}`: {system.Description}");
+            md.AppendLine(CultureInfo.InvariantCulture, $"- `{name}`: {description}");
         }
-
-        return md.ToString();
     }
 
     public static string Cpu(IReadOnlyDictionary<string, double> cpu) =>

@@ -6,7 +6,7 @@ using VibeZ.Bench.Systems;
 namespace VibeZ.Bench.Scenarios;
 
 /// <summary>
-/// One channel, many subscribers: every system takes its turn at each offered rate (A B A B, so the machine's drift
+/// Publishers, channels and subscribers (one channel for <c>fanout</c>, many small ones for <c>channels</c>): every system takes its turn at each offered rate (A B A B, so the machine's drift
 /// hits all of them), rates go up until a system no longer sustains p99 ≤ 50 ms with nothing missing, and the
 /// highest rate it did sustain is its result.
 /// </summary>
@@ -20,7 +20,7 @@ internal static class FanoutScenario
         var startedAt = DateTimeOffset.UtcNow;
         var loadAtStart = MachineInfo.LoadAverage();
         var runId = Guid.NewGuid().ToString("N")[..8];
-        AnsiConsole.MarkupLine($"[bold]{settings.Scenario}[/]: {settings.Subscribers} subscribers, {settings.Publishers} publishers, {settings.MessageBytes} B, {settings.Mode} mode; systems {string.Join(", ", settings.Systems)}");
+        AnsiConsole.MarkupLine($"[bold]{settings.Scenario}[/]: {settings.Subscribers} subscribers on {settings.Channels} channel(s), {settings.Publishers} publishers, {settings.MessageBytes} B, {settings.Mode} mode; systems {string.Join(", ", settings.Systems)}");
 
         await using var topology = await BenchTopology.StartAsync(settings.Systems, part => AnsiConsole.MarkupLine($"starting {Markup.Escape(part)}"));
         var runs = new List<SystemRun>();

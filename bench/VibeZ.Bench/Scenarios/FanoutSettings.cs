@@ -2,7 +2,7 @@ namespace VibeZ.Bench.Scenarios;
 
 /// <summary>How one fan-out run is shaped: the same for every system in it.</summary>
 /// <param name="Scenario">The name in summary.json and the output folder.</param>
-/// <param name="Subscribers">Subscribers of the channel, spread over the system's server processes.</param>
+/// <param name="Subscribers">Subscribers of all channels together, spread over the system's server processes.</param>
 /// <param name="Publishers">Publishing clients, spread the same way; the rate is split evenly between them.</param>
 /// <param name="MessageBytes">Size of the application data each message carries.</param>
 /// <param name="Rates">Offered deliveries per second (messages per second × subscribers), tried in this order.</param>
@@ -32,4 +32,10 @@ internal sealed record FanoutSettings(
 
     /// <summary>The share of expected deliveries that may be missing at a sustained rate.</summary>
     public const double MissingLimit = 0.001;
+
+    /// <summary>Gets how many channels the subscribers are split over (1 for <c>fanout</c>); publishers take them in turn.</summary>
+    public int Channels { get; init; } = 1;
+
+    /// <summary>Gets how many subscribers each message reaches: offered deliveries are messages × this.</summary>
+    public int SubscribersPerChannel => Subscribers / Channels;
 }

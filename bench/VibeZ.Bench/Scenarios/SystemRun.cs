@@ -9,7 +9,7 @@ namespace VibeZ.Bench.Scenarios;
 internal sealed class SystemRun : IAsyncDisposable
 {
     // Connecting a thousand subscribers one by one takes long; all at once would measure the connect storm instead.
-    private const int ConnectBatch = 50;
+    public const int ConnectBatch = 50;
 
     private static int s_steps;
 
@@ -33,21 +33,29 @@ internal sealed class SystemRun : IAsyncDisposable
     /// <summary>Gets whether the system still sustained every rate so far.</summary>
     public bool Sustaining => Steps.Count == 0 || Steps[^1].Passed;
 
-    public static async Task<SystemRun> ConnectAsync(IBenchSystem system, FanoutSettings settings, string channel, CancellationToken cancellationToken)
+    /// <summary>
+    /// Connects the subscribers and publishers. Subscriber <c>i</c> takes channel <c>i / subscribers per channel</c>:
+    /// neighbours share a channel, and since clients alternate between server processes, every channel with two or
+    /// more subscribers has them on different processes, so its messages cross processes through Redis.
+    /// </summary>
+    public static async Task<SystemRun> ConnectAsync(IBenchSystem system, FanoutSettings settings, string channelPrefix, CancellationToken cancellationToken)
     {
         var run = new SystemRun(system, settings);
+        string[] channels = settings.Channels == 1
+            ? [channelPrefix]
+            : [.. Enumerable.Range(0, settings.Channels).Select(c => $"{channelPrefix}-{c:D5}")];
         try
         {
             for (var first = 0; first < settings.Subscribers; first += ConnectBatch)
             {
                 var batch = Enumerable.Range(first, Math.Min(ConnectBatch, settings.Subscribers - first))
-                    .Select(i => system.SubscribeAsync(i, channel, run._board, cancellationToken));
+                    .Select(i => system.SubscribeAsync(i, channels[i / settings.SubscribersPerChannel], run._board, cancellationToken));
                 run._subscribers.AddRange(await Task.WhenAll(batch));
             }
 
             for (var i = 0; i < settings.Publishers; i++)
             {
-                run._publishers.Add(await system.ConnectPublisherAsync(i, channel, settings.MessageBytes, cancellationToken));
+                run._publishers.Add(await system.ConnectPublisherAsync(i, channels, settings.MessageBytes, cancellationToken));
             }
 
             run._nextSequence = [.. run._publishers.Select(_ => 1L)];
@@ -74,7 +82,7 @@ internal sealed class SystemRun : IAsyncDisposable
     private async Task<StepResult> RunStepAsync(double offeredDeliveriesPerSecond, bool record, CancellationToken cancellationToken)
     {
         var step = Interlocked.Increment(ref s_steps);
-        var messagesPerSecond = offeredDeliveriesPerSecond / _settings.Subscribers;
+        var messagesPerSecond = offeredDeliveriesPerSecond / _settings.SubscribersPerChannel;
         var perPublisher = messagesPerSecond / _publishers.Count;
         var start = BenchClock.NowMicros + 20_000;
         var windowStart = start + Micros(_settings.Warmup);
@@ -93,9 +101,9 @@ internal sealed class SystemRun : IAsyncDisposable
 
         var scheduled = published.Sum(p => p.Scheduled);
         var sent = published.Sum(p => p.Sent);
-        var expected = scheduled * _settings.Subscribers;
+        var expected = scheduled * _settings.SubscribersPerChannel;
         var drainUntil = windowEnd + Micros(_settings.Drain);
-        while (recorder.Delivered < sent * _settings.Subscribers && BenchClock.NowMicros < drainUntil)
+        while (recorder.Delivered < sent * _settings.SubscribersPerChannel && BenchClock.NowMicros < drainUntil)
         {
             await Task.Delay(10, CancellationToken.None);
         }

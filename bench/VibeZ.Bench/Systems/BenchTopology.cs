@@ -19,9 +19,17 @@ internal sealed class BenchTopology : IAsyncDisposable
     public const string VibezLeader = "vibez-leader";
     public const string SignalR = "signalr";
     public const string Redis = "redis";
+    public const string VibezCluster = "vibez-cluster";
+    public const string RedisCluster = "redis-cluster";
 
-    /// <summary>Gets every system, in the order they take turns.</summary>
+    /// <summary>Gets the systems of <c>fanout</c> and <c>channels</c>, in the order they take turns.</summary>
     public static readonly IReadOnlyList<string> AllSystems = [Vibez, VibezLeader, SignalR, Redis];
+
+    /// <summary>Gets the systems of <c>cluster</c>: the six-node cluster beside the single redis-server, VibeZ and raw pub/sub on each.</summary>
+    public static readonly IReadOnlyList<string> ClusterSystems = [VibezCluster, VibezLeader, RedisCluster, Redis];
+
+    /// <summary>Gets every system the harness can start, in turn order.</summary>
+    public static readonly IReadOnlyList<string> KnownSystems = [Vibez, VibezCluster, VibezLeader, SignalR, RedisCluster, Redis];
 
     // What the Gateway lets one connection have waiting for Redis (Gateway:MaxPublishesInFlight's default); every
     // system's publishers get the same number of credits.
@@ -35,12 +43,18 @@ internal sealed class BenchTopology : IAsyncDisposable
 
     public List<IBenchSystem> Systems { get; } = [];
 
-    public static async Task<BenchTopology> StartAsync(IReadOnlyCollection<string> systems, Action<string> progress)
+    /// <summary>
+    /// Starts what <paramref name="systems"/> need. With <paramref name="serverProcesses"/> 1 the clients all go to one
+    /// Gateway or SignalR app (the <c>connections</c> scenario measures one process's memory); the second Gateway of a
+    /// topology still runs, idle, because the topology fixture always starts two.
+    /// </summary>
+    public static async Task<BenchTopology> StartAsync(IReadOnlyCollection<string> systems, Action<string> progress, int serverProcesses = 2)
     {
+        ArgumentOutOfRangeException.ThrowIfNotEqual(serverProcesses is 1 or 2, true, nameof(serverProcesses));
         var topology = new BenchTopology();
         try
         {
-            await topology.StartPartsAsync(systems, progress);
+            await topology.StartPartsAsync(systems, progress, serverProcesses);
             return topology;
         }
         catch
@@ -70,17 +84,36 @@ internal sealed class BenchTopology : IAsyncDisposable
         ("Gateway__CommandBurst", "1000000"),
     ];
 
-    private async Task StartPartsAsync(IReadOnlyCollection<string> systems, Action<string> progress)
+    private async Task StartPartsAsync(IReadOnlyCollection<string> systems, Action<string> progress, int serverProcesses)
     {
         if (systems.Contains(Vibez))
         {
             progress("sentinel topology and two Gateways (Replicated)");
             var replicated = Keep(await GatewayTopology.StartAsync("sentinel", GatewaySettings("Replicated")));
             var sentinel = replicated.Sentinel!;
-            Systems.Add(new VibezSystem(Vibez, "2 Gateways, Durability=Replicated, sentinel topology (master + replica + 3 sentinels)",
-                [replicated.First, replicated.Second],
+            Systems.Add(new VibezSystem(Vibez, $"{Count(serverProcesses, "Gateway")}, Durability=Replicated, sentinel topology (master + replica + 3 sentinels)",
+                new[] { replicated.First, replicated.Second }[..serverProcesses],
                 [new("redis-master", sentinel.Master.ProcessId), new("redis-replica", sentinel.Replica.ProcessId), .. sentinel.Sentinels.Select(s => new MonitoredProcess("sentinels", s.ProcessId))],
                 Credits));
+        }
+
+        if (systems.Contains(VibezCluster) || systems.Contains(RedisCluster))
+        {
+            progress($"six-node cluster (3 masters + 3 replicas) and two Gateways (Leader)");
+            var clustered = Keep(await GatewayTopology.StartAsync("cluster", GatewaySettings("Leader")));
+            var cluster = clustered.Cluster!;
+            var nodes = cluster.Nodes.Select(n => new MonitoredProcess("redis-nodes", n.ProcessId)).ToList();
+            if (systems.Contains(VibezCluster))
+            {
+                Systems.Add(new VibezSystem(VibezCluster, $"{Count(serverProcesses, "Gateway")}, Durability=Leader, six-node cluster (3 masters + 3 replicas, sharded pub/sub)",
+                    new[] { clustered.First, clustered.Second }[..serverProcesses], nodes, Credits));
+            }
+
+            if (systems.Contains(RedisCluster))
+            {
+                Systems.Add(new RawRedisSystem(RedisCluster, "StackExchange.Redis SPUBLISH/SSUBSCRIBE on the six-node cluster",
+                    [.. cluster.Nodes.Select(n => n.Port)], cluster.Password, sharded: true, nodes, Credits));
+            }
         }
 
         RedisServerProcess? single = null;
@@ -89,8 +122,8 @@ internal sealed class BenchTopology : IAsyncDisposable
             progress("redis-server and two Gateways (Leader)");
             var leader = Keep(await GatewayTopology.StartAsync("single", GatewaySettings("Leader")));
             single = leader.Single!;
-            Systems.Add(new VibezSystem(VibezLeader, "2 Gateways, Durability=Leader, one redis-server",
-                [leader.First, leader.Second], [new("redis", single.ProcessId)], Credits));
+            Systems.Add(new VibezSystem(VibezLeader, $"{Count(serverProcesses, "Gateway")}, Durability=Leader, one redis-server",
+                new[] { leader.First, leader.Second }[..serverProcesses], [new("redis", single.ProcessId)], Credits));
         }
 
         if (single is null && (systems.Contains(SignalR) || systems.Contains(Redis)))
@@ -102,28 +135,29 @@ internal sealed class BenchTopology : IAsyncDisposable
 
         if (systems.Contains(SignalR))
         {
-            progress("two SignalR peer apps");
+            progress(Count(serverProcesses, "SignalR peer app"));
             var settings = new (string, string?)[]
             {
                 ("ASPNETCORE_ENVIRONMENT", "Production"),
                 ("Redis__Configuration", $"127.0.0.1:{single!.Port},password={single.Password}"),
             };
             var assembly = ServiceProcess.BuildOutput(Path.Combine("bench", "VibeZ.Bench.SignalRPeer"));
-            var apps = await Task.WhenAll(
-                ServiceProcess.StartAsync(assembly, "/health", settings, TimeSpan.FromSeconds(30)),
-                ServiceProcess.StartAsync(assembly, "/health", settings, TimeSpan.FromSeconds(30)));
+            var apps = await Task.WhenAll(Enumerable.Range(0, serverProcesses)
+                .Select(_ => ServiceProcess.StartAsync(assembly, "/health", settings, TimeSpan.FromSeconds(30))));
             _parts.AddRange(apps);
-            Systems.Add(new SignalRSystem("2 ASP.NET Core SignalR apps, Redis backplane, one redis-server", apps, [new("redis", single.ProcessId)], Credits));
+            Systems.Add(new SignalRSystem($"{Count(serverProcesses, "ASP.NET Core SignalR app")}, Redis backplane, one redis-server", apps, [new("redis", single.ProcessId)], Credits));
         }
 
         if (systems.Contains(Redis))
         {
-            Systems.Add(new RawRedisSystem("StackExchange.Redis PUBLISH/SUBSCRIBE on one redis-server", single!.Port, single.Password, [new("redis", single.ProcessId)], Credits));
+            Systems.Add(new RawRedisSystem(Redis, "StackExchange.Redis PUBLISH/SUBSCRIBE on one redis-server", [single!.Port], single.Password, sharded: false, [new("redis", single.ProcessId)], Credits));
         }
 
         // Keep the requested order, whatever order the parts were started in.
-        Systems.Sort((a, b) => AllSystems.ToList().IndexOf(a.Name).CompareTo(AllSystems.ToList().IndexOf(b.Name)));
+        Systems.Sort((a, b) => KnownSystems.ToList().IndexOf(a.Name).CompareTo(KnownSystems.ToList().IndexOf(b.Name)));
     }
+
+    private static string Count(int count, string noun) => count == 1 ? $"1 {noun} (the clients' only server process)" : $"{count} {noun}s";
 
     private T Keep<T>(T part) where T : IAsyncDisposable
     {

@@ -18,6 +18,9 @@ internal interface IBenchSystem
     /// <summary>Connects subscriber <paramref name="index"/> and subscribes it to <paramref name="channel"/>; returns once the system confirmed.</summary>
     Task<IAsyncDisposable> SubscribeAsync(int index, string channel, DeliveryBoard board, CancellationToken cancellationToken);
 
-    /// <summary>Connects publisher <paramref name="index"/>, which publishes to <paramref name="channel"/>.</summary>
-    Task<IBenchPublisher> ConnectPublisherAsync(int index, string channel, int messageBytes, CancellationToken cancellationToken);
+    /// <summary>
+    /// Connects publisher <paramref name="index"/>, which publishes to <paramref name="channels"/> in turn: message
+    /// <c>sequence</c> goes to <c>channels[sequence % channels.Count]</c>.
+    /// </summary>
+    Task<IBenchPublisher> ConnectPublisherAsync(int index, IReadOnlyList<string> channels, int messageBytes, CancellationToken cancellationToken);
 }

@@ -12,18 +12,18 @@ internal sealed class RawRedisPublisher : IBenchPublisher
 {
     private readonly ConnectionMultiplexer _multiplexer;
     private readonly ISubscriber _subscriber;
-    private readonly RedisChannel _channel;
+    private readonly RedisChannel[] _channels;
     private readonly int _index;
     private readonly int _messageBytes;
     private readonly ConcurrentBag<byte[]> _buffers = [];
     private readonly ConcurrentDictionary<string, long> _errors = new();
     private int _inFlight;
 
-    private RawRedisPublisher(ConnectionMultiplexer multiplexer, int index, string channel, int messageBytes, int credits)
+    private RawRedisPublisher(ConnectionMultiplexer multiplexer, int index, IReadOnlyList<RedisChannel> channels, int messageBytes, int credits)
     {
         _multiplexer = multiplexer;
         _subscriber = multiplexer.GetSubscriber();
-        _channel = RedisChannel.Literal(channel);
+        _channels = [.. channels];
         _index = index;
         _messageBytes = messageBytes;
         Credits = credits;
@@ -38,8 +38,8 @@ internal sealed class RawRedisPublisher : IBenchPublisher
 
     public string? Ended { get; private set; }
 
-    public static async Task<RawRedisPublisher> ConnectAsync(ConfigurationOptions options, int index, string channel, int messageBytes, int credits) =>
-        new(await ConnectionMultiplexer.ConnectAsync(options), index, channel, messageBytes, credits);
+    public static async Task<RawRedisPublisher> ConnectAsync(ConfigurationOptions options, int index, IReadOnlyList<RedisChannel> channels, int messageBytes, int credits) =>
+        new(await ConnectionMultiplexer.ConnectAsync(options), index, channels, messageBytes, credits);
 
     public ValueTask SendAsync(long intendedMicros, long sequence, int step)
     {
@@ -51,7 +51,7 @@ internal sealed class RawRedisPublisher : IBenchPublisher
 
         Payload.Write(buffer, intendedMicros, sequence, step, _index);
         Interlocked.Increment(ref _inFlight);
-        _ = ConfirmAsync(_subscriber.PublishAsync(_channel, buffer), buffer);
+        _ = ConfirmAsync(_subscriber.PublishAsync(_channels[sequence % _channels.Length], buffer), buffer);
         return ValueTask.CompletedTask;
     }
 

@@ -6,11 +6,13 @@ namespace VibeZ.Bench.Systems.RawRedis;
 
 /// <summary>
 /// Raw Redis pub/sub, the ceiling: StackExchange.Redis publishers and subscribers straight on the server, each
-/// subscriber on a connection of its own so that Redis, not the client, fans out.
+/// subscriber on a connection of its own so that Redis, not the client, fans out. On a cluster it uses sharded pub/sub
+/// (<c>SPUBLISH</c>/<c>SSUBSCRIBE</c>), so each channel lives on the shard that owns its slot.
 /// </summary>
-internal sealed class RawRedisSystem(string description, int port, string password, IReadOnlyList<MonitoredProcess> redis, int credits) : IBenchSystem
+internal sealed class RawRedisSystem(string name, string description, IReadOnlyList<int> ports, string password, bool sharded, IReadOnlyList<MonitoredProcess> redis, int credits)
+    : IBenchSystem
 {
-    public string Name => "redis";
+    public string Name { get; } = name;
 
     public string Description { get; } = description;
 
@@ -20,7 +22,7 @@ internal sealed class RawRedisSystem(string description, int port, string passwo
     {
         var multiplexer = await ConnectionMultiplexer.ConnectAsync(Options($"bench-sub-{index}"));
         var lastSequences = new long[100];
-        var queue = await multiplexer.GetSubscriber().SubscribeAsync(RedisChannel.Literal(channel));
+        var queue = await multiplexer.GetSubscriber().SubscribeAsync(Channel(channel, sharded));
         queue.OnMessage(message =>
         {
             var payload = (ReadOnlyMemory<byte>)message.Message;
@@ -29,14 +31,19 @@ internal sealed class RawRedisSystem(string description, int port, string passwo
         return multiplexer;
     }
 
-    public async Task<IBenchPublisher> ConnectPublisherAsync(int index, string channel, int messageBytes, CancellationToken cancellationToken) =>
-        await RawRedisPublisher.ConnectAsync(Options($"bench-pub-{index}"), index, channel, messageBytes, credits);
+    public async Task<IBenchPublisher> ConnectPublisherAsync(int index, IReadOnlyList<string> channels, int messageBytes, CancellationToken cancellationToken) =>
+        await RawRedisPublisher.ConnectAsync(Options($"bench-pub-{index}"), index, [.. channels.Select(c => Channel(c, sharded))], messageBytes, credits);
 
-    private ConfigurationOptions Options(string clientName) => new()
+    private static RedisChannel Channel(string name, bool sharded) => sharded ? RedisChannel.Sharded(name) : RedisChannel.Literal(name);
+
+    private ConfigurationOptions Options(string clientName)
     {
-        EndPoints = { { "127.0.0.1", port } },
-        Password = password,
-        ClientName = clientName,
-        AbortOnConnectFail = true,
-    };
+        var options = new ConfigurationOptions { Password = password, ClientName = clientName, AbortOnConnectFail = true };
+        foreach (var port in ports)
+        {
+            options.EndPoints.Add("127.0.0.1", port);
+        }
+
+        return options;
+    }
 }

@@ -12,17 +12,17 @@ namespace VibeZ.Bench.Systems.SignalR;
 internal sealed class SignalRPublisher : IBenchPublisher
 {
     private readonly HubConnection _connection;
-    private readonly string _channel;
+    private readonly string[] _channels;
     private readonly int _index;
     private readonly byte[] _payload;
     private readonly ConcurrentDictionary<string, long> _errors = new();
     private int _inFlight;
 
-    private SignalRPublisher(HubConnection connection, int index, string channel, int messageBytes, int credits)
+    private SignalRPublisher(HubConnection connection, int index, IReadOnlyList<string> channels, int messageBytes, int credits)
     {
         _connection = connection;
         _index = index;
-        _channel = channel;
+        _channels = [.. channels];
         Credits = credits;
         _payload = new byte[messageBytes];
         Payload.WriteTemplate(_payload);
@@ -41,8 +41,8 @@ internal sealed class SignalRPublisher : IBenchPublisher
 
     public string? Ended { get; private set; }
 
-    public static async Task<SignalRPublisher> ConnectAsync(Uri hub, int index, string channel, int messageBytes, int credits, CancellationToken cancellationToken) =>
-        new(await SignalRConnections.ConnectAsync(hub, cancellationToken), index, channel, messageBytes, credits);
+    public static async Task<SignalRPublisher> ConnectAsync(Uri hub, int index, IReadOnlyList<string> channels, int messageBytes, int credits, CancellationToken cancellationToken) =>
+        new(await SignalRConnections.ConnectAsync(hub, cancellationToken), index, channels, messageBytes, credits);
 
     public ValueTask SendAsync(long intendedMicros, long sequence, int step)
     {
@@ -51,7 +51,7 @@ internal sealed class SignalRPublisher : IBenchPublisher
         // The hub takes a string, so each message needs one: that allocation is the SignalR client's API, not ours.
         var payload = Encoding.ASCII.GetString(_payload);
         Interlocked.Increment(ref _inFlight);
-        _ = ConfirmAsync(_connection.InvokeAsync(SignalRConnections.Publish, _channel, payload));
+        _ = ConfirmAsync(_connection.InvokeAsync(SignalRConnections.Publish, _channels[sequence % _channels.Length], payload));
         return ValueTask.CompletedTask;
     }
 

@@ -32,8 +32,8 @@ internal sealed class SignalRSystem(string description, IReadOnlyList<ServicePro
         }
     }
 
-    public async Task<IBenchPublisher> ConnectPublisherAsync(int index, string channel, int messageBytes, CancellationToken cancellationToken) =>
-        await SignalRPublisher.ConnectAsync(Hub(index), index, channel, messageBytes, credits, cancellationToken);
+    public async Task<IBenchPublisher> ConnectPublisherAsync(int index, IReadOnlyList<string> channels, int messageBytes, CancellationToken cancellationToken) =>
+        await SignalRPublisher.ConnectAsync(Hub(index), index, channels, messageBytes, credits, cancellationToken);
 
     private Uri Hub(int index) => new(apps[index % apps.Count].BaseAddress, "/hub");
 }

@@ -35,6 +35,6 @@ internal sealed class VibezSystem(string name, string description, IReadOnlyList
         }
     }
 
-    public async Task<IBenchPublisher> ConnectPublisherAsync(int index, string channel, int messageBytes, CancellationToken cancellationToken) =>
-        await VibezPublisher.ConnectAsync(gateways[index % gateways.Count].WebSocketAddress, index, channel, messageBytes, credits, cancellationToken);
+    public async Task<IBenchPublisher> ConnectPublisherAsync(int index, IReadOnlyList<string> channels, int messageBytes, CancellationToken cancellationToken) =>
+        await VibezPublisher.ConnectAsync(gateways[index % gateways.Count].WebSocketAddress, index, channels, messageBytes, credits, cancellationToken);
 }
