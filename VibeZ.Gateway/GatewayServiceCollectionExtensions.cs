@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using VibeZ.Gateway.Channels;
 using VibeZ.Gateway.Connections;
 
 namespace VibeZ.Gateway;

@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
-using VibeZ.Gateway.Channels;
 using VibeZ.Gateway.Security;
 
 namespace VibeZ.Gateway.Api;

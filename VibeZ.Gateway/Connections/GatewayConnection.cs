@@ -1,6 +1,5 @@
 using System.Net.WebSockets;
 using System.Threading.Channels;
-using VibeZ.Gateway.Channels;
 using VibeZ.Gateway.Security;
 
 namespace VibeZ.Gateway.Connections;

@@ -1,4 +1,4 @@
-namespace VibeZ.Gateway;
+namespace VibeZ.Channels;
 
 /// <summary>The Gateway's defaults and limits, in one place (Polly's <c>RetryConstants</c>).</summary>
 internal static class GatewayDefaults

@@ -1,4 +1,4 @@
-namespace VibeZ.Gateway.Channels;
+namespace VibeZ.Channels;
 
 /// <summary>
 /// The Lua scripts behind a channel. Each runs atomically on the node that owns the channel's keys, and Redis

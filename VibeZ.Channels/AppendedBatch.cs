@@ -1,4 +1,4 @@
-namespace VibeZ.Gateway.Channels;
+namespace VibeZ.Channels;
 
 /// <summary>
 /// A batch of messages appended to one channel in order, in one step, but not yet visible: <see cref="IChannelStore.CommitAsync"/>

@@ -1,4 +1,4 @@
-namespace VibeZ.Gateway.Channels;
+namespace VibeZ.Channels;
 
 /// <summary>
 /// A position together with the id of the message at it: what a Gateway remembers of a channel, so that an offset

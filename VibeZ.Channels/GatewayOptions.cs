@@ -1,4 +1,4 @@
-namespace VibeZ.Gateway;
+namespace VibeZ.Channels;
 
 /// <summary>How the Gateway keeps channels and treats clients; bound from the <c>Gateway</c> section.</summary>
 public sealed class GatewayOptions

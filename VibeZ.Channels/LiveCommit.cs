@@ -1,7 +1,7 @@
 using System.Buffers.Text;
 using System.Text;
 
-namespace VibeZ.Gateway.Channels;
+namespace VibeZ.Channels;
 
 /// <summary>
 /// The live feed's wire format, written by the commit step (<see cref="ChannelScripts"/>): a sequence of fields, each

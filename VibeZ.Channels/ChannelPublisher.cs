@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace VibeZ.Gateway.Channels;
+namespace VibeZ.Channels;
 
 /// <summary>
 /// One channel's publishes from this Gateway, in order: they queue in the order they arrive and go to Redis in

@@ -1,4 +1,4 @@
-namespace VibeZ.Gateway;
+namespace VibeZ.Channels;
 
 /// <summary>The <c>code</c> values of <c>error</c> frames and problem responses.</summary>
 internal static class GatewayErrorCodes

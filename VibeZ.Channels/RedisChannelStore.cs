@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using VibeZ.ServiceDefaults.Redis;
 
-namespace VibeZ.Gateway.Channels;
+namespace VibeZ.Channels;
 
 /// <summary>
 /// Channels in Redis: a hash with the epoch, the offset counter and the committed offset, one stream of message frames

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 
-namespace VibeZ.Gateway.Channels;
+namespace VibeZ.Channels;
 
 /// <summary>Writes the frames the Gateway sends (other than <c>message</c>, which the publish script writes).</summary>
 internal static class ServerFrames

@@ -1,4 +1,4 @@
-namespace VibeZ.Gateway.Channels;
+namespace VibeZ.Channels;
 
 /// <summary>
 /// A range of a channel's history that has just become visible, as the commit step announces it on the live feed:

@@ -1,6 +1,6 @@
 using StackExchange.Redis;
 
-namespace VibeZ.Gateway.Channels;
+namespace VibeZ.Channels;
 
 /// <summary>
 /// Every Redis key and channel name of a VibeZ channel, in one place. They share the hash tag <c>{channel}</c>, so in

@@ -1,4 +1,4 @@
-namespace VibeZ.Gateway.Channels;
+namespace VibeZ.Channels;
 
 /// <summary>Where a published message landed.</summary>
 /// <param name="Position">Its epoch and offset.</param>

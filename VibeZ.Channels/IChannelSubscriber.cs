@@ -1,4 +1,4 @@
-namespace VibeZ.Gateway.Channels;
+namespace VibeZ.Channels;
 
 /// <summary>Something local that receives a channel's frames: a WebSocket connection.</summary>
 public interface IChannelSubscriber

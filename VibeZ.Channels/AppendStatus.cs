@@ -1,4 +1,4 @@
-namespace VibeZ.Gateway.Channels;
+namespace VibeZ.Channels;
 
 /// <summary>What an append did with one message.</summary>
 public enum AppendStatus

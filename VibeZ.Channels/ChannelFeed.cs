@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 
-namespace VibeZ.Gateway.Channels;
+namespace VibeZ.Channels;
 
 /// <summary>
 /// One channel's delivery inside one Gateway: a single Redis subscription shared by every local subscriber, and the

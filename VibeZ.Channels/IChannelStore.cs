@@ -1,4 +1,4 @@
-namespace VibeZ.Gateway.Channels;
+namespace VibeZ.Channels;
 
 /// <summary>
 /// Where channels live: their history, their counters and their live feed. The Gateway's one seam to Redis

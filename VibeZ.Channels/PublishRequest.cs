@@ -1,4 +1,4 @@
-namespace VibeZ.Gateway.Channels;
+namespace VibeZ.Channels;
 
 /// <summary>A message to append to a channel.</summary>
 /// <param name="Channel">A valid, non-reserved channel name.</param>

@@ -1,4 +1,4 @@
-namespace VibeZ.Gateway;
+namespace VibeZ.Channels;
 
 /// <summary>When the Gateway acks a publish (<c>Gateway:Durability</c>).</summary>
 public enum GatewayDurability

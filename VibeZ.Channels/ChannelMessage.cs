@@ -1,4 +1,4 @@
-namespace VibeZ.Gateway.Channels;
+namespace VibeZ.Channels;
 
 /// <summary>
 /// One message of a channel as the Gateway stores and delivers it: <paramref name="Frame"/> is the finished

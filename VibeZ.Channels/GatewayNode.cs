@@ -1,4 +1,4 @@
-namespace VibeZ.Gateway;
+namespace VibeZ.Channels;
 
 /// <summary>
 /// This Gateway process's id, sent in every <c>subscribed</c> frame so clients (and tests) can tell replicas apart.

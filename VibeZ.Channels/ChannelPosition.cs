@@ -1,4 +1,4 @@
-namespace VibeZ.Gateway.Channels;
+namespace VibeZ.Channels;
 
 /// <summary>
 /// A place in a channel's history: the epoch names one continuous history, the offset counts its messages from 1.

@@ -1,4 +1,4 @@
-namespace VibeZ.Gateway.Channels;
+namespace VibeZ.Channels;
 
 /// <summary>What a replica said about a write.</summary>
 internal enum ReplicationConfirmation

@@ -1,4 +1,4 @@
-namespace VibeZ.Gateway;
+namespace VibeZ.Channels;
 
 /// <summary>The Gateway's log lines (SignalR's <c>RedisLog</c>): stable ids and names, no interpolated strings.</summary>
 internal static partial class GatewayLog
