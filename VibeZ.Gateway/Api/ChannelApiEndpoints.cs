@@ -120,7 +120,7 @@ internal static class ChannelApiEndpoints
     }
 
     /// <summary>Reads the body whole, or returns null when it is longer than <paramref name="limit"/>.</summary>
-    private static async Task<ReadOnlyMemory<byte>?> ReadBodyAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
+    internal static async Task<ReadOnlyMemory<byte>?> ReadBodyAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
     {
         var buffer = new ArrayBufferWriter<byte>(Math.Min(limit + 1, 16 * 1024));
         while (true)
@@ -139,15 +139,15 @@ internal static class ChannelApiEndpoints
         }
     }
 
-    private static IResult Unavailable(ChannelStoreException ex) => Problem(
+    internal static IResult Unavailable(ChannelStoreException ex) => Problem(
         ex.Code == GatewayErrorCodes.IdConflict ? StatusCodes.Status409Conflict
             : ex.Retryable ? StatusCodes.Status503ServiceUnavailable
             : StatusCodes.Status500InternalServerError,
         ex.Code, ex.Message, ex.Retryable);
 
-    private static IResult Forbidden(string detail) => Problem(StatusCodes.Status403Forbidden, GatewayErrorCodes.Forbidden, detail);
+    internal static IResult Forbidden(string detail) => Problem(StatusCodes.Status403Forbidden, GatewayErrorCodes.Forbidden, detail);
 
-    private static IResult Problem(int status, string code, string detail, bool retryable = false) => Results.Problem(
+    internal static IResult Problem(int status, string code, string detail, bool retryable = false) => Results.Problem(
         detail: detail,
         statusCode: status,
         extensions: new Dictionary<string, object?> { ["code"] = code, ["retryable"] = retryable });
