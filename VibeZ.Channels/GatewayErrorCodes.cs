@@ -7,6 +7,7 @@ internal static class GatewayErrorCodes
     public const string InvalidFrame = "invalid_frame";
     public const string UnknownType = "unknown_type";
     public const string InvalidChannel = "invalid_channel";
+    public const string InvalidBroadcast = "invalid_broadcast";
     public const string ReservedChannel = "reserved_channel";
     public const string MessageTooLarge = "message_too_large";
     public const string BinaryNotSupported = "binary_not_supported";

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using VibeZ.Channels.Broadcasts;
 using VibeZ.Gateway.Connections;
 
 namespace VibeZ.Gateway;
@@ -18,6 +19,7 @@ internal static class GatewayServiceCollectionExtensions
         builder.Services.AddSingleton<IChannelStore, RedisChannelStore>();
         builder.Services.AddSingleton<ChannelHub>();
         builder.Services.AddSingleton<SystemChannel>();
+        builder.Services.AddBroadcastStore();
         return builder;
     }
 }

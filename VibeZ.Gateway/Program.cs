@@ -20,5 +20,6 @@ app.UseClientAuthentication();
 app.MapDefaultEndpoints();
 app.MapGatewayWebSockets();
 app.MapChannelApi();
+app.MapBroadcastApi();
 
 app.Run();
