@@ -26,4 +26,19 @@ internal static class BroadcastScripts
         redis.call('ZADD', KEYS[2], ARGV[4], ARGV[1])
         return {0, ARGV[4], replid}
         """;
+
+    /// <summary>
+    /// Moves due broadcasts from the due index into the stream. KEYS: 1 due index, 2 stream. ARGV: 1 now (Unix ms),
+    /// 2 most to move. Returns <c>{moved, next due score or ''}</c>. Removing and adding in one script means two Workers
+    /// running it at once never move an id twice, so it needs no lease.
+    /// </summary>
+    public const string Promote = """
+        local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
+        for _, id in ipairs(ids) do
+          redis.call('ZREM', KEYS[1], id)
+          redis.call('XADD', KEYS[2], '*', 'id', id)
+        end
+        local nextDue = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+        return {#ids, nextDue[2] or ''}
+        """;
 }
