@@ -36,7 +36,7 @@ internal sealed class BroadcastDelivery(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var lastClaim = long.MinValue;
+        long? lastClaim = null;
         while (!stoppingToken.IsCancellationRequested)
         {
             var busy = false;
@@ -53,7 +53,7 @@ internal sealed class BroadcastDelivery(
                     [timeProvider.GetUtcNow().ToUnixTimeMilliseconds(), BatchSize]);
 
                 var entries = await database.StreamReadGroupAsync(BroadcastKeys.Stream, BroadcastKeys.Group, _consumer, ">", BatchSize);
-                if (timeProvider.GetElapsedTime(lastClaim) >= VisibilityTimeout / 2)
+                if (lastClaim is not { } claimedAt || timeProvider.GetElapsedTime(claimedAt) >= VisibilityTimeout / 2)
                 {
                     lastClaim = timeProvider.GetTimestamp();
                     var claimed = await database.StreamAutoClaimAsync(
