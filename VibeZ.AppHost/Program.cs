@@ -22,9 +22,11 @@ builder.AddProject<Projects.VibeZ_Gateway>("gateway")
     .WithExternalHttpEndpoints()
     .WithoutHttpsCertificate();
 
+// Two Workers share the broadcasts through one consumer group, and take over each other's after a crash; see docs/worker.md.
 builder.AddProject<Projects.VibeZ_Worker>("worker")
     .WithReference(redis).WaitFor(redis)
     .WithHttpHealthCheck("/health")
+    .WithReplicas(2)
     .WithoutHttpsCertificate();
 
 builder.Build().Run();

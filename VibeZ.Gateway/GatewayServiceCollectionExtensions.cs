@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using VibeZ.Gateway.Channels;
+using VibeZ.Channels.Broadcasts;
 using VibeZ.Gateway.Connections;
 
 namespace VibeZ.Gateway;
@@ -27,6 +27,7 @@ internal static class GatewayServiceCollectionExtensions
         // with an exception, not a reason). It also caps any upgrade that bypasses /ws.
         builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<GatewayOptions>>((kestrel, gateway) =>
             kestrel.Limits.MaxConcurrentUpgradedConnections = gateway.Value.MaxConnections + GatewayDefaults.UpgradedConnectionsMargin);
+        builder.Services.AddBroadcastStore();
         return builder;
     }
 }

@@ -26,5 +26,6 @@ app.UseClientAuthentication();
 app.MapDefaultEndpoints();
 app.MapGatewayWebSockets();
 app.MapChannelApi();
+app.MapBroadcastApi();
 
 app.Run();

@@ -1,10 +1,12 @@
 using VibeZ.Worker;
+using VibeZ.Worker.Broadcasts;
 
 // A WebApplication rather than a bare generic host so the orchestrator can probe /health and /alive.
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.Services.AddHostedService<RedisHeartbeatService>();
+builder.AddBroadcastDelivery();
 
 var app = builder.Build();
 

@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
-using VibeZ.Gateway.Channels;
 using VibeZ.Gateway.Security;
 
 namespace VibeZ.Gateway.Api;
@@ -132,7 +131,7 @@ internal static class ChannelApiEndpoints
     }
 
     /// <summary>Reads the body whole, or returns null when it is longer than <paramref name="limit"/>.</summary>
-    private static async Task<ReadOnlyMemory<byte>?> ReadBodyAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
+    internal static async Task<ReadOnlyMemory<byte>?> ReadBodyAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
     {
         var buffer = new ArrayBufferWriter<byte>(Math.Min(limit + 1, 16 * 1024));
         while (true)
@@ -153,7 +152,7 @@ internal static class ChannelApiEndpoints
 
     // Redis refusing (OOM, NOPERM, BUSY, a script error) is Redis's answer, not a Gateway bug: 507 when it is out of
     // memory, 502 (the upstream said no) otherwise; a 500 would send operators looking in the wrong process.
-    private static IResult Unavailable(ChannelStoreException ex) => Problem(
+    internal static IResult Unavailable(ChannelStoreException ex) => Problem(
         ex.Code == GatewayErrorCodes.IdConflict ? StatusCodes.Status409Conflict
             : ex.Code == GatewayErrorCodes.RedisRefused && ex.InnerException?.Message.StartsWith("OOM", StringComparison.Ordinal) == true ? StatusCodes.Status507InsufficientStorage
             : ex.Code == GatewayErrorCodes.RedisRefused ? StatusCodes.Status502BadGateway
@@ -161,9 +160,9 @@ internal static class ChannelApiEndpoints
             : StatusCodes.Status500InternalServerError,
         ex.Code, ex.Message, ex.Retryable);
 
-    private static IResult Forbidden(string detail) => Problem(StatusCodes.Status403Forbidden, GatewayErrorCodes.Forbidden, detail);
+    internal static IResult Forbidden(string detail) => Problem(StatusCodes.Status403Forbidden, GatewayErrorCodes.Forbidden, detail);
 
-    private static IResult Problem(int status, string code, string detail, bool retryable = false) => Results.Problem(
+    internal static IResult Problem(int status, string code, string detail, bool retryable = false) => Results.Problem(
         detail: detail,
         statusCode: status,
         extensions: new Dictionary<string, object?> { ["code"] = code, ["retryable"] = retryable });

@@ -1,5 +1,4 @@
 using System.Net.WebSockets;
-using VibeZ.Gateway.Channels;
 using VibeZ.Gateway.Security;
 
 namespace VibeZ.Gateway.Connections;

@@ -1,6 +1,5 @@
 using System.Net.WebSockets;
 using System.Threading.RateLimiting;
-using VibeZ.Gateway.Channels;
 
 namespace VibeZ.Gateway.Connections;
 

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Net.WebSockets;
-using VibeZ.Gateway.Channels;
 
 namespace VibeZ.Gateway.Connections;
 

@@ -1,7 +1,6 @@
 using System.Net.WebSockets;
 using System.Threading.Channels;
 using System.Threading.RateLimiting;
-using VibeZ.Gateway.Channels;
 using VibeZ.Gateway.Security;
 
 namespace VibeZ.Gateway.Connections;

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using VibeZ.Gateway.Channels;
 using VibeZ.Gateway.Security;
 
 namespace VibeZ.Gateway.Connections;

@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Text.Json;
-using VibeZ.Gateway.Channels;
 using VibeZ.ServiceDefaults.Redis;
 
 namespace VibeZ.Gateway.Connections;

@@ -38,11 +38,11 @@ public class GatewayModelTests
     }
 
     [Fact]
-    public async Task TheWorkerStaysASingleProcess()
+    public async Task TwoWorkersShareTheBroadcasts()
     {
         await using var appHost = await CreateAsync(AppHostArguments.For(RedisTopologyKind.Single, RedisRuntime.Process));
 
-        Assert.Equal(1, appHost.Resources.Single(r => r.Name == "worker").GetReplicaCount());
+        Assert.Equal(2, appHost.Resources.Single(r => r.Name == "worker").GetReplicaCount());
     }
 
     [Fact]

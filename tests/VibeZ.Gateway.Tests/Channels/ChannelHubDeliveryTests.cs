@@ -1,5 +1,3 @@
-using VibeZ.Gateway.Channels;
-
 namespace VibeZ.Gateway.Tests.Channels;
 
 /// <summary>

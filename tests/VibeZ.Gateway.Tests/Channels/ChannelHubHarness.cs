@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
-using VibeZ.Gateway.Channels;
 
 namespace VibeZ.Gateway.Tests.Channels;
 

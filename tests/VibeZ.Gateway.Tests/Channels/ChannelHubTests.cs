@@ -1,5 +1,3 @@
-using VibeZ.Gateway.Channels;
-
 namespace VibeZ.Gateway.Tests.Channels;
 
 /// <summary>The hub's own bookkeeping: one store subscription per channel, known positions, publishing, failures.</summary>

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
-using VibeZ.Gateway.Channels;
 
 namespace VibeZ.Gateway.Tests.Channels;
 

@@ -1,5 +1,4 @@
 using System.Text;
-using VibeZ.Gateway.Channels;
 
 namespace VibeZ.Gateway.Tests.Channels;
 

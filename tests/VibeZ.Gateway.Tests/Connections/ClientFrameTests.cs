@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using VibeZ.Gateway.Channels;
 using VibeZ.Gateway.Connections;
 
 namespace VibeZ.Gateway.Tests.Connections;

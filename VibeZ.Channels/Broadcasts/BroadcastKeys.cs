@@ -1,0 +1,24 @@
+using StackExchange.Redis;
+
+namespace VibeZ.Channels.Broadcasts;
+
+/// <summary>
+/// The Redis keys of scheduled broadcasts. They share one hash tag, so in cluster mode every key lives in one slot and
+/// one script can store a broadcast and index it atomically: nothing is ever half-stored.
+/// </summary>
+internal static class BroadcastKeys
+{
+    private const string Prefix = "{vibez:broadcasts}:";
+
+    /// <summary>The due index: a sorted set of broadcast ids scored by their delivery time in Unix milliseconds.</summary>
+    public static RedisKey Due { get; } = Prefix + "due";
+
+    /// <summary>The stream of due broadcasts that Workers consume with the <see cref="Group"/> consumer group.</summary>
+    public static RedisKey Stream { get; } = Prefix + "stream";
+
+    /// <summary>The consumer group of the Workers on <see cref="Stream"/>.</summary>
+    public const string Group = "workers";
+
+    /// <summary>The record of one broadcast: a hash with its channel, data, delivery time and state.</summary>
+    public static RedisKey Record(string id) => Prefix + "b:" + id;
+}

@@ -1,0 +1,427 @@
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+
+namespace VibeZ.Channels;
+
+/// <summary>
+/// One channel's delivery inside one Gateway: a single Redis subscription shared by every local subscriber, and the
+/// last message delivered. Everything that changes it — live commits, joins, leaves, resyncs — runs one at a time in
+/// arrival order, so subscribers see each channel's messages in offset order, once, without gaps they are not told of.
+/// </summary>
+/// <remarks>
+/// The live feed is only a fast path. A commit that skips ahead or does not continue the message delivered last, a
+/// feed that was interrupted, and a timer all lead to the same resync: read history from the last delivered message.
+/// So a Pub/Sub message lost during a failover costs latency, not data. The last delivered message is checked by its
+/// id, not only its offset: if Redis shows another message there, the offset was lost and handed out again, and the
+/// channel moves to a new epoch with every subscriber told (<c>recovered:false</c>).
+/// </remarks>
+internal sealed class ChannelFeed : IAsyncDisposable
+{
+    private readonly string _channel;
+    private readonly IChannelStore _store;
+    private readonly ChannelHub _hub;
+    private readonly GatewayOptions _options;
+    private readonly ILogger _logger;
+    private readonly Channel<Func<Task>> _work = Channel.CreateUnbounded<Func<Task>>(new() { SingleReader = true });
+    // Per subscriber, the last offset it was sent. Mutable, so delivery updates it without writing to the dictionary
+    // while enumerating it (removing during enumeration is allowed), and without copying it per message.
+    private readonly Dictionary<IChannelSubscriber, StrongBox<long>> _subscribers = [];
+    private static readonly ChannelMark Origin = new(new ChannelPosition(string.Empty, 0), null);
+
+    // How often one catch-up reads again after a read that a master that takes writes contradicted.
+    private const int MaxDoubtedReads = 3;
+
+    private readonly Task _loop;
+    private IAsyncDisposable? _subscription;
+    private ChannelMark? _delivered;
+
+    public ChannelFeed(string channel, IChannelStore store, ChannelHub hub, GatewayOptions options, ILogger logger)
+    {
+        _channel = channel;
+        _store = store;
+        _hub = hub;
+        _options = options;
+        _logger = logger;
+        _loop = Task.Run(RunAsync);
+    }
+
+    /// <summary>Gets the message delivered last, or null before the first sync.</summary>
+    public ChannelMark? Delivered => _delivered;
+
+    /// <summary>
+    /// Gets the opening of the Redis subscription, which every join waits for: the first join reads the channel's
+    /// position after it, so no message falls between the two.
+    /// </summary>
+    public Task Started { get; private set; } = Task.CompletedTask;
+
+    /// <summary>Opens the Redis subscription; see <see cref="Started"/>.</summary>
+    public void Start() => Started = StartAsync();
+
+    private async Task StartAsync() =>
+        _subscription = await _store.SubscribeAsync(_channel, commit => Post(() => OnLiveAsync(commit)), CancellationToken.None);
+
+    /// <summary>
+    /// Adds a subscriber: replays what it missed since <paramref name="since"/> (when given and still in history),
+    /// then sends its <c>subscribed</c> frame; from then on it gets every message after that frame's offset.
+    /// </summary>
+    public Task JoinAsync(IChannelSubscriber subscriber, ChannelPosition? since)
+    {
+        var joined = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Post(async () =>
+        {
+            try
+            {
+                await JoinCoreAsync(subscriber, since);
+                joined.TrySetResult();
+            }
+            catch (Exception ex)
+            {
+                joined.TrySetException(ex);
+            }
+        });
+        return joined.Task;
+    }
+
+    /// <summary>Removes a subscriber; it gets nothing after this.</summary>
+    public void Leave(IChannelSubscriber subscriber) => Post(() =>
+    {
+        _subscribers.Remove(subscriber);
+        return Task.CompletedTask;
+    });
+
+    /// <summary>
+    /// Asks for a comparison with Redis, to deliver whatever the live feed missed; with <paramref name="checkPending"/>
+    /// (the timer's resync) also commits what a replica confirmed but nobody committed.
+    /// </summary>
+    public void Resync(bool checkPending = false) => Post(() => _delivered is null ? Task.CompletedTask : CatchUpAsync(checkPending));
+
+    public async ValueTask DisposeAsync()
+    {
+        _work.Writer.TryComplete();
+        await _loop;
+        if (!Started.IsCompleted)
+        {
+            // The last join was cancelled while Redis was still subscribing: close the subscription once it is open,
+            // without making the leaving client wait for Redis.
+            _ = Started.ContinueWith(_ => CloseSubscriptionAsync(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+            return;
+        }
+
+        await CloseSubscriptionAsync();
+    }
+
+    private async Task CloseSubscriptionAsync()
+    {
+        if (_subscription is not null)
+        {
+            try
+            {
+                await _subscription.DisposeAsync();
+            }
+            catch (Exception ex)
+            {
+                // The subscription dies with the connection anyway; a failed UNSUBSCRIBE only costs unused messages.
+                GatewayLog.UnsubscribeFailed(_logger, _channel, ex);
+            }
+        }
+    }
+
+    private void Post(Func<Task> work) => _work.Writer.TryWrite(work);
+
+    private async Task RunAsync()
+    {
+        await foreach (var work in _work.Reader.ReadAllAsync())
+        {
+            try
+            {
+                await work();
+            }
+            catch (ChannelStoreException ex)
+            {
+                // Redis stayed away for the whole budget; the next live message, reconnect or timer tries again.
+                GatewayLog.ResyncFailed(_logger, _channel, ex.Message);
+            }
+            catch (Exception ex)
+            {
+                GatewayLog.FeedFailed(_logger, _channel, ex);
+            }
+        }
+    }
+
+    private async Task JoinCoreAsync(IChannelSubscriber subscriber, ChannelPosition? since)
+    {
+        if (_delivered is null)
+        {
+            // The position, then the message at it, so that from the first delivery on this feed knows what it holds.
+            var start = await _store.ReadAsync(_channel, Origin, limit: 0, CancellationToken.None);
+            var tip = start.Position.Offset > 0
+                ? await _store.ReadAsync(_channel, new ChannelMark(start.Position, null), limit: 0, CancellationToken.None)
+                : start;
+            _delivered = new ChannelMark(start.Position, tip.Anchor is { } anchor && anchor.Position == start.Position ? anchor.Id : null);
+            if (start.Position.Offset > 0)
+            {
+                _hub.Observe(_channel, _delivered.Value);
+            }
+        }
+
+        var delivered = _delivered.Value;
+        var last = delivered.Offset;
+        var recovered = since is null;
+
+        // A client that joined while the channel had no history resumes from the start of the epoch that followed.
+        if (since is { Epoch.Length: 0, Offset: 0 })
+        {
+            since = delivered.Position with { Offset = 0 };
+        }
+
+        if (since is { } from && from.Epoch == delivered.Epoch)
+        {
+            if (from.Offset == delivered.Offset)
+            {
+                recovered = true;
+            }
+            else if (from.Offset > delivered.Offset)
+            {
+                // The client saw more than this Gateway has delivered: it came from a faster Gateway (Redis has it
+                // committed, the rest arrives live), or a failover lost what it saw. Only Redis's committed offset
+                // tells the two apart.
+                var now = await _store.ReadAsync(_channel, delivered, limit: 0, CancellationToken.None);
+                recovered = now.Position.Epoch == delivered.Epoch && now.Position.Offset >= from.Offset && !now.RolledBackPast(delivered);
+                last = recovered ? from.Offset : delivered.Offset;
+                if (!recovered)
+                {
+                    Resync();
+                }
+            }
+            else
+            {
+                recovered = await ReplayAsync(subscriber, from.Offset, delivered);
+            }
+        }
+
+        subscriber.TrySend(ServerFrames.Subscribed(_channel, delivered.Position with { Offset = last }, recovered, _hub.Node));
+        _subscribers[subscriber] = new StrongBox<long>(last);
+    }
+
+    /// <summary>Sends one subscriber the messages after <paramref name="after"/> up to <paramref name="upTo"/>; true when none were missing.</summary>
+    private async Task<bool> ReplayAsync(IChannelSubscriber subscriber, long after, ChannelMark upTo)
+    {
+        var wanted = upTo.Offset - after;
+        if (wanted > _options.MaxHistoryPageSize)
+        {
+            return false;
+        }
+
+        var history = await _store.ReadAsync(_channel, new ChannelMark(upTo.Position with { Offset = after }, null), (int)wanted, CancellationToken.None);
+        if (history.Position.Epoch != upTo.Epoch || history.RolledBackPast(upTo))
+        {
+            // The history changed under us; the resync this causes tells every subscriber.
+            Resync();
+            return false;
+        }
+
+        var replayed = 0;
+        foreach (var message in history.Messages.Where(m => m.Offset <= upTo.Offset))
+        {
+            subscriber.TrySend(message.Frame);
+            replayed++;
+        }
+
+        return history.ContinuesFrom(after) && replayed >= wanted;
+    }
+
+    private Task OnLiveAsync(ChannelCommit commit)
+    {
+        if (_delivered is not { } delivered)
+        {
+            // Not synced yet: the first join reads the position, which includes this commit.
+            return Task.CompletedTask;
+        }
+
+        if (delivered.Epoch.Length == 0 && commit.Previous.Offset == 0)
+        {
+            // The channel's first epoch, from its start: nothing was there before it to lose or to check.
+            _delivered = delivered = new ChannelMark(new ChannelPosition(commit.Epoch, 0), null);
+        }
+
+        if (commit.Epoch != delivered.Epoch || commit.Messages.Count == 0)
+        {
+            // Another history, or a commit too long to announce: find out from Redis what happened.
+            return commit.UpTo > delivered.Offset || commit.Epoch != delivered.Epoch ? CatchUpAsync(checkPending: false) : Task.CompletedTask;
+        }
+
+        // The commit must continue the very message delivered last, not only its offset; a commit that ends before
+        // it is either late or a sign the history rolled back, and only Redis can tell which.
+        if (commit.Previous.Offset > delivered.Offset || commit.UpTo < delivered.Offset || !Continues(commit, delivered))
+        {
+            return CatchUpAsync(checkPending: false);
+        }
+
+        foreach (var message in commit.Messages)
+        {
+            if (message.Offset > delivered.Offset)
+            {
+                Deliver(message);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Whether the commit names the same message at <paramref name="delivered"/>'s offset, where it names one and both ids are known.</summary>
+    private static bool Continues(ChannelCommit commit, ChannelMark delivered)
+    {
+        if (delivered.Id is null || delivered.Offset == 0)
+        {
+            return true;
+        }
+
+        var there = commit.Previous.Offset == delivered.Offset ? commit.Previous.Id
+            : commit.Messages.FirstOrDefault(m => m.Offset == delivered.Offset)?.Id;
+        return there is null || there == delivered.Id;
+    }
+
+    /// <summary>
+    /// Delivers everything committed after the last delivered message, following a change of epoch or starting one
+    /// after a rollback; with <paramref name="checkPending"/>, also commits appended messages a replica confirmed.
+    /// </summary>
+    private async Task CatchUpAsync(bool checkPending)
+    {
+        var doubts = 0;
+        while (_delivered is { } delivered)
+        {
+            var history = await _store.ReadAsync(_channel, delivered, _options.MaxHistoryPageSize, CancellationToken.None);
+            if (history.Position.Epoch != delivered.Epoch || history.RolledBackPast(delivered))
+            {
+                // History gone, another epoch, a rollback: each would tell every subscriber that messages may be
+                // missing, so only a master that takes writes is believed. Any node may answer a read: a crashed
+                // master restarted empty before it learns it was replaced, a replica behind.
+                var truth = await InspectAsync(delivered);
+                if (truth is null)
+                {
+                    return;
+                }
+
+                if (truth.Position.Epoch != delivered.Epoch)
+                {
+                    StartNewEpoch(truth.Position.Epoch, delivered);
+                    continue;
+                }
+
+                if (truth.RolledBackPast(delivered))
+                {
+                    var epoch = await _store.RestartEpochAsync(_channel, delivered.Epoch, CancellationToken.None);
+                    GatewayLog.RolledBack(_logger, _channel, delivered.Epoch, delivered.Offset, epoch);
+                    continue;
+                }
+
+                // The read reached a node that does not know the channel as it is; read again, a few times at most.
+                if (++doubts > MaxDoubtedReads)
+                {
+                    return;
+                }
+
+                continue;
+            }
+
+            if (!history.ContinuesFrom(delivered.Offset))
+            {
+                // Trimmed away before this Gateway could deliver it (the channel outran HistoryLength during an outage).
+                var resume = (history.Messages.Count > 0 ? history.Messages[0].Offset : history.Position.Offset + 1) - 1;
+                GatewayLog.MessagesTrimmed(_logger, _channel, delivered.Offset, resume);
+                Announce(new ChannelMark(delivered.Position with { Offset = resume }, null), recovered: false);
+            }
+
+            foreach (var message in history.Messages)
+            {
+                Deliver(message);
+            }
+
+            if (history.Messages.Count < _options.MaxHistoryPageSize || _delivered?.Offset >= history.Position.Offset)
+            {
+                if (checkPending && history.Appended > history.Position.Offset)
+                {
+                    await CommitPendingAsync(delivered.Epoch);
+                }
+
+                return;
+            }
+        }
+    }
+
+    /// <summary>The channel as a master that takes writes sees it, or null while there is none (the next resync asks again).</summary>
+    private async Task<ChannelHistory?> InspectAsync(ChannelMark delivered)
+    {
+        try
+        {
+            return await _store.InspectAsync(_channel, delivered, CancellationToken.None);
+        }
+        catch (ChannelStoreException ex)
+        {
+            GatewayLog.NoAuthoritativeMaster(_logger, _channel, ex.Message);
+            return null;
+        }
+    }
+
+    private async Task CommitPendingAsync(string epoch)
+    {
+        try
+        {
+            await _store.CommitPendingAsync(_channel, epoch, CancellationToken.None);
+        }
+        catch (ChannelStoreException ex)
+        {
+            // No replica to confirm with right now; the next timer tries again, and publishes commit on their own.
+            GatewayLog.CommitPendingFailed(_logger, _channel, ex.Message);
+        }
+    }
+
+    private void StartNewEpoch(string epoch, ChannelMark before)
+    {
+        var start = new ChannelMark(new ChannelPosition(epoch, 0), null);
+        if (before.Epoch.Length == 0)
+        {
+            // The channel had no history (never published to, or gone and already announced): nothing is lost, and
+            // the messages that follow name their epoch themselves.
+            _delivered = start;
+            return;
+        }
+
+        GatewayLog.EpochChanged(_logger, _channel, before.Epoch, before.Offset, epoch);
+        Announce(start, recovered: false);
+    }
+
+    /// <summary>Tells every subscriber where delivery continues from, and whether what lies before it is complete.</summary>
+    private void Announce(ChannelMark mark, bool recovered)
+    {
+        _delivered = mark;
+        var frame = ServerFrames.Subscribed(_channel, mark.Position, recovered, _hub.Node);
+        foreach (var (subscriber, last) in _subscribers)
+        {
+            last.Value = mark.Offset;
+            if (!subscriber.TrySend(frame))
+            {
+                _subscribers.Remove(subscriber);
+            }
+        }
+    }
+
+    private void Deliver(ChannelMessage message)
+    {
+        _delivered = message.Mark;
+        _hub.Observe(_channel, message.Mark);
+        foreach (var (subscriber, last) in _subscribers)
+        {
+            if (message.Offset <= last.Value)
+            {
+                continue;
+            }
+
+            last.Value = message.Offset;
+            if (!subscriber.TrySend(message.Frame))
+            {
+                _subscribers.Remove(subscriber);
+            }
+        }
+    }
+}

@@ -1,0 +1,205 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+
+namespace VibeZ.Channels;
+
+/// <summary>
+/// The channels this Gateway process delivers and publishes to: one <see cref="ChannelFeed"/> per channel with local
+/// subscribers, opened with the first and closed with the last, and one <see cref="ChannelPublisher"/> per channel
+/// published to, which keeps each client's publishes in order. Also remembers, per channel, the highest position this
+/// process acked or delivered and the message there, which is how a master that lost acked writes is recognised.
+/// </summary>
+public sealed class ChannelHub : IAsyncDisposable
+{
+    private readonly IChannelStore _store;
+    private readonly GatewayOptions _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, (ChannelFeed Feed, int Subscribers)> _feeds = [];
+    private readonly ConcurrentDictionary<string, KnownMark> _known = new();
+    private readonly ConcurrentDictionary<string, ChannelPublisher> _publishers = new();
+    private readonly ITimer _resyncTimer;
+
+    /// <summary>Creates the hub and starts its resync timer.</summary>
+    public ChannelHub(IChannelStore store, GatewayNode node, IOptions<GatewayOptions> options, TimeProvider timeProvider, ILogger<ChannelHub> logger)
+    {
+        _store = store;
+        _options = options.Value;
+        _timeProvider = timeProvider;
+        _logger = logger;
+        Node = node.Id;
+        _store.LiveFeedInterrupted += ResyncAll;
+        _resyncTimer = timeProvider.CreateTimer(_ => OnTimer(), null, _options.ResyncInterval, _options.ResyncInterval);
+    }
+
+    /// <summary>Gets this Gateway's id, as sent in <c>subscribed</c> frames.</summary>
+    public string Node { get; }
+
+    /// <summary>Gets how many channels have local subscribers.</summary>
+    public int ChannelCount
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _feeds.Count;
+            }
+        }
+    }
+
+    /// <summary>Subscribes <paramref name="subscriber"/> to <paramref name="channel"/>; see <see cref="ChannelFeed.JoinAsync"/>.</summary>
+    /// <exception cref="ChannelStoreException">Redis could not be reached in time; the subscriber was not added.</exception>
+    public async Task JoinAsync(string channel, IChannelSubscriber subscriber, ChannelPosition? since, CancellationToken cancellationToken)
+    {
+        ChannelFeed feed;
+        lock (_lock)
+        {
+            var created = !_feeds.TryGetValue(channel, out var entry);
+            feed = created ? new ChannelFeed(channel, _store, this, _options, _logger) : entry.Feed;
+            _feeds[channel] = (feed, entry.Subscribers + 1);
+            if (created)
+            {
+                feed.Start();
+            }
+        }
+
+        try
+        {
+            await feed.Started.WaitAsync(cancellationToken);
+            await feed.JoinAsync(subscriber, since).WaitAsync(cancellationToken);
+        }
+        catch
+        {
+            await LeaveAsync(channel, subscriber);
+            throw;
+        }
+    }
+
+    /// <summary>Unsubscribes <paramref name="subscriber"/>; the channel's Redis subscription closes with its last subscriber.</summary>
+    public async Task LeaveAsync(string channel, IChannelSubscriber subscriber)
+    {
+        ChannelFeed? closing = null;
+        lock (_lock)
+        {
+            if (!_feeds.TryGetValue(channel, out var entry))
+            {
+                return;
+            }
+
+            entry.Feed.Leave(subscriber);
+            if (entry.Subscribers == 1)
+            {
+                _feeds.Remove(channel);
+                closing = entry.Feed;
+            }
+            else
+            {
+                _feeds[channel] = (entry.Feed, entry.Subscribers - 1);
+            }
+        }
+
+        if (closing is not null)
+        {
+            await closing.DisposeAsync();
+        }
+    }
+
+    /// <summary>
+    /// Publishes through the channel's <see cref="ChannelPublisher"/>, after what this process sent to the channel
+    /// before; completes when the message is acked. Cancelling before the publish went to Redis withdraws it.
+    /// </summary>
+    /// <exception cref="ChannelStoreException">Redis did not accept, replicate or commit the message in time, or its id is taken.</exception>
+    public Task<PublishResult> PublishAsync(PublishRequest request, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var publisher = _publishers.GetOrAdd(request.Channel, static (channel, hub) => new ChannelPublisher(channel, hub._store, hub, hub._options, hub._logger), this);
+            if (publisher.TryPublish(request, cancellationToken, out var acked))
+            {
+                return acked.WaitAsync(cancellationToken);
+            }
+
+            // Retired by the timer a moment ago: it is about to leave the dictionary, make way for a new one.
+            _publishers.TryRemove(KeyValuePair.Create(request.Channel, publisher));
+        }
+    }
+
+    /// <summary>Gets the highest position this process acked or delivered on <paramref name="channel"/> and the message there, if it knows one.</summary>
+    public ChannelMark? Known(string channel) => _known.TryGetValue(channel, out var known) ? known.Mark : null;
+
+    /// <summary>Records an acked or delivered message; the highest of an epoch is kept, and a new epoch replaces the old.</summary>
+    public void Observe(string channel, ChannelMark mark)
+    {
+        var now = _timeProvider.GetTimestamp();
+        _known.AddOrUpdate(
+            channel,
+            static (_, state) => new KnownMark(state.mark, state.now),
+            static (_, existing, state) => existing.Mark.Epoch == state.mark.Epoch && existing.Mark.Offset >= state.mark.Offset
+                ? existing with { Touched = state.now }
+                : new KnownMark(state.mark, state.now),
+            (mark, now));
+    }
+
+    /// <summary>Asks every channel to compare itself with Redis.</summary>
+    public void ResyncAll()
+    {
+        foreach (var feed in Feeds())
+        {
+            feed.Resync(checkPending: false);
+        }
+    }
+
+    /// <summary>Closes every channel's Redis subscription.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _resyncTimer.DisposeAsync();
+        _store.LiveFeedInterrupted -= ResyncAll;
+        var feeds = Feeds();
+        lock (_lock)
+        {
+            _feeds.Clear();
+        }
+
+        foreach (var feed in feeds)
+        {
+            await feed.DisposeAsync();
+        }
+    }
+
+    private List<ChannelFeed> Feeds()
+    {
+        lock (_lock)
+        {
+            return [.. _feeds.Values.Select(entry => entry.Feed)];
+        }
+    }
+
+    private void OnTimer()
+    {
+        foreach (var feed in Feeds())
+        {
+            feed.Resync(checkPending: true);
+        }
+
+        // Forget positions of channels nobody here used for longer than a channel lives in Redis.
+        foreach (var (channel, known) in _known)
+        {
+            if (_timeProvider.GetElapsedTime(known.Touched) > _options.ChannelTimeToLive)
+            {
+                _known.TryRemove(KeyValuePair.Create(channel, known));
+            }
+        }
+
+        // A publisher holds nothing between publishes; one that went quiet is made again by the next publish.
+        foreach (var (channel, publisher) in _publishers)
+        {
+            if (publisher.TryRetire())
+            {
+                _publishers.TryRemove(KeyValuePair.Create(channel, publisher));
+            }
+        }
+    }
+
+    private sealed record KnownMark(ChannelMark Mark, long Touched);
+}
