@@ -1,10 +1,12 @@
 using VibeZ.Worker;
+using VibeZ.Worker.Canary;
 
 // A WebApplication rather than a bare generic host so the orchestrator can probe /health and /alive.
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.Services.AddHostedService<RedisHeartbeatService>();
+builder.AddCanary();
 
 var app = builder.Build();
 
