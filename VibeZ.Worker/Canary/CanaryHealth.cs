@@ -25,6 +25,15 @@ internal sealed class CanaryHealth(TimeProvider timeProvider, TimeSpan interval)
         }
     }
 
+    /// <summary>Another Worker holds the canary lease: this one has nothing to report and must not look broken.</summary>
+    public void Standby()
+    {
+        lock (_lock)
+        {
+            (_lastSuccess, _lastFailure) = (timeProvider.GetUtcNow(), null);
+        }
+    }
+
     public void Failed(string reason)
     {
         lock (_lock)

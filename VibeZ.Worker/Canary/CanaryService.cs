@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+using VibeZ.Worker.Leases;
 
 namespace VibeZ.Worker.Canary;
 
@@ -9,19 +11,88 @@ internal sealed class CanaryService(
     CanaryProbe probe,
     CanaryHealth health,
     CanaryTelemetry telemetry,
+    IConnectionMultiplexer redis,
     TimeProvider timeProvider,
     ILogger<CanaryService> logger) : BackgroundService
 {
+    /// <summary>The lease name: one canary across all Worker replicas.</summary>
+    public const string LeaseName = "canary";
+
+    /// <summary>
+    /// Lease TTL in intervals. Renewed every interval, so two missed renewals in a row are survived; a dead holder is
+    /// taken over within TTL + one interval (4 intervals, 20 s by default).
+    /// </summary>
+    public const int LeaseIntervals = 3;
+
+    private LeaseGrant? _grant;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
         var tokens = new CanaryTokens(timeProvider, settings.SigningKey!, settings.Channel);
+        var lease = new RedisLease(redis, LeaseName, settings.Interval * LeaseIntervals, Environment.ProcessId.ToString());
         using var timer = new PeriodicTimer(settings.Interval, timeProvider);
-        do
+        try
         {
-            await RunRoundAsync(settings, tokens, stoppingToken);
+            do
+            {
+                if (await HoldLeaseAsync(lease))
+                {
+                    await RunRoundAsync(settings, tokens, stoppingToken);
+                }
+                else
+                {
+                    health.Standby();
+                }
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
+        finally
+        {
+            // A clean shutdown hands over at once instead of after the TTL.
+            if (_grant is { } grant)
+            {
+                await ReleaseQuietlyAsync(lease, grant);
+            }
+        }
+    }
+
+    private async Task<bool> HoldLeaseAsync(RedisLease lease)
+    {
+        try
+        {
+            if (_grant is { } grant && !await lease.RenewAsync(grant))
+            {
+                CanaryLog.LeaseLost(logger, grant.Fence);
+                _grant = null;
+            }
+
+            if (_grant is null && await lease.TryAcquireAsync() is { } taken)
+            {
+                CanaryLog.LeaseAcquired(logger, taken.Fence);
+                _grant = taken;
+            }
+
+            return _grant is not null;
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            // Redis away: we cannot know whether we still hold the lease, so do not act as holder this tick.
+            health.Failed($"canary lease unavailable: {ex.Message}");
+            return false;
+        }
+    }
+
+    private static async Task ReleaseQuietlyAsync(RedisLease lease, LeaseGrant grant)
+    {
+        try
+        {
+            await lease.ReleaseAsync(grant);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            // The TTL releases it anyway.
+        }
     }
 
     private async Task RunRoundAsync(CanaryOptions settings, CanaryTokens tokens, CancellationToken stoppingToken)

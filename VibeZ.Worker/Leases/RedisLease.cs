@@ -11,7 +11,7 @@ namespace VibeZ.Worker.Leases;
 /// <c>r</c> takes over within <c>TimeToLive + r</c>. Acquire, renew and release are scripts so that "check the token, then act"
 /// is one step: a holder whose key already expired must never extend or delete the next holder's lease.
 /// </remarks>
-internal sealed class RedisLease(IConnectionMultiplexer redis, string name, TimeSpan timeToLive)
+internal sealed class RedisLease(IConnectionMultiplexer redis, string name, TimeSpan timeToLive, string holder = "")
 {
     // SET NX and INCR in one script: a grant without its fence (or a fence without a grant) would let two holders share a number.
     private const string AcquireScript = """
@@ -39,6 +39,9 @@ internal sealed class RedisLease(IConnectionMultiplexer redis, string name, Time
     private readonly RedisKey _leaseKey = $"vibez:lease:{{{name}}}";
     private readonly RedisKey _fenceKey = $"vibez:lease:{{{name}}}:fence";
 
+    /// <summary>Gets the Redis key holding the current holder's token.</summary>
+    public RedisKey Key => _leaseKey;
+
     /// <summary>Gets how long a grant lasts without renewal.</summary>
     public TimeSpan TimeToLive { get; } = timeToLive;
 
@@ -46,7 +49,8 @@ internal sealed class RedisLease(IConnectionMultiplexer redis, string name, Time
     /// <returns>The grant, or <see langword="null"/> when another holder has it.</returns>
     public async Task<LeaseGrant?> TryAcquireAsync()
     {
-        var token = Guid.NewGuid().ToString("N");
+        // The holder goes first so an operator (or a test) can tell from the key which process holds the lease.
+        var token = $"{holder}:{Guid.NewGuid():N}";
         var fence = (long)await redis.GetDatabase().ScriptEvaluateAsync(
             AcquireScript, [_leaseKey, _fenceKey], [token, (long)TimeToLive.TotalMilliseconds]);
         return fence == 0 ? null : new LeaseGrant(token, fence);
