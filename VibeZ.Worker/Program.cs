@@ -1,5 +1,6 @@
 using VibeZ.Worker;
 using VibeZ.Worker.Broadcasts;
+using VibeZ.Worker.Canary;
 
 // A WebApplication rather than a bare generic host so the orchestrator can probe /health and /alive.
 var builder = WebApplication.CreateBuilder(args);
@@ -7,6 +8,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.Services.AddHostedService<RedisHeartbeatService>();
 builder.AddBroadcastDelivery();
+builder.AddCanary();
 
 var app = builder.Build();
 
