@@ -17,7 +17,10 @@ internal static class RedisAclUsers
     /// check health (HELLO, AUTH, CLIENT SETNAME/ID, ECHO, PING, INFO, ROLE, CLUSTER SLOTS/NODES/INFO, READONLY, ASKING),
     /// the Gateway's scripts and reads (EVALSHA/EVAL, SCRIPT LOAD, and inside its scripts HGET/HMGET/HSET, GET/SET,
     /// PEXPIRE, XADD, XRANGE, INFO, PUBLISH/SPUBLISH), its live feeds (SUBSCRIBE/SSUBSCRIBE and their UNSUBSCRIBE), and
-    /// values with an expiry (the Worker's heartbeat, diagnostics), which StackExchange.Redis writes with SETEX/PSETEX. No DEBUG, CONFIG, FLUSH*, KEYS, SCAN or MODULE.
+    /// values with an expiry (the Worker's heartbeat, diagnostics), which StackExchange.Redis writes with SETEX/PSETEX, and
+    /// the durable broadcasts: their consumer group (XGROUP CREATE, XREADGROUP, XAUTOCLAIM, XACK), records (HGETALL) and
+    /// inside their scripts and the Worker's lease INCR, DEL and the due set (ZADD, ZRANGE, ZRANGEBYSCORE, ZREM).
+    /// No DEBUG, CONFIG, FLUSH*, KEYS, SCAN or MODULE.
     /// </summary>
     public static readonly IReadOnlyList<string> ServiceCommands =
     [
@@ -26,6 +29,8 @@ internal static class RedisAclUsers
         "eval", "evalsha", "script|load",
         "get", "set", "setex", "psetex", "hget", "hmget", "hset", "pexpire", "xadd", "xrange",
         "publish", "spublish", "subscribe", "unsubscribe", "ssubscribe", "sunsubscribe",
+        "xgroup|create", "xreadgroup", "xautoclaim", "xack", "hgetall", "incr", "del",
+        "zadd", "zrange", "zrangebyscore", "zrem",
     ];
 
     /// <summary>

@@ -4,11 +4,12 @@ namespace VibeZ.Channels.Broadcasts;
 
 /// <summary>
 /// The Redis keys of scheduled broadcasts. They share one hash tag, so in cluster mode every key lives in one slot and
-/// one script can store a broadcast and index it atomically: nothing is ever half-stored.
+/// one script can store a broadcast and index it atomically: nothing is ever half-stored. They start with <c>vibez:</c>,
+/// the only keys the services' least-privilege ACL user may touch, and not with <c>vibez:{</c>, which is a channel's.
 /// </summary>
 internal static class BroadcastKeys
 {
-    private const string Prefix = "{vibez:broadcasts}:";
+    private const string Prefix = "vibez:broadcasts:{all}:";
 
     /// <summary>The due index: a sorted set of broadcast ids scored by their delivery time in Unix milliseconds.</summary>
     public static RedisKey Due { get; } = Prefix + "due";

@@ -40,7 +40,7 @@ public sealed class BroadcastApiTests(BroadcastApiTests.SentinelTopology topolog
         Assert.Equal(deliverAt.ToUnixTimeMilliseconds(), ((DateTimeOffset)accepted["deliverAt"]!).ToUnixTimeMilliseconds());
 
         // 202 waits for a replica's confirmation, so the replica has the record the moment the answer arrives.
-        var onReplica = await RedisCli.RunAsync(Sentinel.Replica.Port, Sentinel.Password, "HGET", "{vibez:broadcasts}:b:later-1", "state");
+        var onReplica = await RedisCli.RunAsync(Sentinel.Replica.Port, Sentinel.Password, "HGET", "vibez:broadcasts:{all}:b:later-1", "state");
         Assert.Equal("scheduled", onReplica.Trim());
 
         var status = (await topology.Value.Second.Http.GetFromJsonAsync<JsonObject>("/api/broadcasts/later-1", TestContext.Current.CancellationToken))!;
@@ -60,7 +60,7 @@ public sealed class BroadcastApiTests(BroadcastApiTests.SentinelTopology topolog
         Assert.True((bool)again["duplicate"]!);
         Assert.Equal((string?)first["deliverAt"], (string?)again["deliverAt"]);
         Assert.Equal("id_conflict", (string?)other["code"]);
-        var score = await RedisCli.RunAsync(Sentinel.Master.Port, Sentinel.Password, "ZSCORE", "{vibez:broadcasts}:due", "once-1");
+        var score = await RedisCli.RunAsync(Sentinel.Master.Port, Sentinel.Password, "ZSCORE", "vibez:broadcasts:{all}:due", "once-1");
         Assert.Equal(((DateTimeOffset)first["deliverAt"]!).ToUnixTimeMilliseconds(), long.Parse(score.Trim()));
     }
 
@@ -72,8 +72,8 @@ public sealed class BroadcastApiTests(BroadcastApiTests.SentinelTopology topolog
 
         Assert.Equal(field, (string?)problem["field"]);
         var id = (string)JsonNode.Parse(body)!["id"]!;
-        Assert.Equal("0", (await RedisCli.RunAsync(Sentinel.Master.Port, Sentinel.Password, "EXISTS", "{vibez:broadcasts}:b:" + id)).Trim());
-        Assert.Equal(string.Empty, (await RedisCli.RunAsync(Sentinel.Master.Port, Sentinel.Password, "ZSCORE", "{vibez:broadcasts}:due", id)).Trim());
+        Assert.Equal("0", (await RedisCli.RunAsync(Sentinel.Master.Port, Sentinel.Password, "EXISTS", "vibez:broadcasts:{all}:b:" + id)).Trim());
+        Assert.Equal(string.Empty, (await RedisCli.RunAsync(Sentinel.Master.Port, Sentinel.Password, "ZSCORE", "vibez:broadcasts:{all}:due", id)).Trim());
     }
 
     [Fact]

@@ -13,7 +13,7 @@ namespace VibeZ.Gateway.Tests.Integration;
 [Collection(GatewayIntegration.Name)]
 public sealed class BroadcastReclaimTests
 {
-    private const string Stream = "{vibez:broadcasts}:stream";
+    private const string Stream = "vibez:broadcasts:{all}:stream";
 
     [Fact]
     public async Task BroadcastsADeadConsumerHeldAreDeliveredOnceByAnotherWorker()
@@ -33,7 +33,7 @@ public sealed class BroadcastReclaimTests
         await Cli(master, "XGROUP", "CREATE", Stream, "workers", "0", "MKSTREAM");
         foreach (var id in ids)
         {
-            await Cli(master, "ZREM", "{vibez:broadcasts}:due", id);
+            await Cli(master, "ZREM", "vibez:broadcasts:{all}:due", id);
             await Cli(master, "XADD", Stream, "*", "id", id);
         }
 
