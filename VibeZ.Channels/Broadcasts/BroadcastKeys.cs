@@ -20,6 +20,12 @@ internal static class BroadcastKeys
     /// <summary>The consumer group of the Workers on <see cref="Stream"/>.</summary>
     public const string Group = "workers";
 
+    /// <summary>
+    /// The pub/sub channel on which the Gateway announces each newly stored broadcast (its <c>deliverAt</c> in Unix ms), so
+    /// an idle Worker wakes at once instead of polling. At most once: Workers also look every second.
+    /// </summary>
+    public static RedisChannel Nudge { get; } = RedisChannel.Literal("vibez:broadcasts:nudge");
+
     /// <summary>The record of one broadcast: a hash with its channel, data, delivery time and state.</summary>
     public static RedisKey Record(string id) => Prefix + "b:" + id;
 }

@@ -62,6 +62,12 @@ internal sealed class RedisBroadcastStore
         }
 
         await ConfirmAsync(request.Id, server, (string)reply[2]!, cancellationToken);
+        if (status == 0)
+        {
+            // Wakes an idle Worker now; if the nudge is lost, the Workers' own look a second later finds the broadcast.
+            await _multiplexer.GetSubscriber().PublishAsync(BroadcastKeys.Nudge, (long)reply[1], CommandFlags.FireAndForget);
+        }
+
         return new BroadcastScheduled(request.Id, deliverAt, Duplicate: status == 1);
     }
 

@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using StackExchange.Redis;
 using VibeZ.Channels;
 using VibeZ.Channels.Broadcasts;
@@ -11,7 +12,9 @@ namespace VibeZ.Worker.Broadcasts;
 /// </summary>
 /// <remarks>
 /// Reads never block (<c>XREADGROUP</c> without <c>BLOCK</c>): the connection is shared and multiplexed, and a blocking
-/// read would hold up every other command on it. Due work is found by a short poll instead.
+/// read would hold up every other command on it. Instead, an idle Worker sleeps until the earliest scheduled broadcast is
+/// due (the promotion script returns it), is woken at once by the nudge the Gateway publishes for each new broadcast, and
+/// looks again every <see cref="IdlePollInterval"/> in case a nudge was lost (pub/sub is at most once).
 /// </remarks>
 internal sealed class BroadcastDelivery(
     IConnectionMultiplexer redis,
@@ -20,8 +23,14 @@ internal sealed class BroadcastDelivery(
     TimeProvider timeProvider,
     ILogger<BroadcastDelivery> logger) : BackgroundService
 {
-    // Short enough that an immediate broadcast and a scheduled one are published well within 100 ms of being due.
-    internal static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(20);
+    // The longest an idle Worker goes without looking, which bounds the delay of a broadcast whose nudge was lost.
+    internal static readonly TimeSpan IdlePollInterval = TimeSpan.FromSeconds(1);
+
+    // After a failed round: soon enough to follow a failover closely, slow enough not to hammer a Redis that is down.
+    internal static readonly TimeSpan RetryInterval = TimeSpan.FromMilliseconds(250);
+
+    // An outage is logged in full once, then summarised this often.
+    internal static readonly TimeSpan FailureSummaryInterval = TimeSpan.FromSeconds(30);
 
     // Longer than any publish takes (the resilience layer's retries included), so only a dead Worker's entries move.
     internal static readonly TimeSpan VisibilityTimeout = TimeSpan.FromSeconds(10);
@@ -32,7 +41,16 @@ internal sealed class BroadcastDelivery(
 
     private readonly string _consumer = node.Id;
 
+    // Holds at most one wake-up: nudges that arrive while a round runs are covered by that round or the next.
+    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+
     private bool _groupExists;
+
+    private bool _listening;
+
+    private int _failuresInARow;
+
+    private long _lastFailureLog;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -40,17 +58,29 @@ internal sealed class BroadcastDelivery(
         while (!stoppingToken.IsCancellationRequested)
         {
             var busy = false;
+            var wakeAt = timeProvider.GetUtcNow() + IdlePollInterval;
             try
             {
                 var database = redis.GetDatabase();
+                if (!_listening)
+                {
+                    // StackExchange.Redis keeps the subscription across reconnects and failovers once it is made.
+                    await redis.GetSubscriber().SubscribeAsync(BroadcastKeys.Nudge, (_, _) => _wake.Writer.TryWrite(true));
+                    _listening = true;
+                }
+
                 if (!_groupExists)
                 {
                     await EnsureGroupAsync(database);
                     _groupExists = true;
                 }
 
-                await database.ScriptEvaluateAsync(BroadcastScripts.Promote, [BroadcastKeys.Due, BroadcastKeys.Stream],
-                    [timeProvider.GetUtcNow().ToUnixTimeMilliseconds(), BatchSize]);
+                var promoted = (RedisResult[])(await database.ScriptEvaluateAsync(BroadcastScripts.Promote, [BroadcastKeys.Due, BroadcastKeys.Stream],
+                    [timeProvider.GetUtcNow().ToUnixTimeMilliseconds(), BatchSize]))!;
+                if (long.TryParse((string?)promoted[1], out var nextDue) && DateTimeOffset.FromUnixTimeMilliseconds(nextDue) < wakeAt)
+                {
+                    wakeAt = DateTimeOffset.FromUnixTimeMilliseconds(nextDue);
+                }
 
                 var entries = await database.StreamReadGroupAsync(BroadcastKeys.Stream, BroadcastKeys.Group, _consumer, ">", BatchSize);
                 if (lastClaim is not { } claimedAt || timeProvider.GetElapsedTime(claimedAt) >= VisibilityTimeout / 2)
@@ -67,19 +97,60 @@ internal sealed class BroadcastDelivery(
                 }
 
                 busy = entries.Length > 0;
+                if (_failuresInARow > 0)
+                {
+                    BroadcastDeliveryLog.DeliveryRecovered(logger, _failuresInARow);
+                    _failuresInARow = 0;
+                }
             }
             catch (Exception ex) when (ex is RedisException or TimeoutException or ChannelStoreException)
             {
                 // A failover can promote a replica that never saw the group: make it again next time.
                 _groupExists &= !ex.Message.Contains("NOGROUP", StringComparison.Ordinal);
                 // A failover or a slow Redis: nothing is acked, so the entries stay pending and are delivered later.
-                BroadcastDeliveryLog.DeliveryFailed(logger, ex.Message);
+                ReportFailure(ex);
+                wakeAt = timeProvider.GetUtcNow() + RetryInterval;
             }
 
             if (!busy)
             {
-                await Task.Delay(PollInterval, timeProvider, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+                await WaitForWorkAsync(wakeAt, stoppingToken);
             }
+        }
+    }
+
+    /// <summary>Waits until <paramref name="wakeAt"/> or a nudge, whichever comes first.</summary>
+    private async Task WaitForWorkAsync(DateTimeOffset wakeAt, CancellationToken stoppingToken)
+    {
+        var wait = wakeAt - timeProvider.GetUtcNow();
+        if (wait <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        using var timeout = new CancellationTokenSource(wait, timeProvider);
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, stoppingToken);
+        try
+        {
+            await _wake.Reader.ReadAsync(either.Token);
+        }
+        catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+        {
+            // Due, or time to look again.
+        }
+    }
+
+    private void ReportFailure(Exception ex)
+    {
+        if (++_failuresInARow == 1)
+        {
+            _lastFailureLog = timeProvider.GetTimestamp();
+            BroadcastDeliveryLog.DeliveryFailed(logger, ex);
+        }
+        else if (timeProvider.GetElapsedTime(_lastFailureLog) >= FailureSummaryInterval)
+        {
+            _lastFailureLog = timeProvider.GetTimestamp();
+            BroadcastDeliveryLog.DeliveryStillFailing(logger, _failuresInARow, ex.Message);
         }
     }
 
