@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing and runs every test: eng/test.sh
-# Phases (each timed): install, build, unit (no Redis), integration (real Redis, real services, containers and processes).
+# Phases (each timed): install, build, unit (no Redis), integration (real Redis, real services, containers and processes),
+# timing (the integration tests that measure timings, alone).
 # Ends with one line "N passed, N failed".
 set -uo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -25,10 +26,9 @@ count() {
 run_tests() {
   local name="$1" filter="$2" log="$results/$1.log"
   # --blame-hang-timeout turns a hung test into a failure with a dump instead of eating the CI budget.
-  # MaxCpuCount=1 runs one test assembly at a time: failover tests measure timings, and two assemblies starting
-  # Redis topologies side by side on two cores would measure each other.
-  dotnet test "$root/VibeZ.sln" --no-build --filter "$filter" --blame-hang-timeout 8m \
-    --results-directory "$results/$name" --logger "console;verbosity=normal" -- RunConfiguration.MaxCpuCount=1 2>&1 | tee "$log"
+  # The test assemblies run side by side (one MSBuild node each) unless the caller passes -m:1.
+  dotnet test "$root/VibeZ.sln" --no-build --filter "$filter" --blame-hang-timeout 8m "${@:3}" \
+    --results-directory "$results/$name" --logger "console;verbosity=normal" 2>&1 | tee "$log"
   local rc=${PIPESTATUS[0]}
   count "$log"
   if [[ $rc -ne 0 ]]; then
@@ -51,8 +51,13 @@ phase_done build
 run_tests unit "Category!=Integration&Category!=FaultMatrix"
 phase_done unit
 
-run_tests integration "Category=Integration"
+run_tests integration "Category=Integration&Timing!=Alone"
 phase_done integration
+
+# Tests that measure a failover's timing to the hundred milliseconds ([Trait("Timing", "Alone")]) run last, one
+# assembly at a time: beside the other assemblies' topologies, two cores measure the load, not VibeZ.
+run_tests timing "Category=Integration&Timing=Alone" -m:1
+phase_done timing
 
 # The failed tests' names last, next to the count, where a truncated log still shows them.
 grep -hE '^ +Failed [A-Za-z]' "$results"/*.log 2>/dev/null | sort -u | sed 's/^ */failed: /'

@@ -36,10 +36,16 @@ public sealed class BroadcastDeliveryTests(BroadcastDeliveryTests.SentinelWithWo
     }
 
     [Fact]
+    [Trait("Timing", "Alone")]
     public async Task ADelayedBroadcastArrivesNeverEarlyAndWithin100Milliseconds()
     {
         await using var client = await GatewayClient.ConnectAsync(Second, "subscriber");
         await client.SubscribeAsync("bc-later");
+
+        // The bound is for a Worker that is running, not one still loading its scripts and compiling its first publish:
+        // one broadcast delivered first takes that start-up cost out of the measurement.
+        await PostAsync("""{"id":"later-warm-up","channel":"bc-later","data":"w"}""");
+        await client.WaitForAsync(f => (string?)f["id"] == "later-warm-up", "broadcast later-warm-up as a message frame", DeliveryTimeout);
 
         var accepted = await PostAsync("""{"id":"later-1","channel":"bc-later","data":"x","delayMs":1500}""");
         var deliverAt = (DateTimeOffset)accepted["deliverAt"]!;

@@ -11,6 +11,7 @@ namespace VibeZ.ServiceDefaults.Tests.Redis;
 /// The spec's cluster test as a new user runs it: only the masters as seeds, nobody sending anything, a master crashes.
 /// </summary>
 [Trait("Category", "Integration")]
+[Trait("Timing", "Alone")]
 [Collection(nameof(TimingSensitive))]
 public sealed class RedisClusterIdleFailoverTests
 {

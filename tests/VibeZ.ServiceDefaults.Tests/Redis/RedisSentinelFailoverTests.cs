@@ -8,6 +8,7 @@ using VibeZ.ServiceDefaults.Redis;
 namespace VibeZ.ServiceDefaults.Tests.Redis;
 
 [Trait("Category", "Integration")]
+[Trait("Timing", "Alone")]
 [Collection(nameof(TimingSensitive))]
 public sealed class RedisSentinelFailoverTests
 {
