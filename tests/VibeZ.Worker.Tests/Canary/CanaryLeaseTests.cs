@@ -5,6 +5,7 @@ using VibeZ.Worker.Canary;
 namespace VibeZ.Worker.Tests.Canary;
 
 /// <summary>Two real Worker processes share one canary through the fenced lease; the holder is killed with SIGKILL.</summary>
+[Trait("Category", "Integration")]
 public sealed class CanaryLeaseTests : IAsyncLifetime
 {
     private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(500);
@@ -41,6 +42,7 @@ public sealed class CanaryLeaseTests : IAsyncLifetime
     }
 
     [Fact]
+    [Trait("Timing", "Alone")]
     public async Task AKilledCanaryHolderIsTakenOverByTheOtherWorkerWithinTheLeaseTtlPlusOneInterval()
     {
         var holderPid = await WaitForHolderAsync(pid => pid != 0, "either Worker to take the canary lease");

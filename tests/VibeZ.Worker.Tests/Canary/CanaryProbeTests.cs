@@ -4,6 +4,7 @@ using VibeZ.Worker.Canary;
 namespace VibeZ.Worker.Tests.Canary;
 
 /// <summary>The canary against a real redis-server and two real Gateway processes, over real WebSockets.</summary>
+[Trait("Category", "Integration")]
 public sealed class CanaryProbeTests : IAsyncLifetime
 {
     private const string Channel = "vibez-canary";

@@ -3,6 +3,7 @@ using VibeZ.Testing.Processes;
 namespace VibeZ.Worker.Tests.Canary;
 
 /// <summary>A real Worker process running the canary between two real Gateways; its /health is what operators see.</summary>
+[Trait("Category", "Integration")]
 public sealed class CanaryWorkerTests : IAsyncLifetime
 {
     private GatewayTopology _topology = null!;

@@ -8,6 +8,7 @@ namespace VibeZ.Worker.Tests.Leases;
 /// The lease against a real redis-server. Two multiplexers stand for two Worker replicas. A holder that "dies" here simply
 /// stops renewing; the kill -9 test on real Worker processes is not written yet.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class RedisLeaseTests(RedisServerFixture redis) : IClassFixture<RedisServerFixture>, IAsyncLifetime
 {
     private static readonly TimeSpan TimeToLive = TimeSpan.FromMilliseconds(600);
