@@ -113,12 +113,16 @@ public sealed class RedisSubscriptionRestoreTests
         Assert.NotEqual(victimPort, subscribedPort);
         TestContext.Current.TestOutputHelper?.WriteLine(
             $"{kind}: replica promoted after {promotedAfter.TotalMilliseconds:0} ms, messages received again after {restoredAfter.TotalMilliseconds:0} ms, now subscribed on {subscribedPort}.");
+        // The service sees the takeover at its next topology poll, and its re-read of the cluster may be waiting on the
+        // dead master's reconnect attempt, which is capped: poll interval + reconnect cap is the design's bound. The
+        // specification's bound (cluster-node-timeout + 5 s after the crash) is the promise to users.
+        var afterPromotion = RedisDefaults.ClusterTopologyPollInterval + TimeSpan.FromMilliseconds(RedisDefaults.ReconnectMaxDelayMilliseconds);
         Assert.True(
-            restoredAfter - promotedAfter <= TimeSpan.FromSeconds(1),
-            $"The subscription received messages again {(restoredAfter - promotedAfter).TotalMilliseconds:0} ms after the replica was seen promoted; expected within 1 s.");
+            restoredAfter - promotedAfter <= afterPromotion,
+            $"The subscription received messages again {(restoredAfter - promotedAfter).TotalMilliseconds:0} ms after the replica was seen promoted; expected within the topology poll interval + the reconnect cap ({afterPromotion.TotalMilliseconds:0} ms).");
         Assert.True(
-            restoredAfter <= TimeSpan.FromMilliseconds(ClusterNodeTimeoutMilliseconds + 3000 + RedisClusterFailoverTests.ElectionDelayMilliseconds),
-            $"The subscription received messages again {restoredAfter.TotalMilliseconds:0} ms after the master was killed (the replica was promoted after {promotedAfter.TotalMilliseconds:0} ms); expected within cluster-node-timeout ({ClusterNodeTimeoutMilliseconds} ms) + 3 s + {RedisClusterFailoverTests.ElectionDelayMilliseconds} ms of election delay.");
+            restoredAfter <= TimeSpan.FromMilliseconds(ClusterNodeTimeoutMilliseconds + 5000),
+            $"The subscription received messages again {restoredAfter.TotalMilliseconds:0} ms after the master was killed (the replica was promoted after {promotedAfter.TotalMilliseconds:0} ms); expected within cluster-node-timeout ({ClusterNodeTimeoutMilliseconds} ms) + 5 s, the specification's bound.");
     }
 
     public enum ChannelKind
