@@ -1,53 +1,46 @@
+using VibeZ.Redis;
+
 namespace Aspire.Hosting.ApplicationModel;
 
-/// <summary>The <c>REDIS_*</c> variables of the user's document, as a topology hands them to services.</summary>
+/// <summary>The <see cref="RedisContract"/> settings (the user's document's <c>REDIS_*</c>) as a topology hands them to services.</summary>
 public static class RedisServiceSettings
 {
-    /// <summary><c>single</c>, <c>sentinel</c> or <c>cluster</c>.</summary>
-    public const string Mode = "REDIS_MODE";
-
-    /// <summary>The single server's URL.</summary>
-    public const string Url = "REDIS_URL";
-
-    /// <summary>Comma-separated sentinel <c>host:port</c>s.</summary>
-    public const string Sentinels = "REDIS_SENTINELS";
-
-    /// <summary>The name the sentinels monitor the master under.</summary>
-    public const string SentinelName = "REDIS_SENTINEL_NAME";
-
-    /// <summary>Comma-separated cluster node <c>host:port</c>s.</summary>
-    public const string ClusterNodes = "REDIS_CLUSTER_NODES";
-
-    /// <summary>The least-privilege ACL user services connect as, on every node and sentinel.</summary>
-    public const string Username = "REDIS_USERNAME";
-
-    /// <summary>The password of <see cref="Username"/>.</summary>
-    public const string Password = "REDIS_PASSWORD";
-
-    /// <summary><c>announcedHost:port=reachableHost:port</c> pairs for addresses the nodes announce but the host cannot dial.</summary>
-    public const string NatMap = "REDIS_NAT_MAP";
-
     /// <summary>The settings that name nodes; the user, its password and the NAT map are added beside them.</summary>
     /// <param name="topology">The topology.</param>
     public static IEnumerable<KeyValuePair<string, string>> For(RedisTopologyResource topology)
     {
         ArgumentNullException.ThrowIfNull(topology);
-        yield return new(Mode, topology.Kind.ToString().ToLowerInvariant());
+        yield return new(RedisContract.Mode, topology.Kind.ToString().ToLowerInvariant());
         switch (topology.Kind)
         {
             case RedisTopologyKind.Single:
-                yield return new(Url, $"redis://{RedisTopologyResource.HostAddress}:{topology.Master.Port}");
+                yield return new(RedisContract.Url, $"redis://{RedisTopologyResource.HostAddress}:{topology.Master.Port}");
                 break;
             case RedisTopologyKind.Sentinel:
-                yield return new(Sentinels, HostPorts(topology, RedisNodeRole.Sentinel));
-                yield return new(SentinelName, topology.Settings.MasterName);
+                yield return new(RedisContract.Sentinels, HostPorts(topology, RedisNodeRole.Sentinel));
+                yield return new(RedisContract.SentinelName, topology.Settings.MasterName);
                 break;
             case RedisTopologyKind.Cluster:
                 // The seeds are the addresses nodes announce (dialed through the NAT map), so the client knows each node
                 // under one address instead of a seed address and an announced one.
-                yield return new(ClusterNodes, string.Join(',', topology.Nodes.Select(n => $"{topology.AnnouncedHost(n)}:{n.Port}")));
+                yield return new(RedisContract.ClusterNodes, string.Join(',', topology.Nodes.Select(n => $"{topology.AnnouncedHost(n)}:{n.Port}")));
                 break;
         }
+    }
+
+    /// <summary>
+    /// <see cref="RedisContract.NatMap"/>: every address a containerised node announces (its name, or a cluster node's
+    /// fixed address on the topology's network), mapped to the port it publishes on 127.0.0.1. Local processes announce
+    /// 127.0.0.1 and need no map, so this is empty for them.
+    /// </summary>
+    /// <param name="topology">The topology.</param>
+    public static string NatMap(RedisTopologyResource topology)
+    {
+        ArgumentNullException.ThrowIfNull(topology);
+        return topology.Runtime is RedisRuntime.Container
+            ? string.Join(RedisContract.NatMapEntrySeparator, topology.Nodes.Select(n =>
+                RedisContract.NatMapEntry($"{topology.AnnouncedHost(n)}:{n.Port}", $"{RedisTopologyResource.HostAddress}:{n.Port}")))
+            : "";
     }
 
     private static string HostPorts(RedisTopologyResource topology, RedisNodeRole role) =>

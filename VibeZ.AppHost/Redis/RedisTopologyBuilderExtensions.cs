@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using VibeZ.Redis;
 
 namespace Aspire.Hosting;
 
@@ -121,11 +122,11 @@ public static class RedisTopologyBuilderExtensions
                     context.EnvironmentVariables[key] = value;
                 }
 
-                context.EnvironmentVariables[RedisServiceSettings.Username] = RedisTopologyCredentials.ServiceUser;
-                context.EnvironmentVariables[RedisServiceSettings.Password] = resource.Credentials.ServicePassword;
-                if (RedisNatMap.Build(resource) is { Length: > 0 } natMap)
+                context.EnvironmentVariables[RedisContract.Username] = RedisTopologyCredentials.ServiceUser;
+                context.EnvironmentVariables[RedisContract.Password] = resource.Credentials.ServicePassword;
+                if (RedisServiceSettings.NatMap(resource) is { Length: > 0 } natMap)
                 {
-                    context.EnvironmentVariables[RedisServiceSettings.NatMap] = natMap;
+                    context.EnvironmentVariables[RedisContract.NatMap] = natMap;
                 }
             });
     }

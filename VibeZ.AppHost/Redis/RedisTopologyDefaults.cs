@@ -1,3 +1,5 @@
+using VibeZ.Redis;
+
 namespace Aspire.Hosting.ApplicationModel;
 
 /// <summary>
@@ -16,9 +18,9 @@ internal static class RedisTopologyDefaults
     /// <summary>The program every node runs, from the image or from PATH; a sentinel is <c>redis-server --sentinel</c>.</summary>
     public const string ServerCommand = "redis-server";
 
-    public const int MasterPort = 6379;
+    public const int MasterPort = RedisContract.DefaultRedisPort;
     public const int ReplicaPort = 6380;
-    public const int SentinelPort = 26379;
+    public const int SentinelPort = RedisContract.DefaultSentinelPort;
     public const int ClusterPort = 7000;
 
     /// <summary>Redis Cluster always talks node-to-node on the data port plus this offset.</summary>
@@ -26,7 +28,7 @@ internal static class RedisTopologyDefaults
 
     public const int Sentinels = 3;
     public const int Quorum = 2;
-    public const string MasterName = "mymaster";
+    public const string MasterName = RedisContract.DefaultSentinelName;
     public const int DownAfterMilliseconds = 5000;
     public const int FailoverTimeoutMilliseconds = 10000;
     public const int ParallelSyncs = 1;

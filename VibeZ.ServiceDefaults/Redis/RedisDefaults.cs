@@ -1,18 +1,20 @@
+using VibeZ.Redis;
+
 namespace VibeZ.ServiceDefaults.Redis;
 
 internal static class RedisDefaults
 {
     public const string Url = "redis://localhost:6379";
 
-    public const string SentinelName = "mymaster";
+    public const string SentinelName = RedisContract.DefaultSentinelName;
 
     // Enough threads for StackExchange.Redis's parallel blocking sentinel queries during a switch, without waiting
     // for the pool's slow thread injection; see RedisConnector.RaiseThreadPoolMinimum.
     public const int MinimumWorkerThreads = 32;
 
-    public const int RedisPort = 6379;
+    public const int RedisPort = RedisContract.DefaultRedisPort;
 
-    public const int SentinelPort = 26379;
+    public const int SentinelPort = RedisContract.DefaultSentinelPort;
 
     // Long enough for a container that is still starting, short enough that a wrong address fails a health probe quickly.
     public const int ConnectTimeoutMilliseconds = 5000;

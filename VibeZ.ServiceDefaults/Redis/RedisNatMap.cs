@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using VibeZ.Redis;
 
 namespace VibeZ.ServiceDefaults.Redis;
 
@@ -37,9 +38,9 @@ public sealed class RedisNatMap
         }
 
         var routes = new Dictionary<Route, EndPoint>();
-        foreach (var entry in value.Split(',', StringSplitOptions.TrimEntries))
+        foreach (var entry in value.Split(RedisContract.NatMapEntrySeparator, StringSplitOptions.TrimEntries))
         {
-            var parts = entry.Split('=', StringSplitOptions.TrimEntries);
+            var parts = entry.Split(RedisContract.NatMapRouteSeparator, StringSplitOptions.TrimEntries);
             if (parts.Length != 2)
             {
                 throw Invalid(setting, value, $"entry '{entry}' must look like announcedHost:port=reachableHost:port");

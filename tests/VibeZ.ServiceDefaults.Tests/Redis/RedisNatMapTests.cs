@@ -1,4 +1,5 @@
 using System.Net;
+using VibeZ.Redis;
 using VibeZ.ServiceDefaults.Redis;
 
 namespace VibeZ.ServiceDefaults.Tests.Redis;
@@ -13,6 +14,21 @@ public sealed class RedisNatMapTests
 
         Assert.True(map.IsEmpty);
         Assert.Same(endPoint, map.Map(endPoint));
+    }
+
+    [Fact]
+    public void EntriesWrittenThroughTheContractAreTheOnesItReads()
+    {
+        // The AppHost writes REDIS_NAT_MAP with RedisContract.NatMapEntry; this is the services' side of that round trip.
+        var written = string.Join(RedisContract.NatMapEntrySeparator,
+            RedisContract.NatMapEntry("redis-master:6379", "127.0.0.1:16379"),
+            RedisContract.NatMapEntry("redis-sentinel-2:26380", "127.0.0.1:26380"));
+
+        var map = RedisNatMap.Parse(written);
+
+        Assert.Equal(2, map.Count);
+        Assert.Equal(new IPEndPoint(IPAddress.Loopback, 16379), map.Map(new DnsEndPoint("redis-master", 6379)));
+        Assert.Equal(new IPEndPoint(IPAddress.Loopback, 26380), map.Map(new DnsEndPoint("redis-sentinel-2", 26380)));
     }
 
     [Fact]
