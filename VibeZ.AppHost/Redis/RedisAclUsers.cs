@@ -18,8 +18,9 @@ internal static class RedisAclUsers
     /// the Gateway's scripts and reads (EVALSHA/EVAL, SCRIPT LOAD, and inside its scripts HGET/HMGET/HSET, GET/SET,
     /// PEXPIRE, XADD, XRANGE, INFO, PUBLISH/SPUBLISH), its live feeds (SUBSCRIBE/SSUBSCRIBE and their UNSUBSCRIBE), and
     /// values with an expiry (the Worker's heartbeat, diagnostics), which StackExchange.Redis writes with SETEX/PSETEX, and
-    /// the durable broadcasts: their consumer group (XGROUP CREATE, XREADGROUP, XAUTOCLAIM, XACK), records (HGETALL) and
-    /// inside their scripts and the Worker's lease INCR, DEL and the due set (ZADD, ZRANGE, ZRANGEBYSCORE, ZREM).
+    /// the durable broadcasts: their consumer group (XGROUP CREATE, XREADGROUP, XAUTOCLAIM, XACK, and XPENDING for delivery
+    /// counts and lag), the dead-letter count (XLEN), records (HGETALL) and inside their scripts and the Worker's lease
+    /// INCR, DEL and the due set (ZADD, ZRANGE, ZRANGEBYSCORE, ZREM).
     /// No DEBUG, CONFIG, FLUSH*, KEYS, SCAN or MODULE.
     /// </summary>
     public static readonly IReadOnlyList<string> ServiceCommands =
@@ -29,7 +30,7 @@ internal static class RedisAclUsers
         "eval", "evalsha", "script|load",
         "get", "set", "setex", "psetex", "hget", "hmget", "hset", "pexpire", "xadd", "xrange",
         "publish", "spublish", "subscribe", "unsubscribe", "ssubscribe", "sunsubscribe",
-        "xgroup|create", "xreadgroup", "xautoclaim", "xack", "hgetall", "incr", "del",
+        "xgroup|create", "xreadgroup", "xautoclaim", "xack", "xpending", "xlen", "hgetall", "incr", "del",
         "zadd", "zrange", "zrangebyscore", "zrem",
     ];
 

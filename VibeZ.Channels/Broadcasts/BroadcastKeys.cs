@@ -17,6 +17,12 @@ internal static class BroadcastKeys
     /// <summary>The stream of due broadcasts that Workers consume with the <see cref="Group"/> consumer group.</summary>
     public static RedisKey Stream { get; } = Prefix + "stream";
 
+    /// <summary>
+    /// The dead letters: one entry <c>id</c>, <c>reason</c>, <c>attempts</c> per broadcast that was delivered too many
+    /// times or can never be published. Nothing consumes it; it is there for an operator to read.
+    /// </summary>
+    public static RedisKey Dead { get; } = Prefix + "dead";
+
     /// <summary>The consumer group of the Workers on <see cref="Stream"/>.</summary>
     public const string Group = "workers";
 

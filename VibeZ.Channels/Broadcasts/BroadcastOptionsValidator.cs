@@ -7,9 +7,27 @@ internal sealed class BroadcastOptionsValidator : IValidateOptions<BroadcastOpti
     // Ten years: far beyond any use, and far inside what DateTimeOffset and a Redis score hold exactly.
     private const double MaxSetting = 3650 * 86_400;
 
-    public ValidateOptionsResult Validate(string? name, BroadcastOptions options) =>
-        double.IsNaN(options.MaxDelaySeconds) || options.MaxDelaySeconds < 1 || options.MaxDelaySeconds > MaxSetting
-            ? ValidateOptionsResult.Fail(
-                $"{BroadcastDefaults.SectionName}:{nameof(options.MaxDelaySeconds)} is {options.MaxDelaySeconds}; it must be from 1 to {MaxSetting}.")
-            : ValidateOptionsResult.Success;
+    // More than this is "forever" in all but name, which is what dead letters exist to prevent.
+    private const int MaxAttemptsSetting = 1000;
+
+    public ValidateOptionsResult Validate(string? name, BroadcastOptions options)
+    {
+        var failures = new List<string>();
+        if (double.IsNaN(options.MaxDelaySeconds) || options.MaxDelaySeconds < 1 || options.MaxDelaySeconds > MaxSetting)
+        {
+            failures.Add($"{BroadcastDefaults.SectionName}:{nameof(options.MaxDelaySeconds)} is {options.MaxDelaySeconds}; it must be from 1 to {MaxSetting}.");
+        }
+
+        if (options.MaxAttempts is < 1 or > MaxAttemptsSetting)
+        {
+            failures.Add($"{BroadcastDefaults.SectionName}:{nameof(options.MaxAttempts)} is {options.MaxAttempts}; it must be from 1 to {MaxAttemptsSetting}.");
+        }
+
+        if (double.IsNaN(options.LagDegradedSeconds) || options.LagDegradedSeconds < 1 || options.LagDegradedSeconds > MaxSetting)
+        {
+            failures.Add($"{BroadcastDefaults.SectionName}:{nameof(options.LagDegradedSeconds)} is {options.LagDegradedSeconds}; it must be from 1 to {MaxSetting}.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
 }

@@ -41,4 +41,37 @@ internal static class BroadcastScripts
         local nextDue = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
         return {#ids, nextDue[2] or ''}
         """;
+
+    /// <summary>
+    /// Gives up on a broadcast. KEYS: 1 record, 2 stream, 3 dead-letter stream. ARGV: 1 consumer group, 2 stream entry id,
+    /// 3 broadcast id, 4 reason, 5 attempts, 6 now (Unix ms). Returns 1 when it dead-lettered the broadcast, 0 when the entry was no
+    /// longer pending (another Worker acked it) or the record is no longer scheduled, in which case it only acks.
+    /// </summary>
+    /// <remarks>
+    /// One script, so a broadcast is never acked without its record saying why, nor dead-lettered twice: the
+    /// <c>XACK</c> that succeeds is the one that writes the dead letter.
+    /// </remarks>
+    public const string DeadLetter = """
+        if redis.call('XACK', KEYS[2], ARGV[1], ARGV[2]) == 0 then return 0 end
+        if redis.call('HGET', KEYS[1], 'state') ~= 'scheduled' then return 0 end
+        redis.call('HSET', KEYS[1], 'state', 'failed', 'error', ARGV[4], 'failedAt', ARGV[6])
+        redis.call('XADD', KEYS[3], '*', 'id', ARGV[3], 'reason', ARGV[4], 'attempts', ARGV[5])
+        return 1
+        """;
+
+    /// <summary>
+    /// Puts a broadcast whose publish failed for a passing reason (Redis unavailable, no replica in sync) back into the
+    /// due index. KEYS: 1 stream, 2 due index. ARGV: 1 consumer group, 2 stream entry id, 3 broadcast id,
+    /// 4 when to try again (Unix ms).
+    /// Returns 1 when it re-scheduled it, 0 when the entry was no longer pending.
+    /// </summary>
+    /// <remarks>
+    /// The next attempt is a new stream entry with a delivery count of one, so an outage never counts against
+    /// <c>Broadcasts:MaxAttempts</c>; only deliveries that ended without an answer (a Worker that died or hung) do.
+    /// </remarks>
+    public const string Retry = """
+        if redis.call('XACK', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
+        redis.call('ZADD', KEYS[2], ARGV[4], ARGV[3])
+        return 1
+        """;
 }

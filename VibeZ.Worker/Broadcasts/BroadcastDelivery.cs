@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using VibeZ.Channels;
 using VibeZ.Channels.Broadcasts;
@@ -15,11 +16,15 @@ namespace VibeZ.Worker.Broadcasts;
 /// read would hold up every other command on it. Instead, an idle Worker sleeps until the earliest scheduled broadcast is
 /// due (the promotion script returns it), is woken at once by the nudge the Gateway publishes for each new broadcast, and
 /// looks again every <see cref="IdlePollInterval"/> in case a nudge was lost (pub/sub is at most once).
+/// A broadcast that can never be published, or that was handed out more than <see cref="BroadcastOptions.MaxAttempts"/>
+/// times, is dead-lettered; one whose publish failed for a passing reason goes back into the due index.
 /// </remarks>
-internal sealed class BroadcastDelivery(
+internal sealed partial class BroadcastDelivery(
     IConnectionMultiplexer redis,
     ChannelHub hub,
     GatewayNode node,
+    IOptions<BroadcastOptions> broadcastOptions,
+    IOptions<GatewayOptions> gatewayOptions,
     TimeProvider timeProvider,
     ILogger<BroadcastDelivery> logger) : BackgroundService
 {
@@ -34,6 +39,10 @@ internal sealed class BroadcastDelivery(
 
     // Longer than any publish takes (the resilience layer's retries included), so only a dead Worker's entries move.
     internal static readonly TimeSpan VisibilityTimeout = TimeSpan.FromSeconds(10);
+
+    // A broadcast whose publish failed for a passing reason is due again this much later: a failover takes seconds, and
+    // a second is short enough that the broadcast is not noticeably late once it is over.
+    internal static readonly TimeSpan TransientRetryDelay = TimeSpan.FromSeconds(1);
 
     private const int BatchSize = 64;
 
@@ -82,22 +91,35 @@ internal sealed class BroadcastDelivery(
                     wakeAt = DateTimeOffset.FromUnixTimeMilliseconds(nextDue);
                 }
 
-                var entries = await database.StreamReadGroupAsync(BroadcastKeys.Stream, BroadcastKeys.Group, _consumer, ">", BatchSize);
+                // A first read hands an entry out for the first time; a claimed one has been handed out before, and its
+                // delivery count says how often.
+                var fresh = await database.StreamReadGroupAsync(BroadcastKeys.Stream, BroadcastKeys.Group, _consumer, ">", BatchSize);
+                var claimed = Array.Empty<StreamEntry>();
                 if (lastClaim is not { } claimedAt || timeProvider.GetElapsedTime(claimedAt) >= VisibilityTimeout / 2)
                 {
                     lastClaim = timeProvider.GetTimestamp();
-                    var claimed = await database.StreamAutoClaimAsync(
-                        BroadcastKeys.Stream, BroadcastKeys.Group, _consumer, (long)VisibilityTimeout.TotalMilliseconds, "0-0", BatchSize);
-                    entries = [.. entries, .. claimed.ClaimedEntries];
+                    claimed = (await database.StreamAutoClaimAsync(
+                        BroadcastKeys.Stream, BroadcastKeys.Group, _consumer, (long)VisibilityTimeout.TotalMilliseconds, "0-0", BatchSize)).ClaimedEntries;
                 }
 
-                foreach (var entry in entries)
+                ChannelStoreException? passing = null;
+                foreach (var entry in fresh)
                 {
-                    await DeliverAsync(database, entry, stoppingToken);
+                    passing = await DeliverAsync(database, entry, attempts: 1, stoppingToken) ?? passing;
                 }
 
-                busy = entries.Length > 0;
-                if (_failuresInARow > 0)
+                foreach (var entry in claimed)
+                {
+                    passing = await DeliverAsync(database, entry, await AttemptsAsync(database, entry), stoppingToken) ?? passing;
+                }
+
+                busy = fresh.Length + claimed.Length > 0;
+                if (passing is not null)
+                {
+                    // The broadcasts are due again shortly; say so the quiet way an outage is reported.
+                    ReportFailure(passing);
+                }
+                else if (_failuresInARow > 0)
                 {
                     BroadcastDeliveryLog.DeliveryRecovered(logger, _failuresInARow);
                     _failuresInARow = 0;
@@ -154,24 +176,57 @@ internal sealed class BroadcastDelivery(
         }
     }
 
-    private async Task DeliverAsync(IDatabase database, StreamEntry entry, CancellationToken cancellationToken)
+    /// <summary>Publishes one broadcast, or dead-letters it, or puts it back for later.</summary>
+    /// <returns>The passing failure when the broadcast went back into the due index; otherwise null.</returns>
+    private async Task<ChannelStoreException?> DeliverAsync(IDatabase database, StreamEntry entry, long attempts, CancellationToken cancellationToken)
     {
         var id = (string)entry["id"]!;
         var record = BroadcastKeys.Record(id);
         var fields = await database.HashGetAsync(record, ["state", "channel", "data"]);
-        if (fields[0] == "scheduled")
+        if (fields[0] != "scheduled")
         {
-            var result = await hub.PublishAsync(new PublishRequest((string)fields[1]!, Scope, id, (string)fields[2]!), cancellationToken);
-            await database.HashSetAsync(record,
-            [
-                new("state", "delivered"), new("offset", result.Position.Offset), new("epoch", result.Position.Epoch),
-                new("deliveredAt", timeProvider.GetUtcNow().ToUnixTimeMilliseconds()),
-            ]);
-            BroadcastDeliveryLog.Delivered(logger, id, (string)fields[1]!, result.Position.Offset, result.Duplicate);
+            // Delivered before (a reclaimed entry whose first Worker died after publishing), failed, or gone: nothing to
+            // do again.
+            await database.StreamAcknowledgeAsync(BroadcastKeys.Stream, BroadcastKeys.Group, entry.Id);
+            return null;
         }
 
-        // Delivered before (a reclaimed entry whose first Worker died after publishing), or gone: nothing to do again.
+        var (channel, data) = ((string?)fields[1], (string?)fields[2]);
+        if (Poison(channel, data, attempts) is { } reason)
+        {
+            await DeadLetterAsync(database, entry, id, reason, attempts);
+            return null;
+        }
+
+        PublishResult result;
+        try
+        {
+            result = await hub.PublishAsync(new PublishRequest(channel!, Scope, id, data!), cancellationToken);
+        }
+        catch (ChannelStoreException ex) when (!ex.Retryable)
+        {
+            // The store says the same publish will be refused again (the id taken by other data, Redis refusing the write).
+            await DeadLetterAsync(database, entry, id, $"{ex.Code}: {ex.Message}", attempts);
+            return null;
+        }
+        catch (ChannelStoreException ex)
+        {
+            // Redis unavailable, no replica in sync: not the broadcast's fault. A new stream entry later, so it does not
+            // count as an attempt; the channel's dedupe makes the next publish a duplicate if this one did land.
+            var retryAt = (timeProvider.GetUtcNow() + TransientRetryDelay).ToUnixTimeMilliseconds();
+            await database.ScriptEvaluateAsync(BroadcastScripts.Retry, [BroadcastKeys.Stream, BroadcastKeys.Due],
+                [BroadcastKeys.Group, entry.Id, id, retryAt]);
+            return ex;
+        }
+
+        await database.HashSetAsync(record,
+        [
+            new("state", "delivered"), new("offset", result.Position.Offset), new("epoch", result.Position.Epoch),
+            new("deliveredAt", timeProvider.GetUtcNow().ToUnixTimeMilliseconds()),
+        ]);
+        BroadcastDeliveryLog.Delivered(logger, id, channel!, result.Position.Offset, result.Duplicate);
         await database.StreamAcknowledgeAsync(BroadcastKeys.Stream, BroadcastKeys.Group, entry.Id);
+        return null;
     }
 
     private static async Task EnsureGroupAsync(IDatabase database)

@@ -13,4 +13,7 @@ internal static partial class BroadcastDeliveryLog
 
     [LoggerMessage(4, LogLevel.Information, "Delivering broadcasts works again after {Attempts} failed attempts", EventName = "BroadcastDeliveryRecovered")]
     public static partial void DeliveryRecovered(ILogger logger, int attempts);
+
+    [LoggerMessage(5, LogLevel.Warning, "Broadcast {Id} is dead-lettered after {Attempts} attempts: {Reason}", EventName = "BroadcastDeadLettered")]
+    public static partial void DeadLettered(ILogger logger, string id, long attempts, string reason);
 }

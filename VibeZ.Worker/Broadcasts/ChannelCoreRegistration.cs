@@ -6,7 +6,7 @@ namespace VibeZ.Worker.Broadcasts;
 
 internal static class ChannelCoreRegistration
 {
-    /// <summary>The channel core the Gateway runs, so the Worker publishes through the same path, and the delivery loop.</summary>
+    /// <summary>The channel core the Gateway runs, so the Worker publishes through the same path, the delivery loop and its lag.</summary>
     public static IHostApplicationBuilder AddBroadcastDelivery(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<GatewayOptions>().BindConfiguration(GatewayDefaults.SectionName).ValidateOnStart();
@@ -17,6 +17,6 @@ internal static class ChannelCoreRegistration
         builder.Services.AddSingleton<ChannelHub>();
         builder.Services.AddBroadcastStore();
         builder.Services.AddHostedService<BroadcastDelivery>();
-        return builder;
+        return builder.AddBroadcastLag();
     }
 }

@@ -17,6 +17,18 @@ internal sealed class CanaryHealth(TimeProvider timeProvider, TimeSpan interval)
     private TimeSpan _lastRoundTrip;
     private string? _lastFailure;
 
+    /// <summary>Gets the time since the last successful round, or since start when none has succeeded yet.</summary>
+    public TimeSpan Gap
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return timeProvider.GetUtcNow() - (_lastSuccess ?? _started);
+            }
+        }
+    }
+
     public void Succeeded(TimeSpan roundTrip)
     {
         lock (_lock)

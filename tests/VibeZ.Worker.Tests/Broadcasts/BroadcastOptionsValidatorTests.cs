@@ -1,0 +1,21 @@
+using VibeZ.Channels.Broadcasts;
+
+namespace VibeZ.Worker.Tests.Broadcasts;
+
+/// <summary>The Worker's broadcast settings: a bad value is refused at start, naming the setting and the value.</summary>
+public sealed class BroadcastOptionsValidatorTests
+{
+    [Fact]
+    public void TheDefaultsAreValid() =>
+        Assert.True(new BroadcastOptionsValidator().Validate(null, new BroadcastOptions()).Succeeded);
+
+    [Fact]
+    public void BadAttemptAndLagSettingsAreRefusedNamingEachSettingAndValue()
+    {
+        var result = new BroadcastOptionsValidator().Validate(null, new BroadcastOptions { MaxAttempts = 0, LagDegradedSeconds = double.NaN });
+
+        Assert.True(result.Failed);
+        Assert.Contains("Broadcasts:MaxAttempts is 0; it must be from 1 to 1000.", result.Failures!);
+        Assert.Contains("Broadcasts:LagDegradedSeconds is NaN; it must be from 1 to 315360000.", result.Failures!);
+    }
+}
