@@ -33,6 +33,12 @@ internal static class GatewayDefaults
 
     public const double ResyncIntervalSeconds = 5;
 
+    // One pipeline per Gateway this often: cheap next to traffic, and short enough that a dead Gateway's members go soon.
+    public const double PresenceHeartbeatSeconds = 5;
+
+    // Two heartbeats may be lost (a failover, a GC pause) before a live Gateway's members expire.
+    public const int PresenceTimeToLiveHeartbeats = 3;
+
     public const int MaxHistoryPageSize = 1000;
 
     public const int MaxPublishesInFlight = 1024;

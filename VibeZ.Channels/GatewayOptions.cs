@@ -51,6 +51,14 @@ public sealed class GatewayOptions
     /// <value>The default value is 5.</value>
     public double ResyncIntervalSeconds { get; set; } = GatewayDefaults.ResyncIntervalSeconds;
 
+    /// <summary>
+    /// Gets or sets how often a Gateway refreshes its presence members and its registry entry, in one pipeline
+    /// (<c>Gateway:PresenceHeartbeatSeconds</c>). Entries live <see cref="GatewayDefaults.PresenceTimeToLiveHeartbeats"/>
+    /// heartbeats, which bounds how long a killed Gateway's members stay listed.
+    /// </summary>
+    /// <value>The default value is 5 (entries live 15 s).</value>
+    public double PresenceHeartbeatSeconds { get; set; } = GatewayDefaults.PresenceHeartbeatSeconds;
+
     /// <summary>Gets or sets the most messages one history request or one resume returns (<c>Gateway:MaxHistoryPageSize</c>).</summary>
     /// <value>The default value is 1000.</value>
     public int MaxHistoryPageSize { get; set; } = GatewayDefaults.MaxHistoryPageSize;
@@ -105,6 +113,10 @@ public sealed class GatewayOptions
     internal TimeSpan DedupeWindow => TimeSpan.FromSeconds(DedupeWindowSeconds);
 
     internal TimeSpan ResyncInterval => TimeSpan.FromSeconds(ResyncIntervalSeconds);
+
+    internal TimeSpan PresenceHeartbeat => TimeSpan.FromSeconds(PresenceHeartbeatSeconds);
+
+    internal TimeSpan PresenceTimeToLive => PresenceHeartbeat * GatewayDefaults.PresenceTimeToLiveHeartbeats;
 
     internal TimeSpan WriteTimeout => TimeSpan.FromSeconds(WriteTimeoutSeconds);
 }

@@ -19,6 +19,7 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
         Check(failures, nameof(options.KeepAliveTimeoutSeconds), options.KeepAliveTimeoutSeconds, 0, 3600);
         Check(failures, nameof(options.MaxInvalidFrames), options.MaxInvalidFrames, 0, 1_000_000);
         Check(failures, nameof(options.ResyncIntervalSeconds), options.ResyncIntervalSeconds, 0.1, 3600);
+        Check(failures, nameof(options.PresenceHeartbeatSeconds), options.PresenceHeartbeatSeconds, 0.1, 3600);
         Check(failures, nameof(options.MaxHistoryPageSize), options.MaxHistoryPageSize, 1, 100_000);
         Check(failures, nameof(options.MaxPublishesInFlight), options.MaxPublishesInFlight, 1, 1_000_000);
         Check(failures, nameof(options.MaxChannelsPerConnection), options.MaxChannelsPerConnection, 1, 100_000);

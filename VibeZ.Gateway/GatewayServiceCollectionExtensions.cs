@@ -2,7 +2,9 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using VibeZ.Channels.Broadcasts;
+using VibeZ.Channels.Presence;
 using VibeZ.Gateway.Connections;
+using VibeZ.Gateway.Presence;
 
 namespace VibeZ.Gateway;
 
@@ -21,6 +23,9 @@ internal static class GatewayServiceCollectionExtensions
         builder.Services.AddSingleton<ChannelHub>();
         builder.Services.AddSingleton<SystemChannel>();
         builder.Services.AddSingleton<ConnectionLimiter>();
+        builder.Services.AddPresenceStore();
+        builder.Services.AddSingleton<ChannelPresence>();
+        builder.Services.AddHostedService<PresenceHeartbeat>();
 
         // Kestrel's own cap is the backstop behind ConnectionLimiter's, set a little above it: a socket still closing
         // after its place was given back must not make Kestrel refuse an upgrade that ours admitted (Kestrel answers that

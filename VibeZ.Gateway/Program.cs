@@ -26,6 +26,7 @@ app.UseClientAuthentication();
 app.MapDefaultEndpoints();
 app.MapGatewayWebSockets();
 app.MapChannelApi();
+app.MapPresenceApi();
 app.MapBroadcastApi();
 
 app.Run();

@@ -1,6 +1,7 @@
 using VibeZ.Worker;
 using VibeZ.Worker.Broadcasts;
 using VibeZ.Worker.Canary;
+using VibeZ.Worker.Registry;
 
 // A WebApplication rather than a bare generic host so the orchestrator can probe /health and /alive.
 var builder = WebApplication.CreateBuilder(args);
@@ -9,6 +10,7 @@ builder.AddServiceDefaults();
 builder.Services.AddHostedService<RedisHeartbeatService>();
 builder.AddBroadcastDelivery();
 builder.AddCanary();
+builder.AddRegistryCleanup();
 
 var app = builder.Build();
 

@@ -8,7 +8,8 @@ internal static class RedisAclUsers
 {
     /// <summary>
     /// Every key and channel VibeZ names starts with this: the Gateway's channels (<c>ChannelKeys</c>, <c>vibez:{channel}:…</c>),
-    /// the Worker's heartbeat (<c>vibez:worker:…</c>) and ServiceDefaults' diagnostics values (<c>vibez:diag:…</c>).
+    /// presence (<c>vibez:{channel}:presence</c>), the Gateway registry (<c>vibez:gateways:…</c>), the Worker's heartbeat
+    /// (<c>vibez:worker:…</c>) and ServiceDefaults' diagnostics values (<c>vibez:diag:…</c>).
     /// </summary>
     public const string KeyPrefix = "vibez:";
 
@@ -20,7 +21,9 @@ internal static class RedisAclUsers
     /// values with an expiry (the Worker's heartbeat, diagnostics), which StackExchange.Redis writes with SETEX/PSETEX, and
     /// the durable broadcasts: their consumer group (XGROUP CREATE, XREADGROUP, XAUTOCLAIM, XACK, and XPENDING for delivery
     /// counts and lag), the dead-letter count (XLEN), records (HGETALL) and inside their scripts and the Worker's lease
-    /// INCR, DEL and the due set (ZADD, ZRANGE, ZRANGEBYSCORE, ZREM).
+    /// INCR, DEL and the due set (ZADD, ZRANGE, ZRANGEBYSCORE, ZREM). Presence
+    /// and the registry use only these (ZADD, ZREM, ZRANGEBYSCORE, PEXPIRE, HSET, DEL, PUBLISH/SPUBLISH in scripts,
+    /// ZRANGEBYSCORE to read, SUBSCRIBE/SSUBSCRIBE for events).
     /// No DEBUG, CONFIG, FLUSH*, KEYS, SCAN or MODULE.
     /// </summary>
     public static readonly IReadOnlyList<string> ServiceCommands =

@@ -25,6 +25,9 @@ internal sealed record ClientFrame(string Type, string Channel, ChannelPosition?
     /// <summary>Gets the token of a <c>connect</c> or <c>refresh</c>.</summary>
     public string? Token { get; init; }
 
+    /// <summary>Gets whether a subscribe asked for presence: to be listed, and to receive <c>join</c> and <c>leave</c> frames.</summary>
+    public bool Presence { get; init; }
+
     /// <summary>Parses and checks one text frame; on failure <paramref name="error"/> is the <c>error</c> frame to send.</summary>
     public static bool TryParse(ReadOnlyMemory<byte> utf8, [NotNullWhen(true)] out ClientFrame? frame, [NotNullWhen(false)] out byte[]? error)
     {
@@ -110,6 +113,23 @@ internal sealed record ClientFrame(string Type, string Channel, ChannelPosition?
                 }
             }
 
+            var presence = false;
+            if (type == Subscribe && root.TryGetProperty("presence", out var presenceElement) && presenceElement.ValueKind != JsonValueKind.Null)
+            {
+                if (presenceElement.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+                {
+                    error = Invalid(id, channel, "\"presence\" is true or false.");
+                    return false;
+                }
+
+                presence = presenceElement.ValueKind == JsonValueKind.True;
+                if (presence && channel == ChannelName.System)
+                {
+                    error = Invalid(id, channel, $"{ChannelName.System} has no presence.");
+                    return false;
+                }
+            }
+
             string? data = null;
             if (type == Publish)
             {
@@ -122,7 +142,7 @@ internal sealed record ClientFrame(string Type, string Channel, ChannelPosition?
                 data = dataElement.GetRawText();
             }
 
-            frame = new ClientFrame(type, channel, since, id, data);
+            frame = new ClientFrame(type, channel, since, id, data) { Presence = presence };
             error = null;
             return true;
         }

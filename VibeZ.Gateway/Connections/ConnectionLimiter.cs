@@ -24,6 +24,18 @@ internal sealed class ConnectionLimiter
         _logger = logger;
     }
 
+    /// <summary>Gets how many connections hold a place now.</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_perAddress)
+            {
+                return _total;
+            }
+        }
+    }
+
     /// <summary>Takes a place for a connection from <paramref name="address"/>, or says why there is none.</summary>
     public ConnectionRefusal? TryAcquire(IPAddress? address, out Lease lease)
     {

@@ -137,6 +137,34 @@ internal sealed partial class GatewayConnection
         catch (ChannelStoreException ex)
         {
             TrySend(ServerFrames.Error(frame.Id, frame.Channel, ex.Code, ex.Message, ex.Retryable));
+            return;
+        }
+
+        if (frame.Presence)
+        {
+            await JoinPresenceAsync(frame, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Adds this client to the channel's presence. The subscription stands whatever happens here: a write Redis refused
+    /// for want of a replica (a failover) gets a retryable error, and the next heartbeat writes it and announces the join.
+    /// </summary>
+    private async Task JoinPresenceAsync(ClientFrame frame, CancellationToken cancellationToken)
+    {
+        try
+        {
+            _presenceChannels.Add(frame.Channel);
+            if (await _presence.JoinAsync(frame.Channel, this, PresenceMember, cancellationToken) is { } deferred)
+            {
+                TrySend(ServerFrames.Error(frame.Id, frame.Channel, deferred.Code,
+                    $"Subscribed, but presence is not written yet: {deferred.Message}", retryable: true));
+            }
+        }
+        catch (ChannelStoreException ex)
+        {
+            _presenceChannels.Remove(frame.Channel);
+            TrySend(ServerFrames.Error(frame.Id, frame.Channel, ex.Code, $"Subscribed without presence: {ex.Message}", ex.Retryable));
         }
     }
 
@@ -155,6 +183,11 @@ internal sealed partial class GatewayConnection
     private async Task LeaveAsync(string channel)
     {
         _channels.Remove(channel);
+        if (_presenceChannels.Remove(channel))
+        {
+            await _presence.LeaveAsync(channel, this);
+        }
+
         if (channel == ChannelName.System)
         {
             _system.Leave(this);

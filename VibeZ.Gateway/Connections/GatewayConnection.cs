@@ -1,6 +1,8 @@
 using System.Net.WebSockets;
 using System.Threading.Channels;
 using System.Threading.RateLimiting;
+using VibeZ.Channels.Presence;
+using VibeZ.Gateway.Presence;
 using VibeZ.Gateway.Security;
 
 namespace VibeZ.Gateway.Connections;
@@ -18,6 +20,7 @@ internal sealed partial class GatewayConnection : IChannelSubscriber
     private readonly WebSocket _socket;
     private readonly ChannelHub _hub;
     private readonly SystemChannel _system;
+    private readonly ChannelPresence _presence;
     private readonly GatewayOptions _options;
     private readonly ILogger _logger;
     private readonly Channel<Outgoing> _outbox;
@@ -27,6 +30,7 @@ internal sealed partial class GatewayConnection : IChannelSubscriber
     // Fires as soon as the connection is closing, so its publishes still queued behind others are withdrawn.
     private readonly CancellationTokenSource _closed = new();
     private readonly HashSet<string> _channels = [];
+    private readonly HashSet<string> _presenceChannels = [];
     private (WebSocketCloseStatus Status, string Reason, bool Drain)? _close;
     private readonly TokenBucketRateLimiter _commands;
     private long _queuedBytes;
@@ -38,13 +42,23 @@ internal sealed partial class GatewayConnection : IChannelSubscriber
     // identity: the client its upgrade request authenticated as, or null when it must send a connect frame first.
     // abortTransport: ends the TCP connection at once (HttpContext.Abort), for a client that stopped reading.
     public GatewayConnection(
-        string id, WebSocket socket, ChannelHub hub, SystemChannel system, GatewayOptions options, ClientAuthenticator auth, ClientIdentity? identity, Action abortTransport, ILogger logger)
+        string id,
+        WebSocket socket,
+        ChannelHub hub,
+        SystemChannel system,
+        ChannelPresence presence,
+        GatewayOptions options,
+        ClientAuthenticator auth,
+        ClientIdentity? identity,
+        Action abortTransport,
+        ILogger logger)
     {
         _abortTransport = abortTransport;
         Id = id;
         _socket = socket;
         _hub = hub;
         _system = system;
+        _presence = presence;
         _options = options;
         _auth = auth;
         _logger = logger;
@@ -55,6 +69,9 @@ internal sealed partial class GatewayConnection : IChannelSubscriber
     }
 
     public string Id { get; }
+
+    /// <summary>Who this connection is in presence: the token's <c>sub</c>, or the connection id when authentication is off.</summary>
+    private PresenceMember PresenceMember => new(_hub.Node, Id, _auth.Enabled ? _identity!.Subject : Id);
 
     public bool TrySend(ReadOnlyMemory<byte> frame)
     {

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using VibeZ.Gateway.Presence;
 using VibeZ.Gateway.Security;
 
 namespace VibeZ.Gateway.Connections;
@@ -8,7 +9,7 @@ internal static class GatewayWebSocketEndpoints
 {
     public static IEndpointRouteBuilder MapGatewayWebSockets(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.Map("/ws", async (HttpContext context, ChannelHub hub, SystemChannel system, IOptions<GatewayOptions> options, ClientAuthenticator auth,
+        endpoints.Map("/ws", async (HttpContext context, ChannelHub hub, SystemChannel system, ChannelPresence presence, IOptions<GatewayOptions> options, ClientAuthenticator auth,
             OriginPolicy origins, ConnectionLimiter limiter, IHostApplicationLifetime lifetime, ILogger<GatewayConnection> logger) =>
         {
             if (!origins.Allows(context.Request))
@@ -45,7 +46,7 @@ internal static class GatewayWebSocketEndpoints
 
             using var held = lease;
             using var socket = await context.WebSockets.AcceptWebSocketAsync();
-            var connection = new GatewayConnection(context.TraceIdentifier, socket, hub, system, options.Value, auth, identity, context.Abort, logger);
+            var connection = new GatewayConnection(context.TraceIdentifier, socket, hub, system, presence, options.Value, auth, identity, context.Abort, logger);
             await connection.RunAsync(context.RequestAborted, lifetime.ApplicationStopping);
             return Results.Empty;
         });

@@ -235,6 +235,29 @@ public sealed class ClientFrameTests
         AssertRefused(utf8, code: null);
     }
 
+    [Fact]
+    public void ASubscribeMayAskForPresence() =>
+        Assert.True(Parse("""{"type":"subscribe","channel":"room-1","presence":true}""").Presence);
+
+    [Theory]
+    [InlineData("""{"type":"subscribe","channel":"room-1"}""")]
+    [InlineData("""{"type":"subscribe","channel":"room-1","presence":false}""")]
+    [InlineData("""{"type":"subscribe","channel":"room-1","presence":null}""")]
+    [InlineData("""{"type":"unsubscribe","channel":"room-1","presence":"anything"}""")]
+    public void PresenceIsOffUnlessASubscribeSaysTrue(string text) => Assert.False(Parse(text).Presence);
+
+    [Theory]
+    [InlineData("\"true\"")]
+    [InlineData("1")]
+    [InlineData("{}")]
+    [InlineData("[true]")]
+    public void APresenceThatIsNotABooleanIsInvalid(string presence) =>
+        AssertRefused($$"""{"type":"subscribe","channel":"room-1","presence":{{presence}}}""", GatewayErrorCodes.InvalidFrame);
+
+    [Fact]
+    public void TheSystemChannelHasNoPresence() =>
+        AssertRefused("""{"type":"subscribe","channel":"$system","presence":true}""", GatewayErrorCodes.InvalidFrame);
+
     private static ClientFrame Parse(string text)
     {
         Assert.True(ClientFrame.TryParse(Encoding.UTF8.GetBytes(text), out var frame, out var error), $"{text} was refused: {(error is null ? "" : Encoding.UTF8.GetString(error))}");

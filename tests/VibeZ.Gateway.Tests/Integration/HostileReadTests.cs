@@ -29,15 +29,55 @@ public sealed class HostileReadTests
             Assert.Equal(HttpStatusCode.OK, history.StatusCode);
         }
 
-        var keys = await RedisCli.RunAsync(redis.Port, redis.Password, "--scan");
-        Assert.True(string.IsNullOrWhiteSpace(keys), $"reads of channels never published to left keys in Redis: {keys}");
+        var keys = await ChannelKeysAsync(redis, gateway);
+        Assert.True(keys.Length == 0, $"reads of channels never published to left keys in Redis: {string.Join(", ", keys)}");
 
         // The first publish is what creates the channel (and its epoch).
         await ProtocolTests.PostAsync(gateway, "never-2", """{"n":1}""", key: "first");
-        keys = await RedisCli.RunAsync(redis.Port, redis.Password, "--scan");
-        Assert.Contains("never-2", keys);
-        Assert.DoesNotContain("never-1", keys);
-        Assert.DoesNotContain("never-3", keys);
+        keys = await ChannelKeysAsync(redis, gateway);
+        Assert.Contains(keys, key => key.Contains("never-2", StringComparison.Ordinal));
+        Assert.DoesNotContain(keys, key => key.Contains("never-1", StringComparison.Ordinal));
+        Assert.DoesNotContain(keys, key => key.Contains("never-3", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task PresenceKeysExistOnlyWhileASubscriptionWithPresenceIsOpen()
+    {
+        await using var redis = new RedisServerProcess();
+        await redis.InitializeAsync();
+        await using var gateway = await SingleGateway.StartAsync(redis);
+        await using var reader = await GatewayClient.ConnectAsync(gateway, "reader");
+
+        // A plain subscribe writes nothing, presence or otherwise.
+        await reader.SubscribeAsync("plain-1");
+        await reader.SendAsync(new { type = "subscribe", channel = "plain-2", presence = false });
+        await reader.WaitForAsync(f => GatewayClient.Is(f, "subscribed") && (string?)f["channel"] == "plain-2", "subscribed to plain-2");
+        using (var presence = await gateway.Http.GetAsync("/api/channels/plain-1/presence", TestContext.Current.CancellationToken))
+        {
+            Assert.Equal(HttpStatusCode.OK, presence.StatusCode);
+        }
+
+        var keys = await ChannelKeysAsync(redis, gateway);
+        Assert.True(keys.Length == 0, $"plain subscribes and a presence read left keys in Redis: {string.Join(", ", keys)}");
+
+        await PresenceTests.SubscribeWithPresenceAsync(reader, "present-1");
+        Assert.Equal(["vibez:{present-1}:presence"], await ChannelKeysAsync(redis, gateway));
+
+        await reader.SendAsync(new { type = "unsubscribe", channel = "present-1" });
+        await reader.WaitForAsync(f => GatewayClient.Is(f, "unsubscribed") && (string?)f["channel"] == "present-1", "unsubscribed from present-1");
+        keys = await ChannelKeysAsync(redis, gateway);
+        Assert.True(keys.Length == 0, $"an unsubscribe with presence left keys in Redis: {string.Join(", ", keys)}");
+    }
+
+    /// <summary>
+    /// Every key in Redis except the Gateway's own registry entry and the registry's index, which exist while the
+    /// Gateway runs, whatever its clients do (docs/limits.md, "Reads never write").
+    /// </summary>
+    private static async Task<string[]> ChannelKeysAsync(RedisServerProcess redis, GatewayProcess gateway)
+    {
+        string[] registry = ["vibez:gateways:{all}:index", "vibez:gateways:{all}:n:" + gateway.Node];
+        var keys = await RedisCli.RunAsync(redis.Port, redis.Password, "--scan");
+        return [.. keys.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Where(key => !registry.Contains(key)).Order()];
     }
 
     [Theory]
