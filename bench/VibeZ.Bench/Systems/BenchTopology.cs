@@ -72,7 +72,8 @@ internal sealed class BenchTopology : IAsyncDisposable
         }
     }
 
-    private static (string Key, string? Value)[] GatewaySettings(string durability) =>
+    /// <summary>How the harness runs every Gateway: shipped settings, except the limits that would measure themselves instead of the Gateway.</summary>
+    internal static (string Key, string? Value)[] GatewaySettings(string durability) =>
     [
         ("ASPNETCORE_ENVIRONMENT", "Production"),
         ("Logging__LogLevel__VibeZ", "Warning"),
