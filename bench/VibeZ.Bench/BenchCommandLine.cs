@@ -103,6 +103,11 @@ internal static class BenchCommandLine
         var rate = new Option<double>("--rate") { Description = "Messages per second, steady.", DefaultValueFactory = _ => 200 };
         var crashAt = new Option<double>("--crash-at") { Description = "Seconds after the first message when the master is killed.", DefaultValueFactory = _ => 10 };
         var seconds = new Option<double>("--seconds") { Description = "Seconds of sending new messages.", DefaultValueFactory = _ => 30 };
+        var replicas = new Option<int>("--replicas")
+        {
+            Description = "Replicas of the master. With 1, a Replicated Gateway takes no writes after the crash until a replica is in sync again (README, Guarantees); 2 leave one.",
+            DefaultValueFactory = _ => 1,
+        };
         var smoke = new Option<bool>("--smoke") { Description = "Seconds: 50 messages/s, master killed at 2 s of 8 s (overrides --rate, --crash-at, --seconds)." };
         var systems = new Option<string[]>("--systems")
         {
@@ -115,12 +120,13 @@ internal static class BenchCommandLine
         rate.Validators.Add(result => Require(result, result.GetValueOrDefault<double>() is > 0 and <= 10_000, "between 0 and 10000"));
         crashAt.Validators.Add(result => Require(result, result.GetValueOrDefault<double>() > 0, "more than 0"));
         seconds.Validators.Add(result => Require(result, result.GetValueOrDefault<double>() > 0, "more than 0"));
+        replicas.Validators.Add(result => Require(result, result.GetValueOrDefault<int>() is >= 1 and <= 4, "between 1 and 4"));
         systems.Validators.Add(result => Require(result,
             (result.GetValueOrDefault<string[]>() ?? []).All(name => name is BenchTopology.Vibez or BenchTopology.SignalR),
             $"some of {BenchTopology.Vibez}, {BenchTopology.SignalR}"));
         var command = new Command("failover", "A steady publisher while the sentinel master is killed: acked messages lost, duplicates, reordering and the publish gap, for VibeZ (Replicated) and the SignalR peer.")
         {
-            subscribers, rate, crashAt, seconds, smoke, systems, output,
+            subscribers, rate, crashAt, seconds, replicas, smoke, systems, output,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -132,6 +138,7 @@ internal static class BenchCommandLine
                 TimeSpan.FromSeconds(isSmoke ? 2 : parse.GetValue(crashAt)),
                 TimeSpan.FromSeconds(isSmoke ? 8 : parse.GetValue(seconds)),
                 TimeSpan.FromSeconds(15),
+                parse.GetValue(replicas),
                 isSmoke ? "smoke" : "full",
                 [.. BenchTopology.KnownSystems.Where(parse.GetValue(systems)!.Contains)],
                 parse.GetValue(output) ?? DefaultOutput("failover", count));

@@ -26,7 +26,7 @@ internal static class FailoverReport
     {
         var md = new StringBuilder();
         md.AppendLine(CultureInfo.InvariantCulture,
-            $"# failover: {summary.Subscribers} subscribers, {summary.MessagesPerSecond:0} messages/s, {summary.MessageBytes} B, master killed at {summary.CrashAtSeconds:0.#} s of {summary.SendSeconds:0.#} s ({summary.Mode})");
+            $"# failover: {summary.Subscribers} subscribers, {summary.MessagesPerSecond:0} messages/s, {summary.MessageBytes} B, {summary.Replicas} replica(s), master killed at {summary.CrashAtSeconds:0.#} s of {summary.SendSeconds:0.#} s ({summary.Mode})");
         md.AppendLine();
         md.AppendLine(CultureInfo.InvariantCulture,
             $"`{summary.Command}` — {summary.StartedAt:u}, {summary.DurationSeconds} s; {summary.Machine.Cores} cores ({summary.Machine.Cpu}), {summary.Machine.Memory}, load average {summary.Machine.LoadAverageAtStart} at start, {summary.Machine.LoadAverageAtEnd} at end.");

@@ -24,8 +24,8 @@ internal static class FailoverScenario
         var results = new List<FailoverSystemSummary>();
         foreach (var name in settings.Systems)
         {
-            AnsiConsole.MarkupLine($"{name}: starting a sentinel topology (master, replica, 3 sentinels) and two server processes");
-            await using IFailoverTarget target = name == BenchTopology.Vibez ? await VibezFailoverTarget.StartAsync() : await SignalRFailoverTarget.StartAsync();
+            AnsiConsole.MarkupLine($"{name}: starting a sentinel topology (master, {settings.Replicas} replica(s), 3 sentinels) and two server processes");
+            await using IFailoverTarget target = name == BenchTopology.Vibez ? await VibezFailoverTarget.StartAsync(settings.Replicas) : await SignalRFailoverTarget.StartAsync(settings.Replicas);
             results.Add(await RunAsync(target, settings, $"bench-failover-{Guid.NewGuid():N}"[..28], cancellationToken));
         }
 
@@ -36,6 +36,7 @@ internal static class FailoverScenario
             Mode = settings.Mode,
             MessagesPerSecond = settings.MessagesPerSecond,
             MessageBytes = FailoverSettings.MessageBytes,
+            Replicas = settings.Replicas,
             CrashAtSeconds = settings.CrashAt.TotalSeconds,
             SendSeconds = settings.Duration.TotalSeconds,
             ResendBackoffMs = FailoverSettings.ResendBackoff.TotalMilliseconds,

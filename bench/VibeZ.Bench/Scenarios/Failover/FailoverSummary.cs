@@ -15,6 +15,9 @@ internal sealed record FailoverSummary
 
     public required int MessageBytes { get; init; }
 
+    /// <summary>Gets the master's replicas in each sentinel topology.</summary>
+    public required int Replicas { get; init; }
+
     /// <summary>Gets when the master was killed, in seconds after the first message.</summary>
     public required double CrashAtSeconds { get; init; }
 

@@ -19,11 +19,11 @@ internal sealed class SignalRFailoverTarget(SentinelProcesses sentinel, IReadOnl
     public string Name => BenchTopology.SignalR;
 
     public string Description =>
-        $"2 ASP.NET Core SignalR apps, Redis backplane on a sentinel topology (master + replica + 3 sentinels), configured with `{configuration}`";
+        $"2 ASP.NET Core SignalR apps, Redis backplane on a sentinel topology (master + {sentinel.Replicas.Count} replica(s) + 3 sentinels), configured with `{configuration}`";
 
-    public static async Task<SignalRFailoverTarget> StartAsync()
+    public static async Task<SignalRFailoverTarget> StartAsync(int replicas)
     {
-        var sentinel = await SentinelProcesses.StartAsync();
+        var sentinel = await SentinelProcesses.StartAsync(replicas);
         var apps = new List<ServiceProcess>();
         try
         {
