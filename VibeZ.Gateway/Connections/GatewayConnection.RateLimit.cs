@@ -26,6 +26,8 @@ internal sealed partial class GatewayConnection
     /// </summary>
     private bool TakeCommandToken(ClientFrame frame)
     {
+        // Made on the first frame, not with the connection: a connection that never sends one needs no bucket or timer.
+        _commands ??= CreateCommandBucket(_options);
         using var lease = _commands.AttemptAcquire();
         if (lease.IsAcquired)
         {

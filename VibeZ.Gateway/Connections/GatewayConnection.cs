@@ -32,7 +32,7 @@ internal sealed partial class GatewayConnection : IChannelSubscriber
     private readonly HashSet<string> _channels = [];
     private readonly HashSet<string> _presenceChannels = [];
     private (WebSocketCloseStatus Status, string Reason, bool Drain)? _close;
-    private readonly TokenBucketRateLimiter _commands;
+    private TokenBucketRateLimiter? _commands;
     private long _queuedBytes;
     private readonly Action _abortTransport;
     private volatile bool _writeTimedOut;
@@ -65,7 +65,6 @@ internal sealed partial class GatewayConnection : IChannelSubscriber
         _outbox = Channel.CreateUnbounded<Outgoing>(new UnboundedChannelOptions { SingleReader = true });
         _publishCredits = new SemaphoreSlim(options.MaxPublishesInFlight, options.MaxPublishesInFlight);
         _initialIdentity = identity;
-        _commands = CreateCommandBucket(options);
     }
 
     public string Id { get; }
@@ -130,7 +129,7 @@ internal sealed partial class GatewayConnection : IChannelSubscriber
 
             Close(WebSocketCloseStatus.NormalClosure, "bye");
             await sending;
-            _commands.Dispose();
+            _commands?.Dispose();
             GatewayLog.ClientDisconnected(_logger, Id, _close?.Reason ?? reason);
         }
     }

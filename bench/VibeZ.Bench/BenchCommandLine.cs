@@ -13,6 +13,7 @@ internal static class BenchCommandLine
         root.Subcommands.Add(SingleChannel("fanout", "One channel, many subscribers: the highest rate each system sustains with p99 ≤ 50 ms.", BenchTopology.AllSystems));
         root.Subcommands.Add(Channels());
         root.Subcommands.Add(Connections());
+        root.Subcommands.Add(Failover());
         root.Subcommands.Add(SingleChannel("cluster", "fanout on the six-node cluster (sharded pub/sub) beside one redis-server, for VibeZ (Leader) and raw pub/sub.", BenchTopology.ClusterSystems));
         return root;
     }
@@ -92,6 +93,64 @@ internal static class BenchCommandLine
                 parse.GetValue(output) ?? DefaultOutput("connections", count));
             var summary = await Scenarios.Connections.ConnectionsScenario.RunAsync(settings, string.Join(' ', parse.Tokens.Select(t => t.Value)), cancellationToken);
             return summary.Systems.All(s => s.CheckDelivered == s.CheckExpected) ? 0 : 1;
+        });
+        return command;
+    }
+
+    private static Command Failover()
+    {
+        var subscribers = new Option<int>("--subscribers") { Description = "Subscribers of the one channel, spread over the two server processes.", DefaultValueFactory = _ => 4 };
+        var rate = new Option<double>("--rate") { Description = "Messages per second, steady.", DefaultValueFactory = _ => 200 };
+        var crashAt = new Option<double>("--crash-at") { Description = "Seconds after the first message when the master is killed.", DefaultValueFactory = _ => 10 };
+        var seconds = new Option<double>("--seconds") { Description = "Seconds of sending new messages.", DefaultValueFactory = _ => 30 };
+        var replicas = new Option<int>("--replicas")
+        {
+            Description = "Replicas of the master. With 1, a Replicated Gateway takes no writes after the crash until a replica is in sync again (README, Guarantees); 2 leave one.",
+            DefaultValueFactory = _ => 1,
+        };
+        var smoke = new Option<bool>("--smoke") { Description = "Seconds: 50 messages/s, master killed at 2 s of 8 s (overrides --rate, --crash-at, --seconds)." };
+        var systems = new Option<string[]>("--systems")
+        {
+            Description = $"Systems to measure, one after another, each on a sentinel topology of its own: {BenchTopology.Vibez}, {BenchTopology.SignalR}.",
+            DefaultValueFactory = _ => [BenchTopology.Vibez, BenchTopology.SignalR],
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var output = new Option<string?>("--output") { Description = "Output folder; default artifacts/bench/failover-s<subscribers> under the repository." };
+        subscribers.Validators.Add(result => Require(result, result.GetValueOrDefault<int>() >= 1, "at least 1"));
+        rate.Validators.Add(result => Require(result, result.GetValueOrDefault<double>() is > 0 and <= 10_000, "between 0 and 10000"));
+        crashAt.Validators.Add(result => Require(result, result.GetValueOrDefault<double>() > 0, "more than 0"));
+        seconds.Validators.Add(result => Require(result, result.GetValueOrDefault<double>() > 0, "more than 0"));
+        replicas.Validators.Add(result => Require(result, result.GetValueOrDefault<int>() is >= 1 and <= 4, "between 1 and 4"));
+        systems.Validators.Add(result => Require(result,
+            (result.GetValueOrDefault<string[]>() ?? []).All(name => name is BenchTopology.Vibez or BenchTopology.SignalR),
+            $"some of {BenchTopology.Vibez}, {BenchTopology.SignalR}"));
+        var command = new Command("failover", "A steady publisher while the sentinel master is killed: acked messages lost, duplicates, reordering and the publish gap, for VibeZ (Replicated) and the SignalR peer.")
+        {
+            subscribers, rate, crashAt, seconds, replicas, smoke, systems, output,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var count = parse.GetValue(subscribers);
+            var isSmoke = parse.GetValue(smoke);
+            var settings = new Scenarios.Failover.FailoverSettings(
+                count,
+                isSmoke ? 50 : parse.GetValue(rate),
+                TimeSpan.FromSeconds(isSmoke ? 2 : parse.GetValue(crashAt)),
+                TimeSpan.FromSeconds(isSmoke ? 8 : parse.GetValue(seconds)),
+                TimeSpan.FromSeconds(15),
+                parse.GetValue(replicas),
+                isSmoke ? "smoke" : "full",
+                [.. BenchTopology.KnownSystems.Where(parse.GetValue(systems)!.Contains)],
+                parse.GetValue(output) ?? DefaultOutput("failover", count));
+            if (settings.CrashAt >= settings.Duration)
+            {
+                await Console.Error.WriteLineAsync($"--crash-at ({settings.CrashAt.TotalSeconds}) must come before the end of sending (--seconds {settings.Duration.TotalSeconds}).");
+                return 2;
+            }
+            var summary = await Scenarios.Failover.FailoverScenario.RunAsync(settings, string.Join(' ', parse.Tokens.Select(t => t.Value)), cancellationToken);
+
+            // The bar: VibeZ loses no acked message. The SignalR peer is measured, not held to it.
+            return summary.Systems.Where(s => s.Name == BenchTopology.Vibez).All(s => s.Lost == 0 && s.Acked > 0) ? 0 : 1;
         });
         return command;
     }

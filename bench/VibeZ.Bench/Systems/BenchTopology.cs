@@ -72,7 +72,8 @@ internal sealed class BenchTopology : IAsyncDisposable
         }
     }
 
-    private static (string Key, string? Value)[] GatewaySettings(string durability) =>
+    /// <summary>How the harness runs every Gateway: shipped settings, except the limits that would measure themselves instead of the Gateway.</summary>
+    internal static (string Key, string? Value)[] GatewaySettings(string durability) =>
     [
         ("ASPNETCORE_ENVIRONMENT", "Production"),
         ("Logging__LogLevel__VibeZ", "Warning"),
@@ -82,6 +83,11 @@ internal sealed class BenchTopology : IAsyncDisposable
         // (docs/limits.md) is for hostile clients and would measure itself instead of the Gateway.
         ("Gateway__CommandsPerSecond", "1000000"),
         ("Gateway__CommandBurst", "1000000"),
+
+        // Every bench client comes from 127.0.0.1, and `connections` opens 10,000 or more of them on one Gateway: the
+        // per-address and total limits would refuse the run with 429/503 before the memory is measured.
+        ("Gateway__MaxConnectionsPerIp", "1000000"),
+        ("Gateway__MaxConnections", "1000000"),
     ];
 
     private async Task StartPartsAsync(IReadOnlyCollection<string> systems, Action<string> progress, int serverProcesses)

@@ -25,6 +25,9 @@ internal sealed class VibezConnection : IAsyncDisposable
     /// <summary>Called with the code of every <c>error</c> frame, on the receive loop.</summary>
     public Action<string>? OnError { get; init; }
 
+    /// <summary>Called with the whole frame of every <c>ack</c> and <c>error</c>, on the receive loop, for clients that track each publish by id.</summary>
+    public Action<ReadOnlySpan<byte>>? OnReply { get; init; }
+
     /// <summary>Gets why the connection ended, once it did.</summary>
     public string? Ended { get; private set; }
 
@@ -134,6 +137,7 @@ internal sealed class VibezConnection : IAsyncDisposable
         else if (reader.ValueTextEquals("ack"u8))
         {
             OnAck?.Invoke();
+            OnReply?.Invoke(frame);
         }
         else if (reader.ValueTextEquals("subscribed"u8))
         {
@@ -153,6 +157,7 @@ internal sealed class VibezConnection : IAsyncDisposable
 
             _subscribed.TrySetException(new InvalidOperationException("The Gateway answered " + code));
             OnError?.Invoke(code);
+            OnReply?.Invoke(frame);
         }
     }
 }
