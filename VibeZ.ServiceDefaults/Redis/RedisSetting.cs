@@ -14,4 +14,6 @@ internal sealed record RedisSetting(string Variable, string SectionKey)
     public static readonly RedisSetting Username = new("REDIS_USERNAME", "Redis:Username");
     public static readonly RedisSetting SentinelPassword = new("REDIS_SENTINEL_PASSWORD", "Redis:SentinelPassword");
     public static readonly RedisSetting NatMap = new("REDIS_NAT_MAP", "Redis:NatMap");
+    public static readonly RedisSetting Tls = new("REDIS_TLS", "Redis:Tls");
+    public static readonly RedisSetting TlsCaFile = new("REDIS_TLS_CA_FILE", "Redis:TlsCaFile");
 }
