@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Authentication;
 using System.Text;
 
 namespace Aspire.Hosting.ApplicationModel;
@@ -53,7 +55,7 @@ internal static class RedisProbe
         {
             using var client = new TcpClient();
             await client.ConnectAsync(RedisTopologyResource.HostAddress, port, timeout.Token);
-            await using var stream = client.GetStream();
+            await using var stream = await OpenAsync(topology, client, timeout.Token);
             using var reader = new StreamReader(stream, Encoding.UTF8, leaveOpen: true);
 
             await WriteAsync(stream, user is null ? ["AUTH", password] : ["AUTH", user, password], timeout.Token);
@@ -72,9 +74,35 @@ internal static class RedisProbe
                 return null;
             }
         }
-        catch (Exception ex) when (ex is SocketException or IOException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is SocketException or IOException or AuthenticationException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
             throw new RedisProbeException($"127.0.0.1:{port} did not answer {command[0]}: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>The connection's stream: TLS, checked against the topology's own CA, when the topology speaks TLS.</summary>
+    private static async Task<Stream> OpenAsync(RedisTopologyResource topology, TcpClient client, CancellationToken cancellationToken)
+    {
+        var stream = client.GetStream();
+        if (topology.Tls is not { } tls)
+        {
+            return stream;
+        }
+
+        var secured = new SslStream(stream, leaveInnerStreamOpen: false);
+        try
+        {
+            await secured.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+            {
+                TargetHost = RedisTopologyResource.HostAddress,
+                RemoteCertificateValidationCallback = tls.ValidateServer,
+            }, cancellationToken);
+            return secured;
+        }
+        catch
+        {
+            await secured.DisposeAsync();
+            throw;
         }
     }
 

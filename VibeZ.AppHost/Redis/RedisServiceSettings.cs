@@ -27,6 +27,12 @@ public static class RedisServiceSettings
     /// <summary><c>announcedHost:port=reachableHost:port</c> pairs for addresses the nodes announce but the host cannot dial.</summary>
     public const string NatMap = "REDIS_NAT_MAP";
 
+    /// <summary><c>true</c> when every node and sentinel speaks TLS only.</summary>
+    public const string Tls = "REDIS_TLS";
+
+    /// <summary>The PEM file of the CA the nodes' certificates chain to.</summary>
+    public const string TlsCaFile = "REDIS_TLS_CA_FILE";
+
     /// <summary>The settings that name nodes; the user, its password and the NAT map are added beside them.</summary>
     /// <param name="topology">The topology.</param>
     public static IEnumerable<KeyValuePair<string, string>> For(RedisTopologyResource topology)
@@ -36,7 +42,7 @@ public static class RedisServiceSettings
         switch (topology.Kind)
         {
             case RedisTopologyKind.Single:
-                yield return new(Url, $"redis://{RedisTopologyResource.HostAddress}:{topology.Master.Port}");
+                yield return new(Url, $"{(topology.Tls is null ? "redis" : "rediss")}://{RedisTopologyResource.HostAddress}:{topology.Master.Port}");
                 break;
             case RedisTopologyKind.Sentinel:
                 yield return new(Sentinels, HostPorts(topology, RedisNodeRole.Sentinel));
