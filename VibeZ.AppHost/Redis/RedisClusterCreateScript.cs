@@ -16,12 +16,15 @@ internal static class RedisClusterCreateScript
     public static string Render(RedisTopologyResource topology)
     {
         var nodes = topology.Nodes.Select(n => $"{topology.AnnouncedHost(n)}:{n.Port}").ToList();
+
+        // The nodes listen only for TLS then; redis-cli checks their certificate against the topology's CA.
+        var cli = topology.Tls is { } tls ? $"redis-cli --tls --cacert '{tls.CaCertificateFile}'" : "redis-cli";
         var tries = NodeWaitSeconds * 5;
         var script = new StringBuilder()
             .AppendLine("set -eu")
             .AppendLine("wait_for() {")
             .AppendLine("  tries=0")
-            .AppendLine("  until [ \"$(redis-cli -h \"$1\" -p \"$2\" ping 2>/dev/null)\" = PONG ]; do")
+            .AppendLine($"  until [ \"$({cli} -h \"$1\" -p \"$2\" ping 2>/dev/null)\" = PONG ]; do")
             .AppendLine("    tries=$((tries + 1))")
             .AppendLine($"    if [ \"$tries\" -ge {tries} ]; then echo \"cluster create: $1:$2 did not answer PING within {NodeWaitSeconds} s\" >&2; exit 1; fi")
             .AppendLine("    sleep 0.2")
@@ -32,7 +35,7 @@ internal static class RedisClusterCreateScript
             script.AppendLine($"wait_for {topology.AnnouncedHost(node)} {node.Port}");
         }
 
-        script.AppendLine($"redis-cli --cluster create {string.Join(' ', nodes)} --cluster-replicas {topology.Settings.ClusterReplicasPerMaster} --cluster-yes");
+        script.AppendLine($"{cli} --cluster create {string.Join(' ', nodes)} --cluster-replicas {topology.Settings.ClusterReplicasPerMaster} --cluster-yes");
         return script.ToString();
     }
 }

@@ -26,6 +26,16 @@ internal static class RedisDataDirectory
         }
 
         PrivateFolder(topology.DataDirectory);
+        if (topology.Tls is { } tls)
+        {
+            // The key is as secret as the passwords: the same 700 folder, the same 600 files.
+            var (caCertificate, certificate, key) = tls.Generate(DateTimeOffset.UtcNow);
+            PrivateFolder(tls.Directory);
+            await WritePrivateFileAsync(tls.CaCertificateFile, caCertificate, cancellationToken);
+            await WritePrivateFileAsync(tls.CertificateFile, certificate, cancellationToken);
+            await WritePrivateFileAsync(tls.KeyFile, key, cancellationToken);
+        }
+
         foreach (var node in topology.Nodes)
         {
             var directory = PrivateFolder(topology.NodeDirectory(node));

@@ -29,7 +29,7 @@ internal static class RedisForcedFailover
             try
             {
                 oldMaster = await MasterNamedByAsync(topology, sentinel, password, cancellationToken);
-                await RedisProbe.QueryAsync(sentinel.Port, password, ["SENTINEL", "FAILOVER", name], cancellationToken);
+                await RedisProbe.QueryAsync(topology, sentinel.Port, password, ["SENTINEL", "FAILOVER", name], cancellationToken);
             }
             catch (RedisProbeException ex) when (ex.IsErrorReply)
             {
@@ -79,7 +79,7 @@ internal static class RedisForcedFailover
             return CommandResults.Failure("No master of the cluster has a connected replica to take over from it.");
         }
 
-        var replication = RedisInfo.Parse(await RedisProbe.QueryAsync(replicaNode.Port, password, ["INFO", "replication"], cancellationToken));
+        var replication = RedisInfo.Parse(await RedisProbe.QueryAsync(topology, replicaNode.Port, password, ["INFO", "replication"], cancellationToken));
         if (replication.Get("master_link_status") != "up")
         {
             return CommandResults.Failure($"{replicaNode.Name}, the replica of {oldMaster.Name}, is not in sync (master_link_status '{replication.Get("master_link_status")}'); try again once it is.");
@@ -87,7 +87,7 @@ internal static class RedisForcedFailover
 
         try
         {
-            await RedisProbe.QueryAsync(replicaNode.Port, password, ["CLUSTER", "FAILOVER"], cancellationToken);
+            await RedisProbe.QueryAsync(topology, replicaNode.Port, password, ["CLUSTER", "FAILOVER"], cancellationToken);
         }
         catch (RedisProbeException ex) when (ex.IsErrorReply)
         {
@@ -99,7 +99,7 @@ internal static class RedisForcedFailover
         while (clock.Elapsed < deadline)
         {
             await Task.Delay(PollInterval, cancellationToken);
-            var myself = RedisClusterNodeLine.Parse(await RedisProbe.QueryAsync(replicaNode.Port, password, ["CLUSTER", "NODES"], cancellationToken)).Single(l => l.IsMyself);
+            var myself = RedisClusterNodeLine.Parse(await RedisProbe.QueryAsync(topology, replicaNode.Port, password, ["CLUSTER", "NODES"], cancellationToken)).Single(l => l.IsMyself);
             if (myself.IsMaster)
             {
                 return CommandResults.Success(
@@ -113,7 +113,7 @@ internal static class RedisForcedFailover
 
     private static async Task<RedisNode> MasterNamedByAsync(RedisTopologyResource topology, RedisNode sentinel, string password, CancellationToken cancellationToken)
     {
-        var answer = await RedisProbe.QueryAsync(sentinel.Port, password, ["SENTINEL", "GET-MASTER-ADDR-BY-NAME", topology.Settings.MasterName], cancellationToken);
+        var answer = await RedisProbe.QueryAsync(topology, sentinel.Port, password, ["SENTINEL", "GET-MASTER-ADDR-BY-NAME", topology.Settings.MasterName], cancellationToken);
         var parts = answer.Split('\n');
         return parts.Length == 2 && int.TryParse(parts[1], System.Globalization.CultureInfo.InvariantCulture, out var port)
             ? NodeAt(topology, port)
@@ -127,7 +127,7 @@ internal static class RedisForcedFailover
         {
             try
             {
-                return RedisClusterNodeLine.Parse(await RedisProbe.QueryAsync(node.Port, password, ["CLUSTER", "NODES"], cancellationToken));
+                return RedisClusterNodeLine.Parse(await RedisProbe.QueryAsync(topology, node.Port, password, ["CLUSTER", "NODES"], cancellationToken));
             }
             catch (RedisProbeException ex)
             {

@@ -18,8 +18,9 @@ internal static class RedisNodeConfigFile
         var inContainer = topology.Runtime is RedisRuntime.Container;
         var settings = topology.Settings;
         var text = new StringBuilder()
-            .AppendLine($"# Written by the VibeZ AppHost for {node.Name}; rewritten by Redis itself on failover.")
-            .AppendLine($"port {node.Port}")
+            .AppendLine($"# Written by the VibeZ AppHost for {node.Name}; rewritten by Redis itself on failover.");
+        AppendListener(text, topology, node);
+        text
             // In a container the node must answer on the container network; as a process only on loopback.
             .AppendLine(inContainer ? "bind 0.0.0.0" : $"bind {RedisTopologyResource.HostAddress}")
             .AppendLine($"dir {(inContainer ? ContainerDataDirectory : topology.NodeDirectory(node))}")
@@ -71,7 +72,8 @@ internal static class RedisNodeConfigFile
                 // Peers and clients learn a node's address from what it announces: its fixed address on the topology's
                 // container network (which REDIS_NAT_MAP translates for the host), or 127.0.0.1 as a local process.
                 .AppendLine($"cluster-announce-ip {topology.AnnouncedHost(node)}")
-                .AppendLine($"cluster-announce-port {node.Port}")
+                // With tls-cluster the announced port is the TLS one; cluster-announce-port would name a plain-text port.
+                .AppendLine($"{(topology.Tls is null ? "cluster-announce-port" : "cluster-announce-tls-port")} {node.Port}")
                 .AppendLine($"cluster-announce-bus-port {node.BusPort}");
             return text.ToString();
         }
@@ -86,6 +88,32 @@ internal static class RedisNodeConfigFile
         }
 
         return text.ToString();
+    }
+
+    /// <summary>
+    /// The node's port, plain text or TLS only. With TLS the plain-text port is closed (<c>port 0</c>), and every link a
+    /// node or sentinel opens (replication, sentinel to node and to sentinel, cluster bus) speaks TLS too.
+    /// </summary>
+    private static void AppendListener(StringBuilder text, RedisTopologyResource topology, RedisNode node)
+    {
+        if (topology.Tls is not { } tls)
+        {
+            text.AppendLine($"port {node.Port}");
+            return;
+        }
+
+        text.AppendLine("port 0")
+            .AppendLine($"tls-port {node.Port}")
+            .AppendLine($"tls-cert-file {tls.CertificateFile}")
+            .AppendLine($"tls-key-file {tls.KeyFile}")
+            .AppendLine($"tls-ca-cert-file {tls.CaCertificateFile}")
+            // Passwords authenticate clients; a client certificate is checked when one is offered (nodes offer theirs).
+            .AppendLine("tls-auth-clients optional")
+            .AppendLine("tls-replication yes");
+        if (node.Role is RedisNodeRole.ClusterNode)
+        {
+            text.AppendLine("tls-cluster yes");
+        }
     }
 
     private static void AppendSentinel(StringBuilder text, RedisTopologyResource topology, RedisNode node, string sentinelPassword, RedisTopologySettings settings)

@@ -18,7 +18,7 @@ internal static class RedisNodeFaults
         var password = await topology.PasswordParameter.GetValueAsync(cancellationToken) ?? "";
         try
         {
-            var reply = await RedisProbe.QueryAsync(node.Port, password, ["DEBUG", "SEGFAULT"], cancellationToken);
+            var reply = await RedisProbe.QueryAsync(topology, node.Port, password, ["DEBUG", "SEGFAULT"], cancellationToken);
             return CommandResults.Failure($"{node.Name} answered DEBUG SEGFAULT with '{reply}' instead of crashing.");
         }
         catch (RedisProbeException ex) when (ex.IsErrorReply)
@@ -59,7 +59,7 @@ internal static class RedisNodeFaults
     public static async Task<ExecuteCommandResult> StallReplicationAsync(RedisTopologyResource topology, RedisNode node, CancellationToken cancellationToken)
     {
         var password = await topology.PasswordParameter.GetValueAsync(cancellationToken) ?? "";
-        var replication = RedisInfo.Parse(await RedisProbe.QueryAsync(node.Port, password, ["INFO", "replication"], cancellationToken));
+        var replication = RedisInfo.Parse(await RedisProbe.QueryAsync(topology, node.Port, password, ["INFO", "replication"], cancellationToken));
         if (replication.Get("role") != "slave")
         {
             return CommandResults.Failure($"{node.Name} is a {replication.Get("role")} now, not a replica: run Stall replication on one of its replicas.");
@@ -86,7 +86,7 @@ internal static class RedisNodeFaults
         var sent = DateTimeOffset.Now;
         try
         {
-            var reply = await RedisProbe.StartAsync(node.Port, password, ["DEBUG", "SLEEP", seconds.ToString(CultureInfo.InvariantCulture)], RefusalWait, cancellationToken);
+            var reply = await RedisProbe.StartAsync(topology, node.Port, password, ["DEBUG", "SLEEP", seconds.ToString(CultureInfo.InvariantCulture)], RefusalWait, cancellationToken);
             return reply is null ? sent.AddSeconds(seconds) : null;
         }
         catch (RedisProbeException ex) when (ex.IsErrorReply)

@@ -33,13 +33,13 @@ internal sealed class RedisNodeHealthCheck(RedisTopologyResource topology, Redis
     /// <summary>Checks a master or replica of a single or sentinel topology.</summary>
     public static async Task<HealthCheckResult> CheckDataNodeAsync(RedisTopologyResource topology, RedisNode node, string password, CancellationToken cancellationToken)
     {
-        var replication = RedisInfo.Parse(await RedisProbe.QueryAsync(node.Port, password, ["INFO", "replication"], cancellationToken));
+        var replication = RedisInfo.Parse(await RedisProbe.QueryAsync(topology, node.Port, password, ["INFO", "replication"], cancellationToken));
         if (replication.Get("role") == "master")
         {
             // A write, not a PING: a master that cannot take writes is not ready to be one.
             try
             {
-                await RedisProbe.QueryAsync(node.Port, password, ["SET", $"vibez:health:{node.Name}", topology.Name, "PX", "10000"], cancellationToken);
+                await RedisProbe.QueryAsync(topology, node.Port, password, ["SET", $"vibez:health:{node.Name}", topology.Name, "PX", "10000"], cancellationToken);
             }
             catch (RedisProbeException ex) when (ex.Message.StartsWith(NoReplicasError, StringComparison.Ordinal))
             {
@@ -58,14 +58,14 @@ internal sealed class RedisNodeHealthCheck(RedisTopologyResource topology, Redis
     private async Task<HealthCheckResult> CheckSentinelAsync(string password, CancellationToken cancellationToken)
     {
         var name = topology.Settings.MasterName;
-        var master = await RedisProbe.QueryAsync(node.Port, password, ["SENTINEL", "GET-MASTER-ADDR-BY-NAME", name], cancellationToken);
+        var master = await RedisProbe.QueryAsync(topology, node.Port, password, ["SENTINEL", "GET-MASTER-ADDR-BY-NAME", name], cancellationToken);
         if (master.Length == 0)
         {
             return HealthCheckResult.Unhealthy($"does not know the master '{name}'");
         }
 
         // CKQUORUM answers with an error when too few sentinels are reachable to authorise a failover.
-        var quorum = await RedisProbe.QueryAsync(node.Port, password, ["SENTINEL", "CKQUORUM", name], cancellationToken);
+        var quorum = await RedisProbe.QueryAsync(topology, node.Port, password, ["SENTINEL", "CKQUORUM", name], cancellationToken);
         return HealthCheckResult.Healthy($"master {master.Replace('\n', ':')}; {quorum}");
     }
 
@@ -84,13 +84,13 @@ internal sealed class RedisNodeHealthCheck(RedisTopologyResource topology, Redis
 
     private async Task<HealthCheckResult> CheckClusterNodeAsync(string password, CancellationToken cancellationToken)
     {
-        var info = RedisInfo.Parse(await RedisProbe.QueryAsync(node.Port, password, ["CLUSTER", "INFO"], cancellationToken));
+        var info = RedisInfo.Parse(await RedisProbe.QueryAsync(topology, node.Port, password, ["CLUSTER", "INFO"], cancellationToken));
         if (info.Get("cluster_state") != "ok")
         {
             return HealthCheckResult.Unhealthy($"cluster_state is '{info.Get("cluster_state")}' ({info.Get("cluster_slots_assigned")} slots assigned)");
         }
 
-        var replication = RedisInfo.Parse(await RedisProbe.QueryAsync(node.Port, password, ["INFO", "replication"], cancellationToken));
+        var replication = RedisInfo.Parse(await RedisProbe.QueryAsync(topology, node.Port, password, ["INFO", "replication"], cancellationToken));
         return TakesNoWrites(replication)
             ? WithoutReplica(topology, replication)
             : HealthCheckResult.Healthy($"cluster ok, {info.Get("cluster_slots_ok")} slots ok, {info.Get("cluster_known_nodes")} nodes known");

@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Authentication;
 using System.Text;
 
 namespace Aspire.Hosting.ApplicationModel;
@@ -12,15 +14,15 @@ internal static class RedisProbe
 {
     private static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(3);
 
-    /// <summary>Runs <paramref name="command"/> on 127.0.0.1:<paramref name="port"/> after AUTH and returns the reply as text.</summary>
+    /// <summary>Runs <paramref name="command"/> on 127.0.0.1:<paramref name="port"/> of <paramref name="topology"/> after AUTH and returns the reply as text.</summary>
     /// <exception cref="RedisProbeException">The node answered with an error, or could not be reached.</exception>
-    public static async Task<string> QueryAsync(int port, string password, string[] command, CancellationToken cancellationToken) =>
-        await QueryAsync(port, user: null, password, command, cancellationToken);
+    public static async Task<string> QueryAsync(RedisTopologyResource topology, int port, string password, string[] command, CancellationToken cancellationToken) =>
+        await QueryAsync(topology, port, user: null, password, command, cancellationToken);
 
     /// <summary>Runs <paramref name="command"/> as the ACL user <paramref name="user"/> (the <c>default</c> user when null).</summary>
     /// <exception cref="RedisProbeException">The node answered with an error, or could not be reached.</exception>
-    public static async Task<string> QueryAsync(int port, string? user, string password, string[] command, CancellationToken cancellationToken) =>
-        await StartAsync(port, user, password, command, DefaultTimeout, DefaultTimeout, cancellationToken)
+    public static async Task<string> QueryAsync(RedisTopologyResource topology, int port, string? user, string password, string[] command, CancellationToken cancellationToken) =>
+        await StartAsync(topology, port, user, password, command, DefaultTimeout, DefaultTimeout, cancellationToken)
             ?? throw new RedisProbeException($"127.0.0.1:{port} did not answer {command[0]} within {DefaultTimeout.TotalSeconds:0} s");
 
     /// <summary>
@@ -29,15 +31,15 @@ internal static class RedisProbe
     /// </summary>
     /// <returns>The reply as text, or <see langword="null"/> when none came in time: the node is still running the command.</returns>
     /// <exception cref="RedisProbeException">The node answered with an error, closed the connection, or could not be reached.</exception>
-    public static Task<string?> StartAsync(int port, string password, string[] command, TimeSpan answerWithin, CancellationToken cancellationToken) =>
-        StartAsync(port, user: null, password, command, DefaultTimeout, answerWithin, cancellationToken);
+    public static Task<string?> StartAsync(RedisTopologyResource topology, int port, string password, string[] command, TimeSpan answerWithin, CancellationToken cancellationToken) =>
+        StartAsync(topology, port, user: null, password, command, DefaultTimeout, answerWithin, cancellationToken);
 
     /// <summary>Whether the node answers <c>PING</c>, the connection and <c>AUTH</c> included, within <paramref name="within"/>.</summary>
-    public static async Task<bool> AnswersAsync(int port, string password, TimeSpan within, CancellationToken cancellationToken)
+    public static async Task<bool> AnswersAsync(RedisTopologyResource topology, int port, string password, TimeSpan within, CancellationToken cancellationToken)
     {
         try
         {
-            return await StartAsync(port, user: null, password, ["PING"], within, within, cancellationToken) == "PONG";
+            return await StartAsync(topology, port, user: null, password, ["PING"], within, within, cancellationToken) == "PONG";
         }
         catch (RedisProbeException)
         {
@@ -45,7 +47,7 @@ internal static class RedisProbe
         }
     }
 
-    private static async Task<string?> StartAsync(int port, string? user, string password, string[] command, TimeSpan connectWithin, TimeSpan answerWithin, CancellationToken cancellationToken)
+    private static async Task<string?> StartAsync(RedisTopologyResource topology, int port, string? user, string password, string[] command, TimeSpan connectWithin, TimeSpan answerWithin, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(connectWithin);
@@ -53,7 +55,7 @@ internal static class RedisProbe
         {
             using var client = new TcpClient();
             await client.ConnectAsync(RedisTopologyResource.HostAddress, port, timeout.Token);
-            await using var stream = client.GetStream();
+            await using var stream = await OpenAsync(topology, client, timeout.Token);
             using var reader = new StreamReader(stream, Encoding.UTF8, leaveOpen: true);
 
             await WriteAsync(stream, user is null ? ["AUTH", password] : ["AUTH", user, password], timeout.Token);
@@ -72,9 +74,35 @@ internal static class RedisProbe
                 return null;
             }
         }
-        catch (Exception ex) when (ex is SocketException or IOException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is SocketException or IOException or AuthenticationException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
             throw new RedisProbeException($"127.0.0.1:{port} did not answer {command[0]}: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>The connection's stream: TLS, checked against the topology's own CA, when the topology speaks TLS.</summary>
+    private static async Task<Stream> OpenAsync(RedisTopologyResource topology, TcpClient client, CancellationToken cancellationToken)
+    {
+        var stream = client.GetStream();
+        if (topology.Tls is not { } tls)
+        {
+            return stream;
+        }
+
+        var secured = new SslStream(stream, leaveInnerStreamOpen: false);
+        try
+        {
+            await secured.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+            {
+                TargetHost = RedisTopologyResource.HostAddress,
+                RemoteCertificateValidationCallback = tls.ValidateServer,
+            }, cancellationToken);
+            return secured;
+        }
+        catch
+        {
+            await secured.DisposeAsync();
+            throw;
         }
     }
 

@@ -14,7 +14,7 @@ public static class RedisServiceSettings
         switch (topology.Kind)
         {
             case RedisTopologyKind.Single:
-                yield return new(RedisContract.Url, $"redis://{RedisTopologyResource.HostAddress}:{topology.Master.Port}");
+                yield return new(RedisContract.Url, $"{(topology.Tls is null ? "redis" : "rediss")}://{RedisTopologyResource.HostAddress}:{topology.Master.Port}");
                 break;
             case RedisTopologyKind.Sentinel:
                 yield return new(RedisContract.Sentinels, HostPorts(topology, RedisNodeRole.Sentinel));

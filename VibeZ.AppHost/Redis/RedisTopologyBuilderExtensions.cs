@@ -100,7 +100,8 @@ public static class RedisTopologyBuilderExtensions
     /// Injects the document's <c>REDIS_*</c> settings for <paramref name="topology"/> into <paramref name="builder"/>:
     /// <c>REDIS_MODE</c>, <c>REDIS_URL</c>, <c>REDIS_SENTINELS</c> and <c>REDIS_SENTINEL_NAME</c>, or <c>REDIS_CLUSTER_NODES</c>,
     /// <c>REDIS_USERNAME</c> and <c>REDIS_PASSWORD</c> of the least-privilege service user (never the operator's default
-    /// user), and <c>REDIS_NAT_MAP</c> where nodes announce addresses the host cannot dial.
+    /// user), <c>REDIS_NAT_MAP</c> where nodes announce addresses the host cannot dial, and <c>REDIS_TLS</c> and
+    /// <c>REDIS_TLS_CA_FILE</c> when the topology speaks TLS (<c>VibeZ:Redis:Tls</c>).
     /// </summary>
     /// <typeparam name="T">The kind of resource.</typeparam>
     /// <param name="builder">The service that uses Redis.</param>
@@ -127,6 +128,12 @@ public static class RedisTopologyBuilderExtensions
                 if (RedisServiceSettings.NatMap(resource) is { Length: > 0 } natMap)
                 {
                     context.EnvironmentVariables[RedisContract.NatMap] = natMap;
+                }
+
+                if (resource.Tls is { } tls)
+                {
+                    context.EnvironmentVariables[RedisContract.Tls] = "true";
+                    context.EnvironmentVariables[RedisContract.TlsCaFile] = tls.CaCertificateFile;
                 }
             });
     }

@@ -40,7 +40,7 @@ internal sealed class RedisTopologyHealthCheck(RedisTopologyResource topology) :
         {
             try
             {
-                var answer = await RedisProbe.QueryAsync(sentinel.Port, password, ["SENTINEL", "GET-MASTER-ADDR-BY-NAME", topology.Settings.MasterName], cancellationToken);
+                var answer = await RedisProbe.QueryAsync(topology, sentinel.Port, password, ["SENTINEL", "GET-MASTER-ADDR-BY-NAME", topology.Settings.MasterName], cancellationToken);
                 answers.Add(answer.Replace('\n', ':'));
             }
             catch (RedisProbeException)
@@ -63,7 +63,7 @@ internal sealed class RedisTopologyHealthCheck(RedisTopologyResource topology) :
         }
 
         var check = await RedisNodeHealthCheck.CheckDataNodeAsync(topology, master, password, cancellationToken);
-        var replication = RedisInfo.Parse(await RedisProbe.QueryAsync(master.Port, password, ["INFO", "replication"], cancellationToken));
+        var replication = RedisInfo.Parse(await RedisProbe.QueryAsync(topology, master.Port, password, ["INFO", "replication"], cancellationToken));
         var description = $"master {master.Name} ({distinct[0]}) agreed by {answers.Count}/{sentinels.Count} sentinels; {check.Description}";
         if (check.Status is not HealthStatus.Healthy || replication.Get("role") != "master")
         {
@@ -88,12 +88,12 @@ internal sealed class RedisTopologyHealthCheck(RedisTopologyResource topology) :
         {
             try
             {
-                var info = RedisInfo.Parse(await RedisProbe.QueryAsync(node.Port, password, ["CLUSTER", "INFO"], cancellationToken));
+                var info = RedisInfo.Parse(await RedisProbe.QueryAsync(topology, node.Port, password, ["CLUSTER", "INFO"], cancellationToken));
                 states.Add(info.Get("cluster_state"));
                 slotsOk = Math.Max(slotsOk, int.TryParse(info.Get("cluster_slots_ok"), out var ok) ? ok : 0);
 
                 // A replica can take over only once it has synchronised with its master.
-                var replication = RedisInfo.Parse(await RedisProbe.QueryAsync(node.Port, password, ["INFO", "replication"], cancellationToken));
+                var replication = RedisInfo.Parse(await RedisProbe.QueryAsync(topology, node.Port, password, ["INFO", "replication"], cancellationToken));
                 replicasInSync += replication.Get("role") == "slave" && replication.Get("master_link_status") == "up" ? 1 : 0;
                 if (RedisNodeHealthCheck.TakesNoWrites(replication))
                 {

@@ -39,6 +39,7 @@ public sealed class RedisTopologyResource : Resource
         // One name per topology instance, for its data folder and its network, so topologies can run side by side.
         _instanceName = $"{name}-{Kind.ToString().ToLowerInvariant()}-{Nodes[0].Port}";
         ContainerNetwork = runtime is RedisRuntime.Container ? new RedisContainerNetwork($"vibez-{_instanceName}", containerRuntime ?? "docker") : null;
+        Tls = settings.Tls ? new RedisTopologyTls(Path.Combine(DataDirectory, RedisTopologyTls.FolderName)) : null;
     }
 
     /// <summary>Gets what the topology is made of.</summary>
@@ -73,6 +74,9 @@ public sealed class RedisTopologyResource : Resource
 
     /// <summary>Gets the network the nodes run on when they are containers, or <see langword="null"/> for local processes.</summary>
     public RedisContainerNetwork? ContainerNetwork { get; }
+
+    /// <summary>Gets the TLS material every node, sentinel and client of the topology uses, or <see langword="null"/> without TLS.</summary>
+    internal RedisTopologyTls? Tls { get; }
 
     /// <summary>Gets the folder that holds the nodes' data folders for this topology.</summary>
     public string DataDirectory => Path.Combine(Settings.DataDirectory, _instanceName);

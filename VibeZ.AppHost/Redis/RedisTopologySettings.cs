@@ -115,6 +115,14 @@ public sealed record RedisTopologySettings
     /// <value>The default value is <c>$TMPDIR/vibez-$USER/redis</c>: per user, outside the repository.</value>
     public string DataDirectory { get; init; } = Path.Combine(Path.GetTempPath(), $"vibez-{Environment.UserName}", "redis");
 
+    /// <summary>
+    /// Gets whether every node, sentinel and the cluster bus speak TLS only (<c>VibeZ:Redis:Tls</c>): the AppHost generates a
+    /// development CA and a node certificate at every start and hands services <c>REDIS_TLS</c> and <c>REDIS_TLS_CA_FILE</c>.
+    /// Local processes only (<c>VibeZ:Redis:Runtime=process</c>).
+    /// </summary>
+    /// <value>The default value is <see langword="false"/>.</value>
+    public bool Tls { get; init; }
+
     /// <summary>Reads and validates the settings; a bad value throws an exception whose message names the setting.</summary>
     /// <param name="configuration">The AppHost's configuration.</param>
     public static RedisTopologySettings Read(IConfiguration configuration)
@@ -147,6 +155,7 @@ public sealed record RedisTopologySettings
             ClientOutputBufferHardLimitMegabytes = ReadInt(section, nameof(ClientOutputBufferHardLimitMegabytes), defaults.ClientOutputBufferHardLimitMegabytes),
             ClientOutputBufferSoftLimitMegabytes = ReadInt(section, nameof(ClientOutputBufferSoftLimitMegabytes), defaults.ClientOutputBufferSoftLimitMegabytes),
             ClientOutputBufferSoftLimitSeconds = ReadInt(section, nameof(ClientOutputBufferSoftLimitSeconds), defaults.ClientOutputBufferSoftLimitSeconds),
+            Tls = ReadBool(section, nameof(Tls), defaults.Tls),
             DataDirectory = section[nameof(DataDirectory)] is { Length: > 0 } directory ? Path.GetFullPath(directory) : defaults.DataDirectory,
         };
 
@@ -172,6 +181,19 @@ public sealed record RedisTopologySettings
         }
 
         return parsed;
+    }
+
+    private static bool ReadBool(IConfigurationSection section, string name, bool fallback)
+    {
+        var value = section[name];
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return fallback;
+        }
+
+        return bool.TryParse(value.Trim(), out var parsed)
+            ? parsed
+            : throw new InvalidOperationException($"{Key(name)} is '{value}', which is not 'true' or 'false'.");
     }
 
     private static int ReadInt(IConfigurationSection section, string name, int fallback)

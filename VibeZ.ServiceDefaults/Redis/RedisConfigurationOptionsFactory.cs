@@ -28,7 +28,12 @@ internal static class RedisConfigurationOptionsFactory
             options.EndPoints.Add(endPoint);
         }
 
+        // One options object serves data nodes and, cloned, the sentinels: both speak TLS with the same trust.
         options.Ssl = settings.UseTls;
+        if (settings.TlsCaCertificates is { } authorities)
+        {
+            options.CertificateValidation += RedisServerCertificateValidation.TrustOnly(authorities);
+        }
         options.User = settings.User;
         options.Password = settings.Password;
         options.DefaultDatabase = settings.Database;

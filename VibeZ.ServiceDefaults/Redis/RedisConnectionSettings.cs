@@ -1,4 +1,5 @@
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 
 namespace VibeZ.ServiceDefaults.Redis;
 
@@ -16,8 +17,18 @@ public sealed class RedisConnectionSettings
     /// </summary>
     public required IReadOnlyList<EndPoint> EndPoints { get; init; }
 
-    /// <summary>Gets a value indicating whether the connection uses TLS (<c>rediss://</c>).</summary>
+    /// <summary>Gets a value indicating whether every connection, to nodes and sentinels, uses TLS (<c>REDIS_TLS</c> or <c>rediss://</c>).</summary>
+    /// <value>The default value is <see langword="false"/>.</value>
     public bool UseTls { get; init; }
+
+    /// <summary>
+    /// Gets the PEM file of the certificate authorities the servers' certificates must chain to (<c>REDIS_TLS_CA_FILE</c>),
+    /// or null to trust the system's store.
+    /// </summary>
+    public string? TlsCaFile { get; init; }
+
+    /// <summary>Gets the certificates read from <see cref="TlsCaFile"/> at start-up; null when it is not set.</summary>
+    internal X509Certificate2Collection? TlsCaCertificates { get; init; }
 
     /// <summary>Gets the ACL user for Redis itself, from <c>REDIS_USERNAME</c> or the URL.</summary>
     public string? User { get; init; }

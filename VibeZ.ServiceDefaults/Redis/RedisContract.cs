@@ -34,6 +34,12 @@ internal static class RedisContract
     /// <summary><c>announcedHost:port=reachableHost:port</c> pairs for addresses the nodes announce but the host cannot dial.</summary>
     public const string NatMap = "REDIS_NAT_MAP";
 
+    /// <summary><c>true</c> when every node and sentinel speaks TLS only.</summary>
+    public const string Tls = "REDIS_TLS";
+
+    /// <summary>The PEM file of the CA the nodes' certificates chain to.</summary>
+    public const string TlsCaFile = "REDIS_TLS_CA_FILE";
+
     /// <summary>The default of <see cref="SentinelName"/>, and the name the AppHost's sentinels monitor.</summary>
     public const string DefaultSentinelName = "mymaster";
 

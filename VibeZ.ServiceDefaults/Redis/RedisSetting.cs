@@ -16,4 +16,6 @@ internal sealed record RedisSetting(string Variable, string SectionKey)
     public static readonly RedisSetting Username = new(RedisContract.Username, "Redis:Username");
     public static readonly RedisSetting SentinelPassword = new(RedisContract.SentinelPassword, "Redis:SentinelPassword");
     public static readonly RedisSetting NatMap = new(RedisContract.NatMap, "Redis:NatMap");
+    public static readonly RedisSetting Tls = new(RedisContract.Tls, "Redis:Tls");
+    public static readonly RedisSetting TlsCaFile = new(RedisContract.TlsCaFile, "Redis:TlsCaFile");
 }

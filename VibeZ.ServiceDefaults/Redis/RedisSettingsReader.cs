@@ -7,7 +7,7 @@ namespace VibeZ.ServiceDefaults.Redis;
 /// Reads <c>REDIS_*</c> (falling back to the <c>Redis</c> section) into <see cref="RedisConnectionSettings"/>,
 /// throwing one <see cref="RedisConfigurationException"/> that names the key that supplied a bad value.
 /// </summary>
-internal static class RedisSettingsReader
+internal static partial class RedisSettingsReader
 {
     private static readonly System.Buffers.SearchValues<char> WhiteSpaceOrControl = System.Buffers.SearchValues.Create(
         [.. Enumerable.Range(0, 0x10000).Select(c => (char)c).Where(c => char.IsWhiteSpace(c) || char.IsControl(c))]);
@@ -22,6 +22,9 @@ internal static class RedisSettingsReader
         var natMap = Get(configuration, RedisSetting.NatMap);
         var parsedNatMap = RedisNatMap.Parse(NullIfBlank(natMap.Value), natMap.Source);
 
+        // In single mode the URL's scheme has a say too, so ReadSingle reads TLS itself.
+        var tls = mode is RedisMode.Single ? default : ReadTls(configuration, url: null);
+
         return mode switch
         {
             RedisMode.Sentinel => new RedisConnectionSettings
@@ -33,6 +36,9 @@ internal static class RedisSettingsReader
                 SentinelServiceName = ReadSentinelName(configuration),
                 SentinelPassword = NullIfBlank(Get(configuration, RedisSetting.SentinelPassword).Value),
                 NatMap = parsedNatMap,
+                UseTls = tls.UseTls,
+                TlsCaFile = tls.CaFile,
+                TlsCaCertificates = tls.Authorities,
             },
             RedisMode.Cluster => new RedisConnectionSettings
             {
@@ -41,6 +47,9 @@ internal static class RedisSettingsReader
                 User = username,
                 Password = NullIfBlank(password.Value),
                 NatMap = parsedNatMap,
+                UseTls = tls.UseTls,
+                TlsCaFile = tls.CaFile,
+                TlsCaCertificates = tls.Authorities,
             },
             _ => ReadSingle(configuration, username, password, parsedNatMap),
         };
@@ -65,12 +74,15 @@ internal static class RedisSettingsReader
         var (value, source) = Get(configuration, RedisSetting.Url);
         var url = RedisUrl.Parse(NullIfBlank(value)?.Trim() ?? RedisDefaults.Url, source);
         var explicitPassword = NullIfBlank(password.Value);
+        var tls = ReadTls(configuration, (url, source));
 
         return new RedisConnectionSettings
         {
             Mode = RedisMode.Single,
             EndPoints = [url.EndPoint],
-            UseTls = url.UseTls,
+            UseTls = tls.UseTls,
+            TlsCaFile = tls.CaFile,
+            TlsCaCertificates = tls.Authorities,
             User = username ?? url.User,
             Password = explicitPassword ?? url.Password,
             Database = url.Database,

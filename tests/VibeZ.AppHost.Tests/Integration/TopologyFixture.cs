@@ -43,11 +43,11 @@ public abstract partial class TopologyFixture(RedisTopologyKind kind, RedisRunti
 
     /// <summary>Runs one command on one node through its published port on 127.0.0.1.</summary>
     public Task<string> QueryAsync(RedisNode node, params string[] command) =>
-        RedisProbe.QueryAsync(node.Port, Password, command, TestContext.Current.CancellationToken);
+        RedisProbe.QueryAsync(Topology, node.Port, Password, command, TestContext.Current.CancellationToken);
 
     /// <summary>Runs one command on one node as the services' user, the way a service would.</summary>
     public Task<string> QueryAsServiceAsync(RedisNode node, params string[] command) =>
-        RedisProbe.QueryAsync(node.Port, RedisTopologyCredentials.ServiceUser, ServicePassword, command, TestContext.Current.CancellationToken);
+        RedisProbe.QueryAsync(Topology, node.Port, RedisTopologyCredentials.ServiceUser, ServicePassword, command, TestContext.Current.CancellationToken);
 
     /// <summary>Crashes a node the way the document's failover tests do (DEBUG SEGFAULT) and waits until Aspire sees it exit.</summary>
     public async Task CrashAsync(RedisNode node)
