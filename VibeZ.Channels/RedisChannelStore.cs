@@ -5,7 +5,9 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
-using VibeZ.ServiceDefaults.Redis;
+using VibeZ.ServiceDefaults.Redis.Configuration;
+using VibeZ.ServiceDefaults.Redis.Connection;
+using VibeZ.ServiceDefaults.Redis.Resilience;
 
 namespace VibeZ.Channels;
 

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using VibeZ.ServiceDefaults.Redis;
+using VibeZ.ServiceDefaults.Redis.Resilience;
 
 namespace VibeZ.Gateway;
 

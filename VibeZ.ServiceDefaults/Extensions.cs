@@ -8,7 +8,9 @@ using Microsoft.Extensions.Logging;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
-using VibeZ.ServiceDefaults.Redis;
+using VibeZ.ServiceDefaults.Redis.Connection;
+using VibeZ.ServiceDefaults.Redis.Diagnostics;
+using VibeZ.ServiceDefaults.Redis.Telemetry;
 
 namespace Microsoft.Extensions.Hosting;
 

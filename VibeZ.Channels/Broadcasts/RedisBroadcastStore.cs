@@ -1,7 +1,8 @@
 using System.Net;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
-using VibeZ.ServiceDefaults.Redis;
+using VibeZ.ServiceDefaults.Redis.Configuration;
+using VibeZ.ServiceDefaults.Redis.Resilience;
 
 namespace VibeZ.Channels.Broadcasts;
 

@@ -1,6 +1,6 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using VibeZ.ServiceDefaults.Redis;
+using VibeZ.ServiceDefaults.Redis.Health;
 
 namespace VibeZ.ServiceDefaults.Tests.Redis;
 

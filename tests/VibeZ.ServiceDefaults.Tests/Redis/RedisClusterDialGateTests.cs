@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
-using VibeZ.ServiceDefaults.Redis;
+using VibeZ.ServiceDefaults.Redis.Cluster;
+using VibeZ.ServiceDefaults.Redis.Connection;
 
 namespace VibeZ.ServiceDefaults.Tests.Redis;
 

@@ -3,7 +3,9 @@ using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Testing;
 using StackExchange.Redis;
-using VibeZ.ServiceDefaults.Redis;
+using VibeZ.ServiceDefaults.Redis.Configuration;
+using VibeZ.ServiceDefaults.Redis.Connection;
+using VibeZ.ServiceDefaults.Redis.Health;
 
 namespace VibeZ.ServiceDefaults.Tests.Redis;
 

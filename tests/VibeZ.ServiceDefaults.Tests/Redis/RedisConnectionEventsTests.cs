@@ -8,7 +8,10 @@ using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using StackExchange.Redis;
-using VibeZ.ServiceDefaults.Redis;
+using VibeZ.ServiceDefaults.Redis.Cluster;
+using VibeZ.ServiceDefaults.Redis.Configuration;
+using VibeZ.ServiceDefaults.Redis.Connection;
+using VibeZ.ServiceDefaults.Redis.Telemetry;
 
 namespace VibeZ.ServiceDefaults.Tests.Redis;
 

@@ -1,6 +1,6 @@
 using System.Net.Sockets;
 using StackExchange.Redis;
-using VibeZ.ServiceDefaults.Redis;
+using VibeZ.ServiceDefaults.Redis.Connection;
 
 namespace VibeZ.ServiceDefaults.Tests.Redis;
 

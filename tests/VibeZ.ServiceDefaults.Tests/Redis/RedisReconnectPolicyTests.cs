@@ -1,4 +1,4 @@
-using VibeZ.ServiceDefaults.Redis;
+using VibeZ.ServiceDefaults.Redis.Connection;
 
 namespace VibeZ.ServiceDefaults.Tests.Redis;
 

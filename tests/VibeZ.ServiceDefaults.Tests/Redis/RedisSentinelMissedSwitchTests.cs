@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
-using VibeZ.ServiceDefaults.Redis;
+using VibeZ.ServiceDefaults.Redis.Configuration;
+using VibeZ.ServiceDefaults.Redis.Connection;
+using VibeZ.ServiceDefaults.Redis.Telemetry;
 
 namespace VibeZ.ServiceDefaults.Tests.Redis;
 

@@ -1,0 +1,97 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using OpenTelemetry.Trace;
+using StackExchange.Redis;
+using VibeZ.ServiceDefaults.Redis.Cluster;
+using VibeZ.ServiceDefaults.Redis.Configuration;
+using VibeZ.ServiceDefaults.Redis.Health;
+using VibeZ.ServiceDefaults.Redis.Resilience;
+using VibeZ.ServiceDefaults.Redis.Telemetry;
+
+namespace VibeZ.ServiceDefaults.Redis.Connection;
+
+/// <summary>
+/// Registers the Redis connection every VibeZ process shares.
+/// </summary>
+public static class RedisHostApplicationBuilderExtensions
+{
+    /// <summary>
+    /// Reads <c>REDIS_*</c> (or the <c>Redis</c> section), stops start-up with one clear message if they are wrong,
+    /// and registers one <see cref="IConnectionMultiplexer"/> through Aspire, with a <c>redis</c> health check tagged <c>ready</c>.
+    /// The multiplexer reconnects on the spec's schedule (<see cref="RedisReconnectOptions"/>, section <c>Redis:Reconnect</c>)
+    /// and reports reconnects, failovers and cluster slot moves as logs, <c>VibeZ.Redis</c> spans and metrics.
+    /// </summary>
+    /// <typeparam name="TBuilder">The host builder type.</typeparam>
+    /// <param name="builder">The host builder to read configuration from and add services to.</param>
+    /// <returns>The same builder, for chaining.</returns>
+    /// <exception cref="RedisConfigurationException">A Redis setting is missing or malformed.</exception>
+    public static TBuilder AddVibeZRedis<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+
+        if (builder.Services.Any(service => service.ServiceType == typeof(RedisConnectionSettings)))
+        {
+            return builder;
+        }
+
+        var settings = RedisSettingsReader.Read(builder.Configuration);
+        var tunnel = settings.NatMap.IsEmpty ? null : new NatMapTunnel(settings.NatMap);
+        var clientName = builder.Environment.ApplicationName;
+
+        builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton<RedisConnector>();
+        builder.Services.AddOptions<RedisReconnectOptions>().BindConfiguration(RedisDefaults.ReconnectSection).ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RedisReconnectOptions>, RedisReconnectOptionsValidator>());
+        builder.Services.AddSingleton(services => new RedisReconnectPolicy(services.GetRequiredService<IOptions<RedisReconnectOptions>>().Value));
+        builder.Services.AddSingleton<RedisConnectionEvents>();
+        builder.Services.TryAddSingleton<RedisFailoverSpan>();
+        builder.Services.AddSingleton<RedisClusterSlotTracker>();
+        builder.Services.AddSingleton<RedisClusterDialGate>();
+        builder.Services.AddSingleton<RedisConnectionState>();
+        builder.Services.AddSingleton<IRedisConnectionState>(services => services.GetRequiredService<RedisConnectionState>());
+        builder.Services.AddSingleton<RedisMetrics>();
+        builder.Services.AddMetrics();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        if (tunnel is not null)
+        {
+            builder.Services.AddSingleton(tunnel);
+        }
+
+        var tracingEnabled = true;
+        builder.AddRedisClient(
+            RedisDefaults.AspireConnectionName,
+            configureSettings: aspireSettings =>
+            {
+                // Aspire's tracing only attaches to connections its own factory made; ours is attached below instead.
+                tracingEnabled = !aspireSettings.DisableTracing;
+                aspireSettings.DisableTracing = true;
+
+                // Aspire's check pings every endpoint the multiplexer knows, so after a sentinel failover (or a
+                // cluster node loss) it stays unhealthy while the dead node is down; the "redis" check asks the right question.
+                if (settings.Mode != RedisMode.Single)
+                {
+                    aspireSettings.DisableHealthChecks = true;
+                }
+            },
+            configureOptions: options => RedisConfigurationOptionsFactory.Apply(options, settings, clientName, tunnel));
+
+        // Keep Aspire's options pipeline, health check and start-up activation; swap only the factory.
+        builder.Services.Replace(ServiceDescriptor.Singleton<IConnectionMultiplexer>(
+            services => services.GetRequiredService<RedisConnector>().Connect()));
+
+        if (tracingEnabled)
+        {
+            builder.Services.AddOpenTelemetry().WithTracing(tracing => tracing.AddRedisInstrumentation());
+        }
+
+        builder.Services.AddHealthChecks()
+            .AddCheck<RedisHealthCheck>(RedisDefaults.HealthCheckName, tags: ["ready"], timeout: RedisDefaults.HealthCheckTimeout);
+
+        // Retries of idempotent operations and the health monitor sit on top of the one connection.
+        builder.AddVibeZRedisResilience();
+
+        return builder;
+    }
+}

@@ -1,0 +1,17 @@
+using VibeZ.ServiceDefaults.Redis.Resilience;
+
+namespace VibeZ.ServiceDefaults.Redis.Health;
+
+/// <summary>
+/// How often the Redis health monitor asks; bound from the <c>Redis</c> section.
+/// </summary>
+public sealed class RedisHealthMonitorOptions
+{
+    /// <summary>
+    /// Gets or sets the seconds between two health checks of the monitor (<c>Redis:HealthCheckIntervalSeconds</c>).
+    /// </summary>
+    /// <value>The default value is 30 seconds; it must be between 1 and 3600.</value>
+    public int HealthCheckIntervalSeconds { get; set; } = RedisResilienceDefaults.HealthCheckIntervalSeconds;
+
+    internal TimeSpan HealthCheckInterval => TimeSpan.FromSeconds(HealthCheckIntervalSeconds);
+}
