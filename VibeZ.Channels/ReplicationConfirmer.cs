@@ -104,6 +104,7 @@ internal sealed class ReplicationConfirmer
         asking.AddRange(_multiplexer.GetServers()
             .Where(server => server.IsConnected && !server.EndPoint.Equals(master) && !server.EndPoint.Equals(usual))
             .Select(AskAsync));
+        var replicaAnswered = false;
         while (asking.Count > 0)
         {
             var answered = await Task.WhenAny(asking);
@@ -114,10 +115,20 @@ internal sealed class ReplicationConfirmer
                 _lastConfirmer[replicationId] = node;
                 return true;
             }
+
+            replicaAnswered |= state is { Role: "slave" } && state.ReplicationId == replicationId;
         }
 
-        return false;
+        // No replica of this history is connected: the client may be kept off it (a restarted old master stays fenced
+        // until the sentinels' next look at it, up to 10 s after it synced). The master's own view of its replicas,
+        // which they acknowledge every second, then settles the round instead of the fence's schedule.
+        return !replicaAnswered && await MasterSeesReplicaCaughtUpAsync(master, replicationId, offset);
     }
+
+    private async Task<bool> MasterSeesReplicaCaughtUpAsync(EndPoint master, string replicationId, long offset) =>
+        await ReadAsync(_multiplexer.GetServer(master)) is { Role: "master" } view
+            && view.ReplicationId == replicationId
+            && view.AcknowledgedByReplica >= offset;
 
     private async Task<(EndPoint Node, ReplicationState? State)> AskAsync(IServer server) => (server.EndPoint, await ReadAsync(server));
 
@@ -136,7 +147,11 @@ internal sealed class ReplicationConfirmer
 
             // A replica's own offset is what it has processed of the stream; a master's is the end of its stream.
             var offset = fields.GetValueOrDefault(role == "slave" ? "slave_repl_offset" : "master_repl_offset");
-            return new ReplicationState(role, fields.GetValueOrDefault("master_replid"), long.TryParse(offset, out var parsed) ? parsed : -1);
+            return new ReplicationState(
+                role,
+                fields.GetValueOrDefault("master_replid"),
+                long.TryParse(offset, out var parsed) ? parsed : -1,
+                role == "master" ? AcknowledgedByReplica(fields) : -1);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
@@ -144,7 +159,32 @@ internal sealed class ReplicationConfirmer
         }
     }
 
-    private sealed record ReplicationState(string? Role, string? ReplicationId, long Offset);
+    /// <summary>
+    /// The highest offset an online replica acknowledged to this master, from its <c>slaveN</c> lines
+    /// (<c>ip=…,port=…,state=online,offset=N,lag=…</c>), or -1 when none.
+    /// </summary>
+    internal static long AcknowledgedByReplica(IReadOnlyDictionary<string, string> fields)
+    {
+        var highest = -1L;
+        foreach (var (key, value) in fields)
+        {
+            if (!key.StartsWith("slave", StringComparison.Ordinal) || key.Length == 5 || !char.IsAsciiDigit(key[5]))
+            {
+                continue;
+            }
+
+            var parts = value.Split(',').Select(part => part.Split('=', 2)).Where(pair => pair.Length == 2).ToDictionary(pair => pair[0], pair => pair[1], StringComparer.Ordinal);
+            if (parts.GetValueOrDefault("state") == "online" && long.TryParse(parts.GetValueOrDefault("offset"), out var acknowledged))
+            {
+                highest = Math.Max(highest, acknowledged);
+            }
+        }
+
+        return highest;
+    }
+
+    /// <summary>A node's role, history and offset; on a master also what its replicas acknowledged (see the method of that name).</summary>
+    private sealed record ReplicationState(string? Role, string? ReplicationId, long Offset, long AcknowledgedByReplica);
 
     /// <summary>One node's rounds: at most one out at a time, and everyone who arrives meanwhile shares the next.</summary>
     private sealed class Rounds(ReplicationConfirmer confirmer, EndPoint endPoint)
