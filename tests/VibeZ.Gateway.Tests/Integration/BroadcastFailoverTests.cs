@@ -19,8 +19,8 @@ namespace VibeZ.Gateway.Tests.Integration;
 /// it still counts and prints any accepted broadcast never delivered (lost) before failing, so a loss is never silent.
 /// What the Worker writes after publishing (promotion, <c>HSET delivered</c>, <c>XACK</c>) is not replica-confirmed:
 /// losing it in the crash makes the broadcast due or pending again, and the channel's dedupe turns the second publish
-/// into a duplicate, not a second message. Measured on the shared 2-core machine (December, 3 runs): 500 accepted,
-/// 500 delivered (99 to 114 of them before the crash), 0 lost, 0 duplicates each run; the last one arrived 13.7 to
+/// into a duplicate, not a second message. Measured on the shared 2-core machine (December, 4 runs): 500 accepted,
+/// 500 delivered (99 to 128 of them before the crash), 0 lost, 0 duplicates each run; the last one arrived 13.7 to
 /// 15.0 s after the crash (failover, the old master's return as a replica, and the Worker catching up).
 /// </remarks>
 [Trait("Category", "Integration")]
