@@ -94,7 +94,8 @@ public static class Extensions
     }
 
     /// <summary>
-    /// Maps <c>/health</c> (every check) and <c>/alive</c> (checks tagged <c>live</c>), and the Redis diagnostics
+    /// Maps <c>/health</c> (every check, each with its status, description and data as JSON: <see cref="HealthReportWriter"/>)
+    /// and <c>/alive</c> (checks tagged <c>live</c>, the status word only), and the Redis diagnostics
     /// when <c>VibeZ:Diagnostics:Enabled</c> is true or the environment is Development.
     /// </summary>
     /// <param name="app">The web application.</param>
@@ -104,7 +105,7 @@ public static class Extensions
         ArgumentNullException.ThrowIfNull(app);
 
         // Mapped in every environment: both services are internal and the orchestrator probes them.
-        app.MapHealthChecks(HealthEndpointPath);
+        app.MapHealthChecks(HealthEndpointPath, new HealthCheckOptions { ResponseWriter = HealthReportWriter.WriteAsync });
         app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions
         {
             Predicate = registration => registration.Tags.Contains(LiveTag),

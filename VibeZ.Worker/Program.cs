@@ -1,4 +1,3 @@
-using VibeZ.Worker;
 using VibeZ.Worker.Broadcasts;
 using VibeZ.Worker.Canary;
 using VibeZ.Worker.Registry;
@@ -7,7 +6,6 @@ using VibeZ.Worker.Registry;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-builder.Services.AddHostedService<RedisHeartbeatService>();
 builder.AddBroadcastDelivery();
 builder.AddCanary();
 builder.AddRegistryCleanup();

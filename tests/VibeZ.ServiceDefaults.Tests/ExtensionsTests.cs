@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.Hosting;
 
 namespace VibeZ.ServiceDefaults.Tests;
@@ -16,6 +17,15 @@ public sealed class ExtensionsTests(RedisServerFixture redis) : IClassFixture<Re
 
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
         Assert.Equal(HttpStatusCode.OK, alive.StatusCode);
+
+        // /health says why, check by check; /alive stays the bare status word probes have always read.
+        var body = JsonNode.Parse(await health.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))!;
+        Assert.Equal("Healthy", (string?)body["status"]);
+        Assert.Equal("Healthy", (string?)body["checks"]!["redis"]!["status"]);
+        Assert.Contains("PING answered", (string?)body["checks"]!["redis"]!["description"]);
+        Assert.Equal("Healthy", (string?)body["checks"]!["self"]!["status"]);
+        Assert.Equal("Healthy", await alive.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        Assert.DoesNotContain(redis.Password, body.ToJsonString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -30,5 +40,9 @@ public sealed class ExtensionsTests(RedisServerFixture redis) : IClassFixture<Re
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
         Assert.Equal(HttpStatusCode.OK, alive.StatusCode);
+        var body = JsonNode.Parse(await health.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))!;
+        Assert.Equal("Unhealthy", (string?)body["status"]);
+        Assert.Equal("Unhealthy", (string?)body["checks"]!["redis"]!["status"]);
+        Assert.False(string.IsNullOrWhiteSpace((string?)body["checks"]!["redis"]!["description"]), body.ToJsonString());
     }
 }

@@ -8,8 +8,8 @@ internal static class RedisAclUsers
 {
     /// <summary>
     /// Every key and channel VibeZ names starts with this: the Gateway's channels (<c>ChannelKeys</c>, <c>vibez:{channel}:…</c>),
-    /// presence (<c>vibez:{channel}:presence</c>), the Gateway registry (<c>vibez:gateways:…</c>), the Worker's heartbeat
-    /// (<c>vibez:worker:…</c>) and ServiceDefaults' diagnostics values (<c>vibez:diag:…</c>).
+    /// presence (<c>vibez:{channel}:presence</c>), the Gateway registry (<c>vibez:gateways:…</c>), the durable broadcasts
+    /// (<c>vibez:broadcasts:…</c>) and ServiceDefaults' diagnostics values (<c>vibez:diag:…</c>).
     /// </summary>
     public const string KeyPrefix = "vibez:";
 
@@ -18,7 +18,7 @@ internal static class RedisAclUsers
     /// check health (HELLO, AUTH, CLIENT SETNAME/ID, ECHO, PING, INFO, ROLE, CLUSTER SLOTS/NODES/INFO, READONLY, ASKING),
     /// the Gateway's scripts and reads (EVALSHA/EVAL, SCRIPT LOAD, and inside its scripts HGET/HMGET/HSET, GET/SET,
     /// PEXPIRE, XADD, XRANGE, INFO, PUBLISH/SPUBLISH), its live feeds (SUBSCRIBE/SSUBSCRIBE and their UNSUBSCRIBE), and
-    /// values with an expiry (the Worker's heartbeat, diagnostics), which StackExchange.Redis writes with SETEX/PSETEX, and
+    /// values with an expiry (diagnostics), which StackExchange.Redis writes with SETEX/PSETEX, and
     /// the durable broadcasts: their consumer group (XGROUP CREATE, XREADGROUP, XAUTOCLAIM, XACK, and XPENDING for delivery
     /// counts and lag), the dead-letter count (XLEN), records (HGETALL) and inside their scripts and the Worker's lease
     /// INCR, DEL and the due set (ZADD, ZRANGE, ZRANGEBYSCORE, ZREM). Presence

@@ -167,7 +167,7 @@ public sealed class FailoverTests
     }
 
     /// <summary>Once its replica was promoted, starts <paramref name="crashed"/> again as a replica of its successor.</summary>
-    private static async Task RestartAsReplicaAsync(GatewayTopology topology, RedisServerProcess crashed)
+    internal static async Task RestartAsReplicaAsync(GatewayTopology topology, RedisServerProcess crashed)
     {
         crashed.Kill();
         if (topology.Sentinel is { } sentinel)
@@ -227,7 +227,7 @@ public sealed class FailoverTests
         return string.Join(", ", problems.Select(p => $"#{p.expected} is {p.offset}"));
     }
 
-    private static async Task<RedisServerProcess> SentinelMasterAsync(GatewayTopology topology)
+    internal static async Task<RedisServerProcess> SentinelMasterAsync(GatewayTopology topology)
     {
         var address = await topology.Sentinel!.MasterAddressAsync();
         var port = int.Parse(address[(address.LastIndexOf(':') + 1)..]);

@@ -85,6 +85,9 @@ public sealed class SecretScanTests
         var text = _captured.ToString();
         Assert.True(text.Length > 10_000, $"too little was captured to mean anything: {text.Length} characters");
         Assert.Contains("reconnecting", text);
+
+        // /health's details are scanned too: the Redis check's description of the outage (its reason, from the client's error).
+        Assert.Contains("\"redis\":{\"status\":\"Unhealthy\",\"description\":\"", text);
         var found = secrets.Where(s => s.Value.Length > 0 && text.Contains(s.Value, StringComparison.Ordinal)).Select(s => s.What).ToList();
         Assert.True(found.Count == 0, $"{string.Join(", ", found)} appeared in what the Gateway said ({text.Length} characters scanned)");
     }

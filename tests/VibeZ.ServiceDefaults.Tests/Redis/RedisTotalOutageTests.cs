@@ -157,8 +157,8 @@ public sealed class RedisTotalOutageTests
                 var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
                 last = await check;
                 var httpAgrees = healthy
-                    ? response.StatusCode == HttpStatusCode.OK && body == "Healthy"
-                    : response.StatusCode == HttpStatusCode.ServiceUnavailable && body == "Unhealthy";
+                    ? response.StatusCode == HttpStatusCode.OK && HealthAnswer.Status(body) == "Healthy"
+                    : response.StatusCode == HttpStatusCode.ServiceUnavailable && HealthAnswer.Status(body) == "Unhealthy";
                 var reasonAgrees = last.IsHealthy == healthy
                     && !string.IsNullOrWhiteSpace(last.Reason)
                     && (expectedReason is null || last.Reason.Contains(expectedReason, StringComparison.Ordinal));
