@@ -18,7 +18,7 @@ internal static class RedisClusterCreateScript
         var nodes = topology.Nodes.Select(n => $"{topology.AnnouncedHost(n)}:{n.Port}").ToList();
 
         // The nodes listen only for TLS then; redis-cli checks their certificate against the topology's CA.
-        var cli = topology.Tls is { } tls ? $"redis-cli --tls --cacert '{tls.CaCertificateFile}'" : "redis-cli";
+        var cli = topology.Tls is { } tls ? $"redis-cli --tls --cacert '{tls.FilesFor(topology.Runtime).CaCertificate}'" : "redis-cli";
         var tries = NodeWaitSeconds * 5;
         var script = new StringBuilder()
             .AppendLine("set -eu")

@@ -29,7 +29,8 @@ internal static class RedisDataDirectory
         if (topology.Tls is { } tls)
         {
             // The key is as secret as the passwords: the same 700 folder, the same 600 files.
-            var (caCertificate, certificate, key) = tls.Generate(DateTimeOffset.UtcNow);
+            // In containers the network exists by now (BeforeStartEvent creates it first), so the fixed addresses are known.
+            var (caCertificate, certificate, key) = tls.Generate(DateTimeOffset.UtcNow, topology.ContainerNetwork is null ? [] : topology.ContainerHosts);
             PrivateFolder(tls.Directory);
             await WritePrivateFileAsync(tls.CaCertificateFile, caCertificate, cancellationToken);
             await WritePrivateFileAsync(tls.CertificateFile, certificate, cancellationToken);

@@ -102,11 +102,12 @@ internal static class RedisNodeConfigFile
             return;
         }
 
+        var (caCertificateFile, certificateFile, keyFile) = tls.FilesFor(topology.Runtime);
         text.AppendLine("port 0")
             .AppendLine($"tls-port {node.Port}")
-            .AppendLine($"tls-cert-file {tls.CertificateFile}")
-            .AppendLine($"tls-key-file {tls.KeyFile}")
-            .AppendLine($"tls-ca-cert-file {tls.CaCertificateFile}")
+            .AppendLine($"tls-cert-file {certificateFile}")
+            .AppendLine($"tls-key-file {keyFile}")
+            .AppendLine($"tls-ca-cert-file {caCertificateFile}")
             // Passwords authenticate clients; a client certificate is checked when one is offered (nodes offer theirs).
             .AppendLine("tls-auth-clients optional")
             .AppendLine("tls-replication yes");

@@ -162,6 +162,7 @@ public static class RedisTopologyBuilderExtensions
                 .WithFaultCommands(topology, node)
                 .WithIconName(node.Role is RedisNodeRole.Sentinel ? "Eye" : "Database")
                 .WithParentRelationship(topology);
+            WithTlsMount(container, topology);
             if (node.BusPort is { } containerBusPort)
             {
                 container.WithEndpoint(port: containerBusPort, targetPort: containerBusPort, name: "bus", scheme: "tcp", isProxied: false);
@@ -187,8 +188,8 @@ public static class RedisTopologyBuilderExtensions
         if (topology.Runtime is RedisRuntime.Container)
         {
             var image = topology.Settings.Image;
-            Configure(builder.AddContainer(name, image.Name, image.Tag).WithImageRegistry(image.Registry).WithEntrypoint("/bin/sh")
-                .WithContainerRuntimeArgs(context => OnTopologyNetwork(context, topology, topology.ClusterCreateAddress)));
+            Configure(WithTlsMount(builder.AddContainer(name, image.Name, image.Tag).WithImageRegistry(image.Registry).WithEntrypoint("/bin/sh")
+                .WithContainerRuntimeArgs(context => OnTopologyNetwork(context, topology, topology.ClusterCreateAddress)), topology));
         }
         else
         {
@@ -213,6 +214,14 @@ public static class RedisTopologyBuilderExtensions
             }
         }
     }
+
+    /// <summary>
+    /// Mounts the topology's TLS folder read-only at <see cref="RedisTopologyTls.ContainerDirectory"/> when it speaks TLS.
+    /// The files stay 600 and the folder 700, as for processes: the image runs <c>redis-server</c> as root (no USER),
+    /// the owner of the files, exactly as it reads the 600 config file in its <c>/data</c> mount.
+    /// </summary>
+    private static IResourceBuilder<T> WithTlsMount<T>(IResourceBuilder<T> container, RedisTopologyResource topology) where T : ContainerResource =>
+        topology.Tls is { } tls ? container.WithBindMount(tls.Directory, RedisTopologyTls.ContainerDirectory, isReadOnly: true) : container;
 
     /// <summary>Puts a container on the topology's network at its fixed address, with every node's name as a host entry.</summary>
     private static void OnTopologyNetwork(ContainerRuntimeArgsCallbackContext context, RedisTopologyResource topology, System.Net.IPAddress address)

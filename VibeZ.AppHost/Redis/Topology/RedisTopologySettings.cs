@@ -118,7 +118,7 @@ public sealed record RedisTopologySettings
     /// <summary>
     /// Gets whether every node, sentinel and the cluster bus speak TLS only (<c>VibeZ:Redis:Tls</c>): the AppHost generates a
     /// development CA and a node certificate at every start and hands services <c>REDIS_TLS</c> and <c>REDIS_TLS_CA_FILE</c>.
-    /// Local processes only (<c>VibeZ:Redis:Runtime=process</c>).
+    /// Local processes and containers alike; containers get the files through a read-only mount.
     /// </summary>
     /// <value>The default value is <see langword="false"/>.</value>
     public bool Tls { get; init; }

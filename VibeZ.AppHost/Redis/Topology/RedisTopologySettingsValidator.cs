@@ -46,10 +46,6 @@ internal static class RedisTopologySettingsValidator
         Require(settings.ClientOutputBufferSoftLimitSeconds >= 1,
             $"{Key(nameof(settings.ClientOutputBufferSoftLimitSeconds))} is {settings.ClientOutputBufferSoftLimitSeconds}; it must be at least 1.");
 
-        // Containers would need the certificates mounted and the NAT map's names in them; not done yet.
-        Require(!settings.Tls || settings.Runtime is RedisRuntime.Process,
-            $"{Key(nameof(settings.Tls))} is true, but {Key(nameof(settings.Runtime))} is '{settings.Runtime.ToString().ToLowerInvariant()}': TLS is done only for local processes so far; set {Key(nameof(settings.Runtime))}=process.");
-
         if (errors.Count == 0)
         {
             CheckPorts(settings, errors);

@@ -6,8 +6,10 @@ using System.Security.Cryptography.X509Certificates;
 namespace Aspire.Hosting.ApplicationModel;
 
 /// <summary>
-/// The development TLS material of a topology (<c>VibeZ:Redis:Tls</c>): a CA and one node certificate for 127.0.0.1 and
-/// localhost that every node and sentinel presents, generated at every start with <see cref="CertificateRequest"/>.
+/// The development TLS material of a topology (<c>VibeZ:Redis:Tls</c>): a CA and one node certificate that every node
+/// and sentinel presents, generated at every start with <see cref="CertificateRequest"/>. The certificate names
+/// 127.0.0.1 and localhost, where services and the AppHost dial, and in containers every node's name and fixed address
+/// too, which replicas, sentinels, cluster peers and (through the NAT map) services dial and check it against.
 /// The CA's private key never leaves memory: nothing signs after start-up, so nothing needs it.
 /// </summary>
 /// <param name="directory">The folder the files go to, inside the topology's data folder (mode 700); each file is 600.</param>
@@ -15,6 +17,13 @@ internal sealed class RedisTopologyTls(string directory)
 {
     /// <summary>The folder name inside the topology's data folder.</summary>
     public const string FolderName = "tls";
+
+    /// <summary>Where containers see the folder: a read-only bind mount, beside the node's own <c>/data</c>.</summary>
+    public const string ContainerDirectory = "/tls";
+
+    private const string CaCertificateFileName = "ca.crt";
+    private const string CertificateFileName = "node.crt";
+    private const string KeyFileName = "node.key";
 
     // Long enough for a development session of any length; the material is new at every start anyway.
     private static readonly TimeSpan Lifetime = TimeSpan.FromDays(30);
@@ -29,18 +38,33 @@ internal sealed class RedisTopologyTls(string directory)
     public string Directory { get; } = directory;
 
     /// <summary>Gets the CA certificate (PEM) nodes and clients trust: <c>tls-ca-cert-file</c> and <c>REDIS_TLS_CA_FILE</c>.</summary>
-    public string CaCertificateFile => Path.Combine(Directory, "ca.crt");
+    public string CaCertificateFile => Path.Combine(Directory, CaCertificateFileName);
 
     /// <summary>Gets the node certificate (PEM): <c>tls-cert-file</c>.</summary>
-    public string CertificateFile => Path.Combine(Directory, "node.crt");
+    public string CertificateFile => Path.Combine(Directory, CertificateFileName);
 
     /// <summary>Gets the node's private key (PKCS#8 PEM): <c>tls-key-file</c>.</summary>
-    public string KeyFile => Path.Combine(Directory, "node.key");
+    public string KeyFile => Path.Combine(Directory, KeyFileName);
+
+    /// <summary>
+    /// Gets the three files as a node (or the cluster-create step) opens them: these paths for a local process, the
+    /// read-only mount's (<see cref="ContainerDirectory"/>) in a container.
+    /// </summary>
+    /// <param name="runtime">How the node runs.</param>
+    public (string CaCertificate, string Certificate, string Key) FilesFor(RedisRuntime runtime) => runtime is RedisRuntime.Container
+        ? ($"{ContainerDirectory}/{CaCertificateFileName}", $"{ContainerDirectory}/{CertificateFileName}", $"{ContainerDirectory}/{KeyFileName}")
+        : (CaCertificateFile, CertificateFile, KeyFile);
 
     /// <summary>Creates a new CA and node certificate; the AppHost's own probes trust the new CA from now on.</summary>
+    /// <param name="now">The start of the certificates' validity (less a few minutes).</param>
+    /// <param name="containerHosts">
+    /// Every container node's name and fixed address, which the certificate must name too; none for local processes.
+    /// </param>
     /// <returns>The PEM texts of the three files, for the caller to write with mode 600.</returns>
-    public (string CaCertificate, string Certificate, string Key) Generate(DateTimeOffset now)
+    public (string CaCertificate, string Certificate, string Key) Generate(DateTimeOffset now, IEnumerable<(string Name, IPAddress Address)> containerHosts)
     {
+        ArgumentNullException.ThrowIfNull(containerHosts);
+
         using var caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var caRequest = new CertificateRequest("CN=VibeZ development Redis CA", caKey, HashAlgorithmName.SHA256);
         caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(certificateAuthority: true, hasPathLengthConstraint: true, pathLengthConstraint: 0, critical: true));
@@ -53,6 +77,12 @@ internal sealed class RedisTopologyTls(string directory)
         var names = new SubjectAlternativeNameBuilder();
         names.AddIpAddress(IPAddress.Parse(RedisTopologyResource.HostAddress));
         names.AddDnsName("localhost");
+        foreach (var (name, address) in containerHosts)
+        {
+            names.AddDnsName(name);
+            names.AddIpAddress(address);
+        }
+
         nodeRequest.CertificateExtensions.Add(names.Build(critical: false));
         nodeRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(certificateAuthority: false, hasPathLengthConstraint: false, pathLengthConstraint: 0, critical: true));
         nodeRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, critical: true));

@@ -4,8 +4,5 @@ namespace VibeZ.AppHost.Tests.Integration;
 [Trait("Category", "Integration")]
 public sealed class ClusterTlsTopologyTests(ClusterTlsTopologyTests.Fixture topology) : TlsTopologyTests(topology), IClassFixture<ClusterTlsTopologyTests.Fixture>
 {
-    public sealed class Fixture() : TopologyFixture(RedisTopologyKind.Cluster, RedisRuntime.Process, portOffset: 1330)
-    {
-        protected override IEnumerable<string> MoreArguments => ["--VibeZ:Redis:Tls=true"];
-    }
+    public sealed class Fixture() : TlsTopologyFixture(RedisTopologyKind.Cluster, RedisRuntime.Process, portOffset: 1330);
 }

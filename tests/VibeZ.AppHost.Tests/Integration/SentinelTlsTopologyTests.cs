@@ -4,8 +4,5 @@ namespace VibeZ.AppHost.Tests.Integration;
 [Trait("Category", "Integration")]
 public sealed class SentinelTlsTopologyTests(SentinelTlsTopologyTests.Fixture topology) : TlsTopologyTests(topology), IClassFixture<SentinelTlsTopologyTests.Fixture>
 {
-    public sealed class Fixture() : TopologyFixture(RedisTopologyKind.Sentinel, RedisRuntime.Process, portOffset: 1310)
-    {
-        protected override IEnumerable<string> MoreArguments => ["--VibeZ:Redis:Tls=true"];
-    }
+    public sealed class Fixture() : TlsTopologyFixture(RedisTopologyKind.Sentinel, RedisRuntime.Process, portOffset: 1310);
 }

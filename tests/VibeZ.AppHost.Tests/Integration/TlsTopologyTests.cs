@@ -7,7 +7,9 @@ using VibeZ.Testing;
 namespace VibeZ.AppHost.Tests.Integration;
 
 /// <summary>
-/// <c>VibeZ:Redis:Tls=true</c> on local processes: the services reach Redis over TLS only, in every mode. A few tests
+/// <c>VibeZ:Redis:Tls=true</c>, on local processes and in containers: the services reach Redis over TLS only, in every
+/// mode. In containers replicas, sentinels and cluster peers dial each other by container name or fixed address, and
+/// services dial the names nodes announce through the NAT map, so the certificate is checked against each. A few tests
 /// per mode, not the whole topology suite again: what TLS changes is how every link is opened, and these show each
 /// kind of link working (the AppHost's checks, replication and sentinels, the cluster bus, the services) and the
 /// plain-text port closed.

@@ -2,17 +2,28 @@ using Microsoft.Extensions.Configuration;
 
 namespace VibeZ.AppHost.Tests.Redis;
 
-/// <summary><c>VibeZ:Redis:Tls</c> as a setting: a bad value or an unsupported runtime stops the AppHost naming it.</summary>
+/// <summary><c>VibeZ:Redis:Tls</c> as a setting: a bad value stops the AppHost naming it; every runtime takes TLS.</summary>
 public class RedisTlsSettingsTests
 {
-    [Theory]
-    [InlineData("yes", "VibeZ:Redis:Tls is 'yes', which is not 'true' or 'false'.")]
-    [InlineData("true", "VibeZ:Redis:Tls is true, but VibeZ:Redis:Runtime is 'auto': TLS is done only for local processes so far; set VibeZ:Redis:Runtime=process.")]
-    public void BadTlsSettingsAreRefusedNamingThem(string value, string expected)
+    [Fact]
+    public void ATlsValueThatIsNotABoolIsRefusedNamingIt()
     {
-        var error = Assert.Throws<InvalidOperationException>(() => RedisTopologySettings.Read(new ConfigurationBuilder()
-            .AddInMemoryCollection([new("VibeZ:Redis:Tls", value)]).Build()));
+        var error = Assert.Throws<InvalidOperationException>(() => Read(("VibeZ:Redis:Tls", "yes")));
 
-        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+        Assert.Contains("VibeZ:Redis:Tls is 'yes', which is not 'true' or 'false'.", error.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("auto")]
+    [InlineData("container")]
+    [InlineData("process")]
+    public void TlsIsAcceptedOnEveryRuntime(string runtime)
+    {
+        var settings = Read(("VibeZ:Redis:Tls", "true"), ("VibeZ:Redis:Runtime", runtime));
+
+        Assert.True(settings.Tls);
+    }
+
+    private static RedisTopologySettings Read(params (string Key, string Value)[] values) =>
+        RedisTopologySettings.Read(new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value))).Build());
 }
