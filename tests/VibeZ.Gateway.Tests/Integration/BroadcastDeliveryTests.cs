@@ -58,7 +58,11 @@ public sealed class BroadcastDeliveryTests(BroadcastDeliveryTests.TopologiesWith
         var deliverAt = (DateTimeOffset)accepted["deliverAt"]!;
 
         await client.WaitForAsync(f => (string?)f["id"] == "later-1", "broadcast later-1 as a message frame", DeliveryTimeout);
-        var arrivedAt = DateTimeOffset.UtcNow - Stopwatch.GetElapsedTime(client.TimedFrames.Single(f => (string?)f.Frame["id"] == "later-1").Timestamp);
+        // The arrival's wall-clock time: the time since it, then the clock. Read the other way round, a thread paused
+        // between the two reads makes the arrival look earlier by the pause (a CI run once saw "2 ms before"); this
+        // way a pause can only make it look later, so "never early" is checked soundly.
+        var sinceArrival = Stopwatch.GetElapsedTime(client.TimedFrames.Single(f => (string?)f.Frame["id"] == "later-1").Timestamp);
+        var arrivedAt = DateTimeOffset.UtcNow - sinceArrival;
         var late = arrivedAt - deliverAt;
         Assert.True(late >= TimeSpan.Zero, $"delivered {-late.TotalMilliseconds:F0} ms before deliverAt {deliverAt:O}");
         Assert.True(late <= TimeSpan.FromMilliseconds(100), $"delivered {late.TotalMilliseconds:F0} ms after deliverAt {deliverAt:O}");
