@@ -4,16 +4,14 @@ using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 using VibeZ.ServiceDefaults.Redis.Cluster;
 using VibeZ.ServiceDefaults.Redis.Configuration;
-using VibeZ.ServiceDefaults.Redis.Sentinel;
 using VibeZ.ServiceDefaults.Redis.Telemetry;
 
 namespace VibeZ.ServiceDefaults.Redis.Connection;
 
 /// <summary>
 /// Turns the multiplexer's connection events into the spec's grep-able logs (<c>Redis reconnecting</c>,
-/// <c>Redis connected</c>), spans and metrics, in every mode. In sentinel mode
-/// <see cref="RedisSentinelFailoverTracker"/> follows what is reported here and reports <c>Redis failover completed</c>;
-/// <see cref="RedisClusterSlotTracker"/> reports <c>Redis cluster slot moved</c>.
+/// <c>Redis connected</c>, <c>Redis failover completed</c>), spans and metrics; <see cref="RedisClusterSlotTracker"/>
+/// reports <c>Redis cluster slot moved</c>.
 /// </summary>
 /// <remarks>
 /// StackExchange.Redis raises <c>ConnectionFailed</c> once per outage of a connection, not once per attempt, so
@@ -23,7 +21,7 @@ namespace VibeZ.ServiceDefaults.Redis.Connection;
 /// first failure in full, then a summary at most every <see cref="RedisDefaults.ReconnectReportInterval"/>; the
 /// metric still counts every attempt.
 /// </remarks>
-internal sealed class RedisConnectionEvents : IDisposable
+internal sealed partial class RedisConnectionEvents : IDisposable
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<(string EndPoint, ConnectionType Type), Outage> _outages = [];
@@ -34,6 +32,8 @@ internal sealed class RedisConnectionEvents : IDisposable
     private readonly RedisReconnectPolicy _policy;
     private readonly RedisConnectionState _state;
     private readonly RedisClusterSlotTracker _slots;
+    private readonly RedisFailoverSpan _failoverSpan;
+    private IConnectionMultiplexer? _multiplexer;
 
     public RedisConnectionEvents(
         ILogger<RedisConnectionEvents> logger,
@@ -42,7 +42,8 @@ internal sealed class RedisConnectionEvents : IDisposable
         RedisConnectionSettings settings,
         RedisReconnectPolicy policy,
         RedisConnectionState state,
-        RedisClusterSlotTracker slots)
+        RedisClusterSlotTracker slots,
+        RedisFailoverSpan failoverSpan)
     {
         _logger = logger;
         _timeProvider = timeProvider;
@@ -51,20 +52,18 @@ internal sealed class RedisConnectionEvents : IDisposable
         _policy = policy;
         _state = state;
         _slots = slots;
+        _failoverSpan = failoverSpan;
         _policy.RetryStarting += OnRetryStarting;
     }
-
-    /// <summary>Raised when the interactive connection to a node fails, once per outage, after it is reported.</summary>
-    public event Action<EndPoint, ConnectionFailureType>? InteractiveOutageBegan;
-
-    /// <summary>Raised when a connection comes back, after it is reported.</summary>
-    public event Action<ConnectionFailedEventArgs>? ConnectionRestored;
 
     /// <summary>Subscribes to <paramref name="multiplexer"/>; called once, right after it is created.</summary>
     public void Attach(IConnectionMultiplexer multiplexer)
     {
+        _multiplexer = multiplexer;
         multiplexer.ConnectionFailed += (_, e) => Guard(() => OnConnectionFailed(e));
         multiplexer.ConnectionRestored += (_, e) => Guard(() => OnConnectionRestored(e));
+        multiplexer.ConfigurationChanged += (_, _) => Guard(CheckFailover);
+        multiplexer.ConfigurationChangedBroadcast += (_, _) => Guard(CheckFailover);
 
         // Connect returns even when a server did not answer (AbortOnConnectFail is off), and that failure was raised
         // before anyone listened: record it here so its retries are reported like those of any other outage.
@@ -77,13 +76,20 @@ internal sealed class RedisConnectionEvents : IDisposable
         }
     }
 
-    public void Dispose() => _policy.RetryStarting -= OnRetryStarting;
+    public void Dispose()
+    {
+        _policy.RetryStarting -= OnRetryStarting;
+        lock (_lock)
+        {
+            EndFailoverLocked();
+        }
+    }
 
     internal void OnConnectionFailed(ConnectionFailedEventArgs e)
     {
         if (e.EndPoint is not null && BeginOutage(e.EndPoint, e.ConnectionType, e.FailureType, e.Exception) && e.ConnectionType == ConnectionType.Interactive)
         {
-            InteractiveOutageBegan?.Invoke(e.EndPoint, e.FailureType);
+            OnPossibleMasterLoss(e.EndPoint, RedisEndPointFormatter.Format(e.EndPoint), e.FailureType);
         }
     }
 
@@ -185,12 +191,10 @@ internal sealed class RedisConnectionEvents : IDisposable
             }
         }
 
-        ConnectionRestored?.Invoke(e);
-
-        // In sentinel mode RedisSentinelFailoverTracker reports this, once it knows whether a failover was waiting for it.
-        if (e.ConnectionType == ConnectionType.Interactive && e.EndPoint is not null && _settings.Mode == RedisMode.Single)
+        CheckFailover();
+        if (e.ConnectionType == ConnectionType.Interactive && e.EndPoint is not null && _settings.Mode != RedisMode.Cluster)
         {
-            _state.ReportRestored(RedisEndPointFormatter.Format(e.EndPoint));
+            CancelFailoverIfMasterReturned(RedisEndPointFormatter.Format(e.EndPoint));
         }
     }
 

@@ -13,9 +13,9 @@ namespace VibeZ.ServiceDefaults.Redis.Connection;
 /// cannot give sentinels a password of their own; this one can, and owns the sentinel connection it needs for that.
 /// </summary>
 /// <remarks>
-/// Also where the reconnect schedule is applied and <see cref="RedisConnectionEvents"/>,
-/// <see cref="RedisSentinelFailoverTracker"/> and <see cref="RedisClusterSlotTracker"/> start listening, so every
-/// multiplexer a VibeZ process has reports its reconnects, failovers and slot moves the same way.
+/// Also where the reconnect schedule is applied and <see cref="RedisConnectionEvents"/> and
+/// <see cref="RedisClusterSlotTracker"/> start listening, so every multiplexer a VibeZ process has reports its
+/// reconnects, failovers and slot moves the same way.
 /// </remarks>
 internal sealed class RedisConnector : IDisposable
 {
@@ -28,12 +28,7 @@ internal sealed class RedisConnector : IDisposable
     private readonly RedisConnectionEvents _events;
     private readonly RedisClusterSlotTracker _slots;
     private readonly RedisClusterDialGate _dialGate;
-    private readonly RedisConnectionState _state;
-    private readonly RedisMetrics _metrics;
-    private readonly RedisFailoverSpan _failoverSpan;
-    private readonly TimeProvider _timeProvider;
     private ConnectionMultiplexer? _sentinels;
-    private RedisSentinelFailoverTracker? _failover;
 
     public RedisConnector(
         IOptions<ConfigurationOptions> options,
@@ -43,11 +38,7 @@ internal sealed class RedisConnector : IDisposable
         IOptions<RedisReconnectOptions> reconnectOptions,
         RedisConnectionEvents events,
         RedisClusterSlotTracker slots,
-        RedisClusterDialGate dialGate,
-        RedisConnectionState state,
-        RedisMetrics metrics,
-        RedisFailoverSpan failoverSpan,
-        TimeProvider timeProvider)
+        RedisClusterDialGate dialGate)
     {
         _options = options;
         _settings = settings;
@@ -58,10 +49,6 @@ internal sealed class RedisConnector : IDisposable
         _events = events;
         _slots = slots;
         _dialGate = dialGate;
-        _state = state;
-        _metrics = metrics;
-        _failoverSpan = failoverSpan;
-        _timeProvider = timeProvider;
     }
 
     /// <summary>Gets the sentinel connection in sentinel mode once connected; null otherwise.</summary>
@@ -100,16 +87,17 @@ internal sealed class RedisConnector : IDisposable
         };
         _events.Attach(multiplexer);
         _slots.Attach(multiplexer);
+        if (_settings.Mode == RedisMode.Sentinel
+            && multiplexer.GetServers().FirstOrDefault(server => server.IsConnected && !server.IsReplica) is { } master)
+        {
+            _events.OnSentinelsNamedMaster(RedisEndPointFormatter.Format(master.EndPoint));
+        }
 
         RedisLog.Connected(_logger, _settings.Mode, string.Join(",", multiplexer.GetEndPoints().Select(RedisEndPointFormatter.Format)));
         return multiplexer;
     }
 
-    public void Dispose()
-    {
-        _failover?.Dispose();
-        _sentinels?.Dispose();
-    }
+    public void Dispose() => _sentinels?.Dispose();
 
     /// <summary>
     /// Connects, and connects again if seeds were given by name: by the addresses the nodes announce, so the client
@@ -161,32 +149,24 @@ internal sealed class RedisConnector : IDisposable
             RedisLog.SentinelSeparateAuth(_logger);
         }
 
-        // Both connections keep the configured tunnel. The sentinels' tracker has no fence: the fence needs the
-        // sentinel connection, and guards masters only.
-        var tunnel = primaryOptions.Tunnel;
+        // Set before the sentinel options are cloned from these, so both connections keep the configured tunnel.
+        var sockets = primaryOptions.Tunnel as RedisSocketTracker ?? new RedisSocketTracker(primaryOptions.Tunnel);
+        primaryOptions.Tunnel = sockets;
         var sentinelOptions = RedisConfigurationOptionsFactory.CreateSentinelOptions(primaryOptions, _settings);
-        sentinelOptions.Tunnel = new RedisSocketTracker(tunnel);
         sentinelOptions.LoggerFactory = sentinelLog;
 
         // Same schedule, but a policy of its own: sentinel retries must not be counted as the primary's.
         RedisConfigurationOptionsFactory.ApplyReconnect(sentinelOptions, new RedisReconnectPolicy(_reconnectOptions.Value));
         _sentinels = ConnectionMultiplexer.SentinelConnect(sentinelOptions);
-        var serviceName = _settings.SentinelServiceName!;
-        var fence = new RedisMasterFence(_sentinels, serviceName, TimeProvider.System, _logger);
-        var sockets = new RedisSocketTracker(tunnel, fence: fence);
-        primaryOptions.Tunnel = sockets;
+        sockets.Fence = new RedisMasterFence(_sentinels, _settings.SentinelServiceName!, TimeProvider.System, _logger);
+        _events.UseSentinels(sockets.Fence, new RedisSentinelMasterQuery(_sentinels, _settings.SentinelServiceName!));
         var primary = _sentinels.GetSentinelMasterConnection(primaryOptions);
-
-        // Made before the primary is attached to RedisConnectionEvents, so it hears of every master loss reported there.
-        var failover = new RedisSentinelFailoverTracker(primary, _events, fence, new RedisSentinelMasterQuery(_sentinels, serviceName),
-            sockets, serviceName, _policy, _state, _metrics, _failoverSpan, _timeProvider, _loggerFactory.CreateLogger<RedisSentinelFailoverTracker>());
-        _failover = failover;
 
         // StackExchange.Redis follows +switch-master for routing, but leaves connections to a hung old master open,
         // and the commands waiting there with them.
         _sentinels.GetSubscriber().Subscribe(
             RedisChannel.Literal("+switch-master"),
-            (_, message) => failover.OnSentinelSwitchedMaster(message.ToString()));
+            (_, message) => _events.OnSentinelSwitchedMaster(message.ToString(), sockets));
         return primary;
     }
 }

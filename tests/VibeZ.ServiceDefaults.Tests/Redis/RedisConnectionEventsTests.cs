@@ -36,7 +36,7 @@ public sealed class RedisConnectionEventsTests : IDisposable
         State.Changed += change => _states.Add(change.Status);
         var settings = new RedisConnectionSettings { Mode = RedisMode.Single, EndPoints = [_endPoint] };
         _slots = new RedisClusterSlotTracker(new FakeLogger<RedisClusterSlotTracker>(), _time, settings, State, new RedisClusterDialGate(_time, Options.Create(new RedisReconnectOptions())));
-        _events = new RedisConnectionEvents(_logger, _time, new RedisMetrics(MeterFactory), settings, _policy, State, _slots);
+        _events = new RedisConnectionEvents(_logger, _time, new RedisMetrics(MeterFactory), settings, _policy, State, _slots, new RedisFailoverSpan(_time));
     }
 
     private RedisConnectionState State { get; }
