@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
+using OpenTelemetry;
 using OpenTelemetry.Trace;
 using StackExchange.Redis;
 using VibeZ.ServiceDefaults.Redis.Resilience;
@@ -29,7 +30,7 @@ public sealed class RedisFailoverTraceLinkTests : IDisposable
     public RedisFailoverTraceLinkTests()
     {
         _host = RedisResilienceTestHost.Build(_time, services => services.AddOpenTelemetry()
-            .WithTracing(tracing => tracing.AddSource(RedisTelemetry.SourceName).AddInMemoryExporter(_spans)));
+            .WithTracing(tracing => tracing.AddSource(RedisTelemetry.SourceName).AddProcessor(new Recorder(_spans))));
         _ = _host.Services.GetRequiredService<TracerProvider>();
     }
 
@@ -131,6 +132,26 @@ public sealed class RedisFailoverTraceLinkTests : IDisposable
         lock (_spans)
         {
             return [.. _spans];
+        }
+    }
+
+    /// <summary>
+    /// Keeps every ended span an exporter would get (recorded), under the same lock <see cref="Flush"/> reads with: the source is process-wide, so
+    /// other tests end spans on other threads while this one reads (the in-memory exporter's list takes no lock).
+    /// </summary>
+    private sealed class Recorder(List<Activity> spans) : BaseProcessor<Activity>
+    {
+        public override void OnEnd(Activity data)
+        {
+            if (!data.Recorded)
+            {
+                return;
+            }
+
+            lock (spans)
+            {
+                spans.Add(data);
+            }
         }
     }
 }
