@@ -28,7 +28,7 @@ public sealed partial class GuaranteeChecker
             {
                 case Observation.SubscribeSent s:
                     var session = SessionOf(s, s.Channel);
-                    (session.Pending, session.Since, session.Cursor) = (true, s.Since, s.Since?.Offset ?? 0);
+                    (session.Pending, session.Since, session.ReplayEpoch, session.Cursor) = (true, s.Since, s.Since?.Epoch, s.Since?.Offset ?? 0);
                     session.Track.Start ??= s.Since is { } since ? (since, s.At) : null;
                     session.Track.FirstSubscribeAt ??= s.At;
                     break;
@@ -74,7 +74,7 @@ public sealed partial class GuaranteeChecker
         {
             if (session.Since is { } since && s.Recovered)
             {
-                if (since.Epoch != s.Position.Epoch)
+                if (session.ReplayEpoch != s.Position.Epoch)
                 {
                     Violate("G5", s.Channel, s.Connection, s.At, $"resumed after {since} with recovered:true, but subscribed in another epoch at {s.Position}");
                 }
@@ -183,10 +183,16 @@ public sealed partial class GuaranteeChecker
         {
             Violate("G3", d.Channel, d.Connection, d.At, $"got {d.Id} at {d.Position} before the subscribed frame of a subscribe without since");
         }
-        else if (d.Position.Epoch != since.Epoch || d.Position.Offset != session.Cursor + 1)
+        else if (session.ReplayEpoch is { Length: 0 } && session.Cursor == 0 && d.Position.Offset == 1)
+        {
+            // A resume from a channel that had no history (epoch "", offset 0): its first message names the epoch
+            // the first publish made, as on the live path.
+            (session.ReplayEpoch, session.Cursor) = (d.Position.Epoch, 1);
+        }
+        else if (d.Position.Epoch != session.ReplayEpoch || d.Position.Offset != session.Cursor + 1)
         {
             Violate("G5", d.Channel, d.Connection, d.At, $"the replay after {since} went from offset {session.Cursor} to {d.Position} ({d.Id})");
-            session.Cursor = d.Position.Epoch == since.Epoch ? Math.Max(session.Cursor, d.Position.Offset) : session.Cursor;
+            session.Cursor = d.Position.Epoch == session.ReplayEpoch ? Math.Max(session.Cursor, d.Position.Offset) : session.Cursor;
         }
         else
         {
@@ -219,6 +225,9 @@ public sealed partial class GuaranteeChecker
         public SubscriberTrack Track { get; } = track;
         public bool Pending { get; set; }
         public Position? Since { get; set; }
+
+        // The epoch the replay continues: since's, or the first epoch when since is a channel that had none.
+        public string? ReplayEpoch { get; set; }
         public long Cursor { get; set; }
         public Position? Current { get; set; }
         public bool Subscribed { get; set; }

@@ -132,6 +132,29 @@ public sealed class GuaranteeCheckerTests
     }
 
     [Fact]
+    public void AResumeFromAChannelWithoutHistoryReplaysTheFirstEpochFromItsFirstMessage()
+    {
+        // Subscribed while nobody had published, moved to another Gateway before the first message arrived.
+        HistoryScript Resumed(params (string Id, long Offset)[] replay)
+        {
+            var script = new HistoryScript()
+                .Subscribe("sub#1", "c").Subscribed("sub#1", "c", "", 0).Close("sub#1")
+                .Publish("pub", "c", "m1", E, 1).Publish("pub", "c", "m2", E, 2)
+                .Subscribe("sub#2", "c", since: new Position("", 0));
+            foreach (var (id, offset) in replay)
+            {
+                script = script.Deliver("sub#2", "c", id, E, offset);
+            }
+
+            return script.Subscribed("sub#2", "c", E, 2);
+        }
+
+        Assert.Empty(Check(Resumed(("m1", 1), ("m2", 2))).Violations);
+        Assert.Contains(Check(Resumed(("m2", 2))).Violations, v => v.Guarantee == "G5" && v.Detail.Contains("the replay after /0 went from offset 0 to e1/2"));
+        Assert.Contains(Check(Resumed()).Violations, v => v.Guarantee == "G5" && v.Detail.Contains("subscribed in another epoch at e1/2"));
+    }
+
+    [Fact]
     public void AResumeWithRecoveredTrueThatSkipsAMessageBreaksG5()
     {
         var script = Correct().Close("sub#1")
