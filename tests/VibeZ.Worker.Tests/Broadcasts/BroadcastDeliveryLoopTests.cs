@@ -12,7 +12,7 @@ namespace VibeZ.Worker.Tests.Broadcasts;
 /// reason first; and the backlog reader on the same keys.
 /// </summary>
 [Trait("Category", "Integration")]
-public sealed class BroadcastRetryTests : IAsyncLifetime
+public sealed class BroadcastDeliveryLoopTests : IAsyncLifetime
 {
     private readonly RedisServerProcess _redis = new();
     private ConnectionMultiplexer _connection = null!;
@@ -34,26 +34,13 @@ public sealed class BroadcastRetryTests : IAsyncLifetime
     {
         // One attempt allowed: had the failed publishes counted as attempts, the broadcast would be dead at the second.
         var store = new FlakyChannelStore(failures: 2);
-        var gatewayOptions = Options.Create(new GatewayOptions());
-        await using var hub = new ChannelHub(store, new GatewayNode(), gatewayOptions, TimeProvider.System, NullLogger<ChannelHub>.Instance);
-        using var delivery = new BroadcastDelivery(
-            _connection, hub, new GatewayNode(), Options.Create(new BroadcastOptions { MaxAttempts = 1 }), gatewayOptions, TimeProvider.System,
-            NullLogger<BroadcastDelivery>.Instance);
         await ScheduleAsync("flaky-1", "bc-flaky", "\"hello\"");
 
-        await delivery.StartAsync(TestContext.Current.CancellationToken);
-        try
+        await RunDeliveryUntilAsync(store, new BroadcastOptions { MaxAttempts = 1 }, async () =>
         {
-            await TestWait.Until(async () =>
-            {
-                var state = await _connection.GetDatabase().HashGetAsync(BroadcastKeys.Record("flaky-1"), "state");
-                return (state == "delivered", $"state {state}, {store.Appends} appends, dead letters: {await DeadAsync()}");
-            }, "the Worker to deliver flaky-1 after two passing failures (each retried 1 s later)");
-        }
-        finally
-        {
-            await delivery.StopAsync(CancellationToken.None);
-        }
+            var state = await _connection.GetDatabase().HashGetAsync(BroadcastKeys.Record("flaky-1"), "state");
+            return (state == "delivered", $"state {state}, {store.Appends} appends, dead letters: {await DeadAsync()}");
+        }, "the Worker to deliver flaky-1 after two passing failures (each retried 1 s later)");
 
         Assert.Equal(3, store.Appends);
         Assert.Equal(["flaky-1"], store.Published);
@@ -82,6 +69,24 @@ public sealed class BroadcastRetryTests : IAsyncLifetime
         Assert.Equal(dueAt.ToUnixTimeMilliseconds(), backlog.OldestDue?.ToUnixTimeMilliseconds());
         Assert.InRange(backlog.OldestDueAge.TotalSeconds, 10, 30);
         Assert.Equal(1, backlog.Dead);
+    }
+
+    /// <summary>Runs the delivery loop in-process, publishing through <paramref name="store"/>, until <paramref name="done"/> holds.</summary>
+    private async Task RunDeliveryUntilAsync(IChannelStore store, BroadcastOptions options, Func<Task<(bool Done, string Seen)>> done, string what)
+    {
+        var gatewayOptions = Options.Create(new GatewayOptions());
+        await using var hub = new ChannelHub(store, new GatewayNode(), gatewayOptions, TimeProvider.System, NullLogger<ChannelHub>.Instance);
+        using var delivery = new BroadcastDelivery(
+            _connection, hub, new GatewayNode(), Options.Create(options), gatewayOptions, TimeProvider.System, NullLogger<BroadcastDelivery>.Instance);
+        await delivery.StartAsync(TestContext.Current.CancellationToken);
+        try
+        {
+            await TestWait.Until(done, what);
+        }
+        finally
+        {
+            await delivery.StopAsync(CancellationToken.None);
+        }
     }
 
     private async Task<string> DeadAsync() =>
