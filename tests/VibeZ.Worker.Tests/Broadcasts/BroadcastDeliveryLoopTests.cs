@@ -8,8 +8,8 @@ using VibeZ.Worker.Broadcasts;
 namespace VibeZ.Worker.Tests.Broadcasts;
 
 /// <summary>
-/// The delivery loop in-process on a real redis-server, publishing through a channel store that fails for a passing
-/// reason first; and the backlog reader on the same keys.
+/// The delivery loop in-process on a real redis-server: publishing through a channel store that fails for a passing
+/// reason first, and dead-lettering past the dead-letter stream's bound; and the backlog reader on the same keys.
 /// </summary>
 [Trait("Category", "Integration")]
 public sealed class BroadcastDeliveryLoopTests : IAsyncLifetime
@@ -47,6 +47,28 @@ public sealed class BroadcastDeliveryLoopTests : IAsyncLifetime
         Assert.Equal(0, await _connection.GetDatabase().StreamLengthAsync(BroadcastKeys.Dead));
         Assert.True((await _connection.GetDatabase().HashGetAsync(BroadcastKeys.Record("flaky-1"), "error")).IsNull);
         Assert.Equal(0, (await _connection.GetDatabase().StreamPendingAsync(BroadcastKeys.Stream, BroadcastKeys.Group)).PendingMessageCount);
+    }
+
+    [Fact]
+    public async Task TheDeadLetterStreamKeepsItsBoundDroppingTheOldestWhileEveryRecordKeepsItsReason()
+    {
+        // Three broadcasts that can never be published (a space is not allowed in a channel name), a bound of two.
+        string[] ids = ["dl-1", "dl-2", "dl-3"];
+        foreach (var id in ids)
+        {
+            await ScheduleAsync(id, "bad channel", "\"x\"");
+        }
+
+        var database = _connection.GetDatabase();
+        await RunDeliveryUntilAsync(new FlakyChannelStore(failures: 0), new BroadcastOptions { DeadLetterMaxLength = 2 }, async () =>
+        {
+            var states = await Task.WhenAll(ids.Select(id => database.HashGetAsync(BroadcastKeys.Record(id), "state")));
+            return (states.All(s => s == "failed"), $"states [{string.Join(", ", states)}], dead letters: {await DeadAsync()}");
+        }, "the Worker to dead-letter all three broadcasts");
+
+        // Dead-lettered in the order they were due (one promotion, one read); the first is the one dropped.
+        Assert.Equal(["dl-2", "dl-3"], (await database.StreamRangeAsync(BroadcastKeys.Dead)).Select(e => (string)e["id"]!));
+        Assert.StartsWith("invalid_channel:", (string?)await database.HashGetAsync(BroadcastKeys.Record("dl-1"), "error"));
     }
 
     [Fact]
