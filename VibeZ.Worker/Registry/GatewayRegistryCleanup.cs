@@ -14,6 +14,7 @@ namespace VibeZ.Worker.Registry;
 internal sealed class GatewayRegistryCleanup(
     IOptions<RegistryOptions> options,
     IPresenceStore store,
+    RegistryMetrics metrics,
     IConnectionMultiplexer redis,
     TimeProvider timeProvider,
     ILogger<GatewayRegistryCleanup> logger) : BackgroundService
@@ -32,17 +33,18 @@ internal sealed class GatewayRegistryCleanup(
             acquired: fence => RegistryLog.LeaseAcquired(logger, fence),
             lost: fence => RegistryLog.LeaseLost(logger, fence),
             unavailable: ex => RegistryLog.CleanupFailed(logger, ex.Message));
-        await lease.RunAsync(interval, timeProvider, CleanAsync, whileNot: null, stoppingToken);
+        await lease.RunAsync(interval, timeProvider, CleanAsync, whileNot: metrics.Standby, stoppingToken);
     }
 
     private async Task CleanAsync(CancellationToken stoppingToken)
     {
         try
         {
-            var dead = await store.RemoveDeadGatewaysAsync(stoppingToken);
-            if (dead.Count > 0)
+            var sweep = await store.RemoveDeadGatewaysAsync(stoppingToken);
+            metrics.Record(sweep);
+            if (sweep.Removed.Count > 0)
             {
-                RegistryLog.DeadGatewaysRemoved(logger, dead.Count, string.Join(", ", dead));
+                RegistryLog.DeadGatewaysRemoved(logger, sweep.Removed.Count, string.Join(", ", sweep.Removed));
             }
         }
         catch (ChannelStoreException ex)
