@@ -24,7 +24,9 @@ internal static class GatewayServiceCollectionExtensions
         builder.Services.AddSingleton<SystemChannel>();
         builder.Services.AddSingleton<ConnectionLimiter>();
         builder.Services.AddPresenceStore();
+        builder.Services.AddSingleton<PresenceMetrics>();
         builder.Services.AddSingleton<ChannelPresence>();
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(PresenceMetrics.MeterName));
         builder.Services.AddHostedService<PresenceHeartbeat>();
 
         // Kestrel's own cap is the backstop behind ConnectionLimiter's, set a little above it: a socket still closing

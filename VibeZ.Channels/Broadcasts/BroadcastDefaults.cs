@@ -14,5 +14,9 @@ internal static class BroadcastDefaults
     // Long enough that a failover (seconds) does not page anyone, short enough that a stuck delivery loop does.
     public const double LagDegradedSeconds = 30;
 
+    // An operator's window onto recent failures, not an archive (each record keeps its own error): ten thousand entries
+    // of id, reason and count are a few megabytes at most.
+    public const int DeadLetterMaxLength = 10_000;
+
     public const int MaxIdLength = GatewayDefaults.MaxMessageIdLength;
 }

@@ -18,6 +18,13 @@ public sealed class BroadcastOptions
     /// <value>The default value is 30.</value>
     public double LagDegradedSeconds { get; set; } = BroadcastDefaults.LagDegradedSeconds;
 
+    /// <summary>
+    /// How many entries the dead-letter stream keeps; writing one more drops the oldest (exactly, <c>XADD MAXLEN</c>).
+    /// The dropped broadcast's record still says <c>failed</c> and why.
+    /// </summary>
+    /// <value>The default value is 10000.</value>
+    public int DeadLetterMaxLength { get; set; } = BroadcastDefaults.DeadLetterMaxLength;
+
     internal TimeSpan LagDegraded => TimeSpan.FromSeconds(LagDegradedSeconds);
 
     internal TimeSpan MaxDelay => TimeSpan.FromSeconds(MaxDelaySeconds);

@@ -10,6 +10,9 @@ internal sealed class BroadcastOptionsValidator : IValidateOptions<BroadcastOpti
     // More than this is "forever" in all but name, which is what dead letters exist to prevent.
     private const int MaxAttemptsSetting = 1000;
 
+    // A bound far above any real backlog of failures; beyond it the stream is unbounded in all but name.
+    private const int MaxDeadLetterLengthSetting = 10_000_000;
+
     public ValidateOptionsResult Validate(string? name, BroadcastOptions options)
     {
         var failures = new List<string>();
@@ -26,6 +29,11 @@ internal sealed class BroadcastOptionsValidator : IValidateOptions<BroadcastOpti
         if (double.IsNaN(options.LagDegradedSeconds) || options.LagDegradedSeconds < 1 || options.LagDegradedSeconds > MaxSetting)
         {
             failures.Add($"{BroadcastDefaults.SectionName}:{nameof(options.LagDegradedSeconds)} is {options.LagDegradedSeconds}; it must be from 1 to {MaxSetting}.");
+        }
+
+        if (options.DeadLetterMaxLength is < 1 or > MaxDeadLetterLengthSetting)
+        {
+            failures.Add($"{BroadcastDefaults.SectionName}:{nameof(options.DeadLetterMaxLength)} is {options.DeadLetterMaxLength}; it must be from 1 to {MaxDeadLetterLengthSetting}.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -44,18 +44,19 @@ internal static class BroadcastScripts
 
     /// <summary>
     /// Gives up on a broadcast. KEYS: 1 record, 2 stream, 3 dead-letter stream. ARGV: 1 consumer group, 2 stream entry id,
-    /// 3 broadcast id, 4 reason, 5 attempts, 6 now (Unix ms). Returns 1 when it dead-lettered the broadcast, 0 when the entry was no
+    /// 3 broadcast id, 4 reason, 5 attempts, 6 now (Unix ms), 7 most entries the dead-letter stream keeps. Returns 1 when it dead-lettered the broadcast, 0 when the entry was no
     /// longer pending (another Worker acked it) or the record is no longer scheduled, in which case it only acks.
     /// </summary>
     /// <remarks>
     /// One script, so a broadcast is never acked without its record saying why, nor dead-lettered twice: the
-    /// <c>XACK</c> that succeeds is the one that writes the dead letter.
+    /// <c>XACK</c> that succeeds is the one that writes the dead letter. The trim is exact rather than <c>~</c>: dead
+    /// letters are rare, so its cost is nothing, and the bound an operator reads is the bound that holds.
     /// </remarks>
     public const string DeadLetter = """
         if redis.call('XACK', KEYS[2], ARGV[1], ARGV[2]) == 0 then return 0 end
         if redis.call('HGET', KEYS[1], 'state') ~= 'scheduled' then return 0 end
         redis.call('HSET', KEYS[1], 'state', 'failed', 'error', ARGV[4], 'failedAt', ARGV[6])
-        redis.call('XADD', KEYS[3], '*', 'id', ARGV[3], 'reason', ARGV[4], 'attempts', ARGV[5])
+        redis.call('XADD', KEYS[3], 'MAXLEN', ARGV[7], '*', 'id', ARGV[3], 'reason', ARGV[4], 'attempts', ARGV[5])
         return 1
         """;
 

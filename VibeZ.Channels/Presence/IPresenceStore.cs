@@ -21,8 +21,9 @@ public interface IPresenceStore
     /// Refreshes every member this Gateway holds and its registry entry in one pipeline, and drops (announcing
     /// <c>leave</c>) members of those channels whose expiry passed.
     /// </summary>
+    /// <returns>How many expired members (of Gateways that died) it dropped.</returns>
     /// <exception cref="ChannelStoreException">Some command failed; the next heartbeat tries again.</exception>
-    Task HeartbeatAsync(IReadOnlyCollection<KeyValuePair<string, PresenceMember[]>> members, GatewayAnnouncement announcement, CancellationToken cancellationToken);
+    Task<long> HeartbeatAsync(IReadOnlyCollection<KeyValuePair<string, PresenceMember[]>> members, GatewayAnnouncement announcement, CancellationToken cancellationToken);
 
     /// <summary>Removes this Gateway's registry entry (a clean stop).</summary>
     Task WithdrawAsync(string node, CancellationToken cancellationToken);
@@ -39,6 +40,6 @@ public interface IPresenceStore
     Task<IAsyncDisposable> SubscribeAsync(string channel, Action<byte[]> onFrame, CancellationToken cancellationToken);
 
     /// <summary>Removes registry entries of Gateways whose entry expired (run by one Worker under a lease).</summary>
-    /// <returns>The node ids removed.</returns>
-    Task<IReadOnlyList<string>> RemoveDeadGatewaysAsync(CancellationToken cancellationToken);
+    /// <returns>The node ids removed, and how many Gateways are alive.</returns>
+    Task<RegistrySweep> RemoveDeadGatewaysAsync(CancellationToken cancellationToken);
 }

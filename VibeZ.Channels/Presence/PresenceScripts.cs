@@ -80,7 +80,8 @@ internal static class PresenceScripts
 
     /// <summary>
     /// KEYS[1] = the index. ARGV: 1 now (Unix ms), 2 the node hashes' prefix, 3 the most to remove. Removes Gateways whose
-    /// entry expired, and their hashes (already gone by their own TTL, unless a heartbeat raced); returns their ids.
+    /// entry expired, and their hashes (already gone by their own TTL, unless a heartbeat raced); returns
+    /// <c>{alive, {removed ids}}</c>, alive being the Gateways whose entry has not expired.
     /// The hashes share the index's hash tag, so in a cluster they are on this node.
     /// </summary>
     public const string RemoveDead = """
@@ -89,6 +90,6 @@ internal static class PresenceScripts
           redis.call('ZREM', KEYS[1], node)
           redis.call('DEL', ARGV[2] .. node)
         end
-        return dead
+        return {redis.call('ZCOUNT', KEYS[1], ARGV[1], '+inf'), dead}
         """;
 }

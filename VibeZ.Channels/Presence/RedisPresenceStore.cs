@@ -32,25 +32,26 @@ internal sealed class RedisPresenceStore(
         Map("presence.leave", () => multiplexer.GetDatabase().ScriptEvaluateAsync(PresenceScripts.Leave, [PresenceKeys.Members(channel)],
             [.. Common(channel), member.ToString()]));
 
-    public Task HeartbeatAsync(IReadOnlyCollection<KeyValuePair<string, PresenceMember[]>> members, GatewayAnnouncement announcement, CancellationToken cancellationToken) =>
+    public Task<long> HeartbeatAsync(IReadOnlyCollection<KeyValuePair<string, PresenceMember[]>> members, GatewayAnnouncement announcement, CancellationToken cancellationToken) =>
         Map("presence.heartbeat", () => SendHeartbeat(members, announcement));
 
-    private Task SendHeartbeat(IReadOnlyCollection<KeyValuePair<string, PresenceMember[]>> members, GatewayAnnouncement announcement)
+    private async Task<long> SendHeartbeat(IReadOnlyCollection<KeyValuePair<string, PresenceMember[]>> members, GatewayAnnouncement announcement)
     {
         var now = Now();
         var ttl = TimeToLiveMs;
         var batch = multiplexer.GetDatabase().CreateBatch();
-        var sent = new List<Task>(members.Count + 1);
+        var expired = new List<Task<RedisResult>>(members.Count);
         foreach (var (channel, held) in members)
         {
-            sent.Add(batch.ScriptEvaluateAsync(PresenceScripts.Heartbeat, [PresenceKeys.Members(channel)],
+            expired.Add(batch.ScriptEvaluateAsync(PresenceScripts.Heartbeat, [PresenceKeys.Members(channel)],
                 [.. Common(channel), now, now + ttl, ttl, .. held.Select(m => (RedisValue)m.ToString())]));
         }
 
-        sent.Add(batch.ScriptEvaluateAsync(PresenceScripts.Announce, [PresenceKeys.Node(announcement.Node), PresenceKeys.Index],
-            [announcement.Node, announcement.Address, announcement.Connections, announcement.Channels, announcement.PresenceMembers, now, ttl, now + ttl]));
+        var announced = batch.ScriptEvaluateAsync(PresenceScripts.Announce, [PresenceKeys.Node(announcement.Node), PresenceKeys.Index],
+            [announcement.Node, announcement.Address, announcement.Connections, announcement.Channels, announcement.PresenceMembers, now, ttl, now + ttl]);
         batch.Execute();
-        return Task.WhenAll(sent);
+        await Task.WhenAll([.. expired, announced]);
+        return expired.Sum(script => (long)script.Result);
     }
 
     public Task WithdrawAsync(string node, CancellationToken cancellationToken) =>
@@ -80,11 +81,11 @@ internal sealed class RedisPresenceStore(
         return new Subscription(queue);
     }
 
-    public async Task<IReadOnlyList<string>> RemoveDeadGatewaysAsync(CancellationToken cancellationToken)
+    public async Task<RegistrySweep> RemoveDeadGatewaysAsync(CancellationToken cancellationToken)
     {
-        var dead = (RedisResult[])(await Run("registry.remove-dead", (database, _) =>
+        var swept = (RedisResult[])(await Run("registry.remove-dead", (database, _) =>
             database.ScriptEvaluateAsync(PresenceScripts.RemoveDead, [PresenceKeys.Index], [Now(), PresenceKeys.NodePrefix, MaxDeadPerRound]), cancellationToken))!;
-        return [.. dead.Select(node => (string)node!)];
+        return new RegistrySweep([.. ((RedisResult[])swept[1]!).Select(node => (string)node!)], (long)swept[0]);
     }
 
     private RedisValue[] Common(string channel) => [channel, PresenceKeys.Events(channel), _sharded ? "1" : "0"];
@@ -92,11 +93,11 @@ internal sealed class RedisPresenceStore(
     private long Now() => timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
 
     // The commands are sent by the time send() returns; only the wait for the answer is asynchronous.
-    private static async Task Map(string operation, Func<Task> send)
+    private static async Task<T> Map<T>(string operation, Func<Task<T>> send)
     {
         try
         {
-            await send();
+            return await send();
         }
         catch (Exception ex) when (ex is RedisServerException or RedisConnectionException or RedisTimeoutException)
         {

@@ -8,7 +8,7 @@ namespace VibeZ.Gateway.Presence;
 /// channel's <c>join</c>/<c>leave</c> frames, opened with the first member and closed with the last. Nothing here runs
 /// per message; Redis sees one write per join or leave and one pipeline per heartbeat for the whole Gateway.
 /// </summary>
-internal sealed class ChannelPresence(IPresenceStore store, IOptions<GatewayOptions> options, ILogger<ChannelPresence> logger)
+internal sealed class ChannelPresence(IPresenceStore store, PresenceMetrics metrics, IOptions<GatewayOptions> options, ILogger<ChannelPresence> logger)
 {
     // Guards the members and orders writes: a join, a leave and the heartbeat's snapshot are each sent to Redis while
     // it is held (the store sends before it returns), so a heartbeat never adds back a member that left before it.
@@ -45,6 +45,11 @@ internal sealed class ChannelPresence(IPresenceStore store, IOptions<GatewayOpti
             {
                 entry = new Entry();
                 _channels.Add(channel, entry);
+            }
+
+            if (!entry.Members.ContainsKey(subscriber))
+            {
+                metrics.Joined();
             }
 
             entry.Members[subscriber] = member;
@@ -93,7 +98,7 @@ internal sealed class ChannelPresence(IPresenceStore store, IOptions<GatewayOpti
     /// Hands every member this Gateway holds, by channel, to <paramref name="send"/>, which must send its commands before
     /// it returns: no join or leave is sent meanwhile.
     /// </summary>
-    public Task Heartbeat(Func<IReadOnlyCollection<KeyValuePair<string, PresenceMember[]>>, Task> send)
+    public Task<T> Heartbeat<T>(Func<IReadOnlyCollection<KeyValuePair<string, PresenceMember[]>>, Task<T>> send)
     {
         lock (_lock)
         {
@@ -113,6 +118,7 @@ internal sealed class ChannelPresence(IPresenceStore store, IOptions<GatewayOpti
                 return;
             }
 
+            metrics.Left();
             if (write)
             {
                 written = store.LeaveAsync(channel, member, CancellationToken.None);

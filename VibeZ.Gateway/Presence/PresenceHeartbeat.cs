@@ -14,6 +14,7 @@ namespace VibeZ.Gateway.Presence;
 internal sealed class PresenceHeartbeat(
     IPresenceStore store,
     ChannelPresence presence,
+    PresenceMetrics metrics,
     ChannelHub hub,
     ConnectionLimiter connections,
     GatewayNode node,
@@ -54,7 +55,8 @@ internal sealed class PresenceHeartbeat(
         var announcement = new GatewayAnnouncement(node.Id, address, connections.Count, hub.ChannelCount, presence.MemberCount);
         try
         {
-            await presence.Heartbeat(members => store.HeartbeatAsync(members, announcement, stoppingToken)).WaitAsync(interval, stoppingToken);
+            var expired = await presence.Heartbeat(members => store.HeartbeatAsync(members, announcement, stoppingToken)).WaitAsync(interval, stoppingToken);
+            metrics.Expired(expired);
             if (_failing)
             {
                 _failing = false;

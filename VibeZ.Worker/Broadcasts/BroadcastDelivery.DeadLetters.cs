@@ -35,8 +35,9 @@ internal sealed partial class BroadcastDelivery
 
     private async Task DeadLetterAsync(IDatabase database, StreamEntry entry, string id, string reason, long attempts)
     {
+        var now = timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
         var written = (long)(await database.ScriptEvaluateAsync(BroadcastScripts.DeadLetter, [BroadcastKeys.Record(id), BroadcastKeys.Stream, BroadcastKeys.Dead],
-            [BroadcastKeys.Group, entry.Id, id, reason, attempts, timeProvider.GetUtcNow().ToUnixTimeMilliseconds()]));
+            [BroadcastKeys.Group, entry.Id, id, reason, attempts, now, broadcastOptions.Value.DeadLetterMaxLength]));
         if (written == 1)
         {
             BroadcastDeliveryLog.DeadLettered(logger, id, attempts, reason);

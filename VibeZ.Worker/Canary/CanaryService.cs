@@ -24,75 +24,17 @@ internal sealed class CanaryService(
     /// </summary>
     public const int LeaseIntervals = 3;
 
-    private LeaseGrant? _grant;
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
         var tokens = new CanaryTokens(timeProvider, settings.SigningKey!, settings.Channel);
-        var lease = new RedisLease(redis, LeaseName, settings.Interval * LeaseIntervals, Environment.ProcessId.ToString());
-        using var timer = new PeriodicTimer(settings.Interval, timeProvider);
-        try
-        {
-            do
-            {
-                if (await HoldLeaseAsync(lease))
-                {
-                    await RunRoundAsync(settings, tokens, stoppingToken);
-                }
-                else
-                {
-                    health.Standby();
-                }
-            }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
-        }
-        finally
-        {
-            // A clean shutdown hands over at once instead of after the TTL.
-            if (_grant is { } grant)
-            {
-                await ReleaseQuietlyAsync(lease, grant);
-            }
-        }
-    }
-
-    private async Task<bool> HoldLeaseAsync(RedisLease lease)
-    {
-        try
-        {
-            if (_grant is { } grant && !await lease.RenewAsync(grant))
-            {
-                CanaryLog.LeaseLost(logger, grant.Fence);
-                _grant = null;
-            }
-
-            if (_grant is null && await lease.TryAcquireAsync() is { } taken)
-            {
-                CanaryLog.LeaseAcquired(logger, taken.Fence);
-                _grant = taken;
-            }
-
-            return _grant is not null;
-        }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
-        {
-            // Redis away: we cannot know whether we still hold the lease, so do not act as holder this tick.
-            health.Failed($"canary lease unavailable: {ex.Message}");
-            return false;
-        }
-    }
-
-    private static async Task ReleaseQuietlyAsync(RedisLease lease, LeaseGrant grant)
-    {
-        try
-        {
-            await lease.ReleaseAsync(grant);
-        }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
-        {
-            // The TTL releases it anyway.
-        }
+        var lease = new LeaseHolder(
+            new RedisLease(redis, LeaseName, settings.Interval * LeaseIntervals, Environment.ProcessId.ToString()),
+            acquired: fence => CanaryLog.LeaseAcquired(logger, fence),
+            lost: fence => CanaryLog.LeaseLost(logger, fence),
+            unavailable: ex => health.Failed($"canary lease unavailable: {ex.Message}"));
+        await lease.RunAsync(
+            settings.Interval, timeProvider, ct => RunRoundAsync(settings, tokens, ct), whileNot: health.Standby, stoppingToken);
     }
 
     private async Task RunRoundAsync(CanaryOptions settings, CanaryTokens tokens, CancellationToken stoppingToken)

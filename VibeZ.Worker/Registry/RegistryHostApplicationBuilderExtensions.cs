@@ -11,7 +11,9 @@ internal static class RegistryHostApplicationBuilderExtensions
         builder.Services.AddOptions<RegistryOptions>().BindConfiguration(RegistryOptions.SectionName).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<RegistryOptions>, RegistryOptionsValidator>();
         builder.Services.AddPresenceStore();
+        builder.Services.AddSingleton<RegistryMetrics>();
         builder.Services.AddHostedService<GatewayRegistryCleanup>();
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(RegistryMetrics.MeterName));
         return builder;
     }
 }

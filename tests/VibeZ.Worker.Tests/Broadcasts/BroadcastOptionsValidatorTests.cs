@@ -10,12 +10,14 @@ public sealed class BroadcastOptionsValidatorTests
         Assert.True(new BroadcastOptionsValidator().Validate(null, new BroadcastOptions()).Succeeded);
 
     [Fact]
-    public void BadAttemptAndLagSettingsAreRefusedNamingEachSettingAndValue()
+    public void BadAttemptLagAndDeadLetterSettingsAreRefusedNamingEachSettingAndValue()
     {
-        var result = new BroadcastOptionsValidator().Validate(null, new BroadcastOptions { MaxAttempts = 0, LagDegradedSeconds = double.NaN });
+        var result = new BroadcastOptionsValidator().Validate(
+            null, new BroadcastOptions { MaxAttempts = 0, LagDegradedSeconds = double.NaN, DeadLetterMaxLength = 0 });
 
         Assert.True(result.Failed);
         Assert.Contains("Broadcasts:MaxAttempts is 0; it must be from 1 to 1000.", result.Failures!);
         Assert.Contains("Broadcasts:LagDegradedSeconds is NaN; it must be from 1 to 315360000.", result.Failures!);
+        Assert.Contains("Broadcasts:DeadLetterMaxLength is 0; it must be from 1 to 10000000.", result.Failures!);
     }
 }

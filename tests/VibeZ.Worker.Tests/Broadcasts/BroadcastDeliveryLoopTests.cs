@@ -8,11 +8,11 @@ using VibeZ.Worker.Broadcasts;
 namespace VibeZ.Worker.Tests.Broadcasts;
 
 /// <summary>
-/// The delivery loop in-process on a real redis-server, publishing through a channel store that fails for a passing
-/// reason first; and the backlog reader on the same keys.
+/// The delivery loop in-process on a real redis-server: publishing through a channel store that fails for a passing
+/// reason first, and dead-lettering past the dead-letter stream's bound; and the backlog reader on the same keys.
 /// </summary>
 [Trait("Category", "Integration")]
-public sealed class BroadcastRetryTests : IAsyncLifetime
+public sealed class BroadcastDeliveryLoopTests : IAsyncLifetime
 {
     private readonly RedisServerProcess _redis = new();
     private ConnectionMultiplexer _connection = null!;
@@ -34,32 +34,41 @@ public sealed class BroadcastRetryTests : IAsyncLifetime
     {
         // One attempt allowed: had the failed publishes counted as attempts, the broadcast would be dead at the second.
         var store = new FlakyChannelStore(failures: 2);
-        var gatewayOptions = Options.Create(new GatewayOptions());
-        await using var hub = new ChannelHub(store, new GatewayNode(), gatewayOptions, TimeProvider.System, NullLogger<ChannelHub>.Instance);
-        using var delivery = new BroadcastDelivery(
-            _connection, hub, new GatewayNode(), Options.Create(new BroadcastOptions { MaxAttempts = 1 }), gatewayOptions, TimeProvider.System,
-            NullLogger<BroadcastDelivery>.Instance);
         await ScheduleAsync("flaky-1", "bc-flaky", "\"hello\"");
 
-        await delivery.StartAsync(TestContext.Current.CancellationToken);
-        try
+        await RunDeliveryUntilAsync(store, new BroadcastOptions { MaxAttempts = 1 }, async () =>
         {
-            await TestWait.Until(async () =>
-            {
-                var state = await _connection.GetDatabase().HashGetAsync(BroadcastKeys.Record("flaky-1"), "state");
-                return (state == "delivered", $"state {state}, {store.Appends} appends, dead letters: {await DeadAsync()}");
-            }, "the Worker to deliver flaky-1 after two passing failures (each retried 1 s later)");
-        }
-        finally
-        {
-            await delivery.StopAsync(CancellationToken.None);
-        }
+            var state = await _connection.GetDatabase().HashGetAsync(BroadcastKeys.Record("flaky-1"), "state");
+            return (state == "delivered", $"state {state}, {store.Appends} appends, dead letters: {await DeadAsync()}");
+        }, "the Worker to deliver flaky-1 after two passing failures (each retried 1 s later)");
 
         Assert.Equal(3, store.Appends);
         Assert.Equal(["flaky-1"], store.Published);
         Assert.Equal(0, await _connection.GetDatabase().StreamLengthAsync(BroadcastKeys.Dead));
         Assert.True((await _connection.GetDatabase().HashGetAsync(BroadcastKeys.Record("flaky-1"), "error")).IsNull);
         Assert.Equal(0, (await _connection.GetDatabase().StreamPendingAsync(BroadcastKeys.Stream, BroadcastKeys.Group)).PendingMessageCount);
+    }
+
+    [Fact]
+    public async Task TheDeadLetterStreamKeepsItsBoundDroppingTheOldestWhileEveryRecordKeepsItsReason()
+    {
+        // Three broadcasts that can never be published (a space is not allowed in a channel name), a bound of two.
+        string[] ids = ["dl-1", "dl-2", "dl-3"];
+        foreach (var id in ids)
+        {
+            await ScheduleAsync(id, "bad channel", "\"x\"");
+        }
+
+        var database = _connection.GetDatabase();
+        await RunDeliveryUntilAsync(new FlakyChannelStore(failures: 0), new BroadcastOptions { DeadLetterMaxLength = 2 }, async () =>
+        {
+            var states = await Task.WhenAll(ids.Select(id => database.HashGetAsync(BroadcastKeys.Record(id), "state")));
+            return (states.All(s => s == "failed"), $"states [{string.Join(", ", states)}], dead letters: {await DeadAsync()}");
+        }, "the Worker to dead-letter all three broadcasts");
+
+        // Dead-lettered in the order they were due (one promotion, one read); the first is the one dropped.
+        Assert.Equal(["dl-2", "dl-3"], (await database.StreamRangeAsync(BroadcastKeys.Dead)).Select(e => (string)e["id"]!));
+        Assert.StartsWith("invalid_channel:", (string?)await database.HashGetAsync(BroadcastKeys.Record("dl-1"), "error"));
     }
 
     [Fact]
@@ -82,6 +91,24 @@ public sealed class BroadcastRetryTests : IAsyncLifetime
         Assert.Equal(dueAt.ToUnixTimeMilliseconds(), backlog.OldestDue?.ToUnixTimeMilliseconds());
         Assert.InRange(backlog.OldestDueAge.TotalSeconds, 10, 30);
         Assert.Equal(1, backlog.Dead);
+    }
+
+    /// <summary>Runs the delivery loop in-process, publishing through <paramref name="store"/>, until <paramref name="done"/> holds.</summary>
+    private async Task RunDeliveryUntilAsync(IChannelStore store, BroadcastOptions options, Func<Task<(bool Done, string Seen)>> done, string what)
+    {
+        var gatewayOptions = Options.Create(new GatewayOptions());
+        await using var hub = new ChannelHub(store, new GatewayNode(), gatewayOptions, TimeProvider.System, NullLogger<ChannelHub>.Instance);
+        using var delivery = new BroadcastDelivery(
+            _connection, hub, new GatewayNode(), Options.Create(options), gatewayOptions, TimeProvider.System, NullLogger<BroadcastDelivery>.Instance);
+        await delivery.StartAsync(TestContext.Current.CancellationToken);
+        try
+        {
+            await TestWait.Until(done, what);
+        }
+        finally
+        {
+            await delivery.StopAsync(CancellationToken.None);
+        }
     }
 
     private async Task<string> DeadAsync() =>
