@@ -1,9 +1,22 @@
+using System.Diagnostics;
 using VibeZ.AppHost.Gateway;
 
 var builder = DistributedApplication.CreateBuilder(args);
 
-// The launch profile picks the topology (VibeZ:Redis:Topology); see docs/topologies.md.
-var redis = builder.AddRedisTopology("redis");
+// The launch profile picks the topology (VibeZ:Redis:Topology); the other VibeZ:Redis settings tune it: ports, image,
+// runtime, TLS, limits. See docs/topologies.md and docs/configuration.md.
+var redisSettings = RedisTopologySettings.Read(builder.Configuration);
+IResourceBuilder<RedisTopologyResource> redis = redisSettings.Topology switch
+{
+    RedisTopologyKind.Single => builder.AddRedisServer("redis", redisSettings),
+    RedisTopologyKind.Sentinel => builder.AddRedisSentinel("redis", redisSettings)
+        .WithSentinels(redisSettings.Sentinels)
+        .WithQuorum(redisSettings.Quorum),
+    RedisTopologyKind.Cluster => builder.AddRedisCluster("redis", redisSettings)
+        .WithMasters(redisSettings.ClusterMasters)
+        .WithReplicasPerMaster(redisSettings.ClusterReplicasPerMaster),
+    _ => throw new UnreachableException($"RedisTopologySettings.Read accepted the unknown topology {redisSettings.Topology}."),
+};
 
 // Two Gateway replicas behind http://localhost:8080 by default (VibeZ:Gateway:Replicas, VibeZ:Gateway:Port).
 var gateway = GatewaySettings.Read(builder.Configuration);

@@ -17,7 +17,7 @@ public sealed record RedisImage(string Registry, string Name, string Tag)
         // As docker does: the first path part is a registry only if it looks like a host (has a dot or a port, or is localhost).
         var first = slash < 0 ? "" : value[..slash];
         var hasRegistry = first.Contains('.') || first.Contains(':') || first == "localhost";
-        var registry = hasRegistry ? first : RedisTopologyDefaults.ImageRegistry;
+        var registry = hasRegistry ? first : RedisContainerImageTags.Registry;
         var rest = hasRegistry ? value[(slash + 1)..] : value;
 
         var colon = rest.LastIndexOf(':');

@@ -1,99 +1,83 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using VibeZ.Redis;
 
 namespace Aspire.Hosting;
 
-/// <summary>Adds Redis topologies (single server, sentinel, cluster) to an Aspire application and hands services their settings.</summary>
-public static class RedisTopologyBuilderExtensions
+/// <summary>
+/// Adds Redis topologies to an Aspire application (<see cref="AddRedisServer"/>, <see cref="AddRedisSentinel"/>,
+/// <see cref="AddRedisCluster"/>) and hands services their settings (<see cref="WithReference{T}"/>).
+/// </summary>
+/// <remarks>
+/// Every node is a child resource with a health check for its role, and the topology is healthy when it serves
+/// clients. Sentinel and cluster topologies get a Force failover command; in Development, data nodes accept
+/// <c>DEBUG</c> and get Crash, Hang and Stall replication commands.
+/// </remarks>
+public static partial class RedisTopologyBuilderExtensions
 {
+    /// <summary>Adds a single Redis server, <c>{name}-server</c>.</summary>
+    /// <param name="builder">The application builder.</param>
+    /// <param name="name">The topology's resource name; the node's name starts with it.</param>
+    /// <param name="settings">Ports, image, runtime, limits and TLS; the documented defaults when omitted.</param>
+    /// <param name="password">
+    /// The password of the operator's <c>default</c> user; a generated secret parameter <c>{name}-password</c> when
+    /// omitted. Services get a user of their own (<c>{name}-service-password</c>).
+    /// </param>
+    /// <returns>The topology's resource builder.</returns>
+    public static IResourceBuilder<RedisServerResource> AddRedisServer(
+        this IDistributedApplicationBuilder builder, [ResourceName] string name, RedisTopologySettings? settings = null, IResourceBuilder<ParameterResource>? password = null) =>
+        AddTopology(builder, name, settings, password, static (name, settings, choice, credentials, debug) =>
+            new RedisServerResource(name, settings, choice.Runtime, credentials, choice.ContainerRuntime, debug));
+
     /// <summary>
-    /// Adds the Redis topology that the <c>VibeZ:Redis</c> configuration section describes: every node is a child resource
-    /// with a health check for its role, and the topology is healthy when it serves clients. Sentinel and cluster
-    /// topologies get a Force failover command; in Development, data nodes accept <c>DEBUG</c> and get Crash, Hang
-    /// and Stall replication commands.
+    /// Adds a master, a replica (<c>{name}-master</c>, <c>{name}-replica</c>) and sentinels (<c>{name}-sentinel-1</c> …)
+    /// watching the master; <see cref="WithSentinels"/> and <see cref="WithQuorum"/> change how many and how many must agree.
     /// </summary>
     /// <param name="builder">The application builder.</param>
     /// <param name="name">The topology's resource name; node names start with it.</param>
+    /// <param name="settings">Ports, image, runtime, limits, TLS and the sentinels' timings; the documented defaults when omitted.</param>
     /// <param name="password">
     /// The password of the operator's <c>default</c> user on every node; a generated secret parameter <c>{name}-password</c>
     /// when omitted. Services get a user of their own (<c>{name}-service-password</c>), sentinels too (<c>{name}-sentinel-password</c>).
     /// </param>
     /// <returns>The topology's resource builder.</returns>
-    public static IResourceBuilder<RedisTopologyResource> AddRedisTopology(
-        this IDistributedApplicationBuilder builder,
-        [ResourceName] string name,
-        IResourceBuilder<ParameterResource>? password = null)
+    public static IResourceBuilder<RedisSentinelResource> AddRedisSentinel(
+        this IDistributedApplicationBuilder builder, [ResourceName] string name, RedisTopologySettings? settings = null, IResourceBuilder<ParameterResource>? password = null)
     {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
-
-        var settings = RedisTopologySettings.Read(builder.Configuration);
-        var choice = builder.ExecutionContext.IsPublishMode
-            ? new RedisRuntimeChoice(RedisRuntime.Container, null, "the application is being published")
-            : RedisRuntimeSelector.Choose(settings, builder.Configuration, ProgramRun.Start);
-
-        // Aspire would otherwise ask Docker even where only Podman answers.
-        if (choice.ContainerRuntime is { } containerRuntime && string.IsNullOrEmpty(builder.Configuration[RedisRuntimeSelector.ContainerRuntimeKey]))
+        if (settings is not null)
         {
-            builder.Configuration[RedisRuntimeSelector.ContainerRuntimeKey] = containerRuntime;
+            CheckSentinels(settings.Sentinels, settings.Quorum, nameof(settings));
+            CheckQuorum(settings.Quorum, settings.Sentinels, nameof(settings));
         }
 
-        password ??= GeneratedPassword(builder, $"{name}-password");
-        var credentials = new RedisTopologyCredentials(password.Resource,
-            GeneratedPassword(builder, $"{name}-service-password").Resource, GeneratedPassword(builder, $"{name}-sentinel-password").Resource);
+        return AddTopology(builder, name, settings, password, static (name, settings, choice, credentials, debug) =>
+            new RedisSentinelResource(name, settings, choice.Runtime, credentials, choice.ContainerRuntime, debug));
+    }
 
-        // DEBUG crashes and freezes nodes: a development aid (launch profiles and the testing builder run in Development).
-        var topology = new RedisTopologyResource(name, settings, choice.Runtime, credentials, choice.ContainerRuntime,
-            debugCommands: builder.Environment.IsDevelopment());
-
-        var topologyBuilder = builder.AddResource(topology)
-            .WithInitialState(new CustomResourceSnapshot
-            {
-                ResourceType = "RedisTopology",
-                State = KnownResourceStates.NotStarted,
-                Properties =
-                [
-                    new("redis.topology", settings.Topology.ToString().ToLowerInvariant()),
-                    new("redis.runtime", choice.Runtime.ToString().ToLowerInvariant()),
-                    new("redis.image", choice.Runtime is RedisRuntime.Container ? settings.Image.ToString() : RedisTopologyDefaults.ServerCommand),
-                ],
-            })
-            .WithIconName("DatabaseStack")
-            .WithHealthCheck(AddHealthCheck(builder, $"{name}_topology_check", () => new RedisTopologyHealthCheck(topology)))
-            .WithForceFailoverCommand()
-            .ExcludeFromManifest();
-
-        var nodes = topology.Nodes.Select(node => AddNode(builder, topology, node, password)).ToList();
-        if (settings.Topology is RedisTopologyKind.Cluster)
+    /// <summary>
+    /// Adds a Redis Cluster: nodes <c>{name}-node-0</c> … and the <c>{name}-cluster-create</c> step that joins them;
+    /// <see cref="WithMasters"/> and <see cref="WithReplicasPerMaster"/> change its size.
+    /// </summary>
+    /// <param name="builder">The application builder.</param>
+    /// <param name="name">The topology's resource name; node names start with it.</param>
+    /// <param name="settings">Ports, image, runtime, limits, TLS and the node timeout; the documented defaults when omitted.</param>
+    /// <param name="password">
+    /// The password of the operator's <c>default</c> user on every node; a generated secret parameter <c>{name}-password</c>
+    /// when omitted. Services get a user of their own (<c>{name}-service-password</c>).
+    /// </param>
+    /// <returns>The topology's resource builder.</returns>
+    public static IResourceBuilder<RedisClusterResource> AddRedisCluster(
+        this IDistributedApplicationBuilder builder, [ResourceName] string name, RedisTopologySettings? settings = null, IResourceBuilder<ParameterResource>? password = null)
+    {
+        if (settings is not null)
         {
-            AddClusterCreate(builder, topology, password, nodes);
+            CheckMasters(settings.ClusterMasters, nameof(settings));
+            CheckReplicasPerMaster(settings.ClusterReplicasPerMaster, nameof(settings));
         }
 
-        builder.Eventing.Subscribe<BeforeStartEvent>(async (e, ct) =>
-        {
-            var logger = e.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RedisTopologyBuilderExtensions));
-            RedisTopologyLog.RuntimeChosen(logger, name, settings.Topology, choice.Runtime, choice.ContainerRuntime ?? "-",
-                choice.Runtime is RedisRuntime.Container ? settings.Image.ToString() : RedisTopologyDefaults.ServerCommand, choice.Reason);
-            if (topology.ContainerNetwork is { } network)
-            {
-                // Before the config files: cluster nodes announce their fixed address, which the network's subnet decides.
-                network.EnsureCreated(ProgramRun.Start, $"vibez.topology={name}");
-                RedisTopologyLog.NetworkReady(logger, name, network.Name, network.Subnet.ToString(),
-                    string.Join(", ", topology.ContainerHosts.Select(h => $"{h.Name}={h.Address}")));
-            }
-
-            await RedisDataDirectory.PrepareAsync(topology, ct);
-            RedisTopologyLog.DataPrepared(logger, name, topology.DataDirectory);
-        });
-
-        // The topology is a group, not a process: it runs while its nodes run, and its health check says when it serves.
-        topologyBuilder.OnInitializeResource(async (resource, e, ct) =>
-            await e.Notifications.PublishUpdateAsync(resource, s => s with { State = KnownResourceStates.Running, StartTimeStamp = DateTime.UtcNow }));
-
-        return topologyBuilder;
+        return AddTopology(builder, name, settings, password, static (name, settings, choice, credentials, debug) =>
+            new RedisClusterResource(name, settings, choice.Runtime, credentials, choice.ContainerRuntime, debug));
     }
 
     /// <summary>
@@ -138,106 +122,77 @@ public static class RedisTopologyBuilderExtensions
             });
     }
 
-    private static IRedisNodeResource AddNode(
-        IDistributedApplicationBuilder builder, RedisTopologyResource topology, RedisNode node, IResourceBuilder<ParameterResource> password)
+    private static IResourceBuilder<T> AddTopology<T>(
+        IDistributedApplicationBuilder builder,
+        string name,
+        RedisTopologySettings? settings,
+        IResourceBuilder<ParameterResource>? password,
+        Func<string, RedisTopologySettings, RedisRuntimeChoice, RedisTopologyCredentials, bool, T> create)
+        where T : RedisTopologyResource
     {
-        var configFile = RedisNodeConfigFile.FileName(node);
-        string[] sentinelArgs = node.Role is RedisNodeRole.Sentinel ? ["--sentinel"] : [];
-        var healthCheck = AddHealthCheck(builder, $"{node.Name}_check", () => new RedisNodeHealthCheck(topology, node));
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        settings ??= new RedisTopologySettings();
 
-        if (topology.Runtime is RedisRuntime.Container)
+        var choice = builder.ExecutionContext.IsPublishMode
+            ? new RedisRuntimeChoice(RedisRuntime.Container, null, "the application is being published")
+            : RedisRuntimeSelector.Choose(settings, builder.Configuration, ProgramRun.Start);
+
+        // Aspire would otherwise ask Docker even where only Podman answers.
+        if (choice.ContainerRuntime is { } containerRuntime && string.IsNullOrEmpty(builder.Configuration[RedisRuntimeSelector.ContainerRuntimeKey]))
         {
-            var image = topology.Settings.Image;
-            var container = builder.AddResource(new RedisContainerNodeResource(node, topology))
-                .WithImage(image.Name, image.Tag)
-                .WithImageRegistry(image.Registry)
-                // The official image's entrypoint would switch users and rewrite arguments; run the server directly.
-                .WithEntrypoint(RedisNodeCommand.Shell)
-                .WithArgs(RedisNodeCommand.Arguments($"{RedisNodeConfigFile.ContainerDataDirectory}/{configFile}", sentinelArgs))
-                .WithBindMount(topology.NodeDirectory(node), RedisNodeConfigFile.ContainerDataDirectory)
-                // Not proxied: the port a node listens on is the port it announces and the port published on 127.0.0.1.
-                .WithEndpoint(port: node.Port, targetPort: node.Port, name: "tcp", scheme: "tcp", isProxied: false)
-                .WithContainerRuntimeArgs(context => OnTopologyNetwork(context, topology, topology.ContainerAddress(node)))
-                .WithHealthCheck(healthCheck)
-                .WithFaultCommands(topology, node)
-                .WithIconName(node.Role is RedisNodeRole.Sentinel ? "Eye" : "Database")
-                .WithParentRelationship(topology);
-            WithTlsMount(container, topology);
-            if (node.BusPort is { } containerBusPort)
+            builder.Configuration[RedisRuntimeSelector.ContainerRuntimeKey] = containerRuntime;
+        }
+
+        password ??= GeneratedPassword(builder, $"{name}-password");
+        var credentials = new RedisTopologyCredentials(password.Resource,
+            GeneratedPassword(builder, $"{name}-service-password").Resource, GeneratedPassword(builder, $"{name}-sentinel-password").Resource);
+
+        // DEBUG crashes and freezes nodes: a development aid (launch profiles and the testing builder run in Development).
+        var topology = create(name, settings, choice, credentials, builder.Environment.IsDevelopment());
+        var image = choice.Runtime is RedisRuntime.Container ? settings.Image.ToString() : RedisTopologyDefaults.ServerCommand;
+
+        var topologyBuilder = builder.AddResource(topology)
+            .WithInitialState(new CustomResourceSnapshot
             {
-                container.WithEndpoint(port: containerBusPort, targetPort: containerBusPort, name: "bus", scheme: "tcp", isProxied: false);
+                ResourceType = "RedisTopology",
+                State = KnownResourceStates.NotStarted,
+                Properties =
+                [
+                    new("redis.topology", topology.Kind.ToString().ToLowerInvariant()),
+                    new("redis.runtime", choice.Runtime.ToString().ToLowerInvariant()),
+                    new("redis.image", image),
+                ],
+            })
+            .WithIconName("DatabaseStack")
+            .WithHealthCheck(RedisTopologyNodes.AddHealthCheck(builder, $"{name}_topology_check", () => new RedisTopologyHealthCheck(topology)))
+            .ExcludeFromManifest();
+        topologyBuilder.WithForceFailoverCommand();
+        RedisTopologyNodes.Add(builder, topology);
+
+        builder.Eventing.Subscribe<BeforeStartEvent>(async (e, ct) =>
+        {
+            var logger = e.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RedisTopologyBuilderExtensions));
+            RedisTopologyLog.RuntimeChosen(logger, name, topology.Kind, choice.Runtime, choice.ContainerRuntime ?? "-", image, choice.Reason);
+            if (topology.ContainerNetwork is { } network)
+            {
+                // Before the config files: cluster nodes announce their fixed address, which the network's subnet decides.
+                network.EnsureCreated(ProgramRun.Start, $"vibez.topology={name}");
+                RedisTopologyLog.NetworkReady(logger, name, network.Name, network.Subnet.ToString(),
+                    string.Join(", ", topology.ContainerHosts.Select(h => $"{h.Name}={h.Address}")));
             }
 
-            return container.ExcludeFromManifest().Resource;
-        }
+            await RedisDataDirectory.PrepareAsync(topology, ct);
+            RedisTopologyLog.DataPrepared(logger, name, topology.DataDirectory);
+        });
 
-        var process = builder.AddResource(new RedisProcessNodeResource(node, topology))
-            .WithArgs(RedisNodeCommand.Arguments(Path.Combine(topology.NodeDirectory(node), configFile), sentinelArgs))
-            .WithEndpoint(port: node.Port, targetPort: node.Port, name: "tcp", scheme: "tcp", isProxied: false)
-            .WithHealthCheck(healthCheck)
-            .WithFaultCommands(topology, node)
-            .WithIconName(node.Role is RedisNodeRole.Sentinel ? "Eye" : "Database")
-            .WithParentRelationship(topology);
-        return process.ExcludeFromManifest().Resource;
-    }
+        // The topology is a group, not a process: it runs while its nodes run, and its health check says when it serves.
+        topologyBuilder.OnInitializeResource(async (resource, e, ct) =>
+            await e.Notifications.PublishUpdateAsync(resource, s => s with { State = KnownResourceStates.Running, StartTimeStamp = DateTime.UtcNow }));
 
-    private static void AddClusterCreate(
-        IDistributedApplicationBuilder builder, RedisTopologyResource topology, IResourceBuilder<ParameterResource> password, List<IRedisNodeResource> nodes)
-    {
-        var name = $"{topology.Name}-cluster-create";
-        if (topology.Runtime is RedisRuntime.Container)
-        {
-            var image = topology.Settings.Image;
-            Configure(WithTlsMount(builder.AddContainer(name, image.Name, image.Tag).WithImageRegistry(image.Registry).WithEntrypoint("/bin/sh")
-                .WithContainerRuntimeArgs(context => OnTopologyNetwork(context, topology, topology.ClusterCreateAddress)), topology));
-        }
-        else
-        {
-            Configure(builder.AddExecutable(name, "/bin/sh", topology.DataDirectory));
-        }
-
-        void Configure<T>(IResourceBuilder<T> create) where T : IResourceWithArgs, IResourceWithEnvironment, IResourceWithWaitSupport
-        {
-            // Rendered when the step starts: in containers the nodes' addresses are known once the network exists.
-            create.WithArgs(context =>
-                {
-                    context.Args.Add("-c");
-                    context.Args.Add(RedisClusterCreateScript.Render(topology));
-                })
-                .WithEnvironment("REDISCLI_AUTH", password)
-                .WithParentRelationship(topology)
-                .WithIconName("BranchFork")
-                .ExcludeFromManifest();
-            foreach (var node in nodes)
-            {
-                create.WaitForStart(builder.CreateResourceBuilder<IResource>(node));
-            }
-        }
-    }
-
-    /// <summary>
-    /// Mounts the topology's TLS folder read-only at <see cref="RedisTopologyTls.ContainerDirectory"/> when it speaks TLS.
-    /// The files stay 600 and the folder 700, as for processes: the image runs <c>redis-server</c> as root (no USER),
-    /// the owner of the files, exactly as it reads the 600 config file in its <c>/data</c> mount.
-    /// </summary>
-    private static IResourceBuilder<T> WithTlsMount<T>(IResourceBuilder<T> container, RedisTopologyResource topology) where T : ContainerResource =>
-        topology.Tls is { } tls ? container.WithBindMount(tls.Directory, RedisTopologyTls.ContainerDirectory, isReadOnly: true) : container;
-
-    /// <summary>Puts a container on the topology's network at its fixed address, with every node's name as a host entry.</summary>
-    private static void OnTopologyNetwork(ContainerRuntimeArgsCallbackContext context, RedisTopologyResource topology, System.Net.IPAddress address)
-    {
-        foreach (var argument in topology.ContainerNetwork!.RunArguments(address, topology.ContainerHosts))
-        {
-            context.Args.Add(argument);
-        }
+        return topologyBuilder;
     }
 
     private static IResourceBuilder<ParameterResource> GeneratedPassword(IDistributedApplicationBuilder builder, string name) =>
         builder.AddParameter(name, new GenerateParameterDefault { MinLength = 24, Special = false }, secret: true, persist: true);
-
-    private static string AddHealthCheck(IDistributedApplicationBuilder builder, string key, Func<IHealthCheck> create)
-    {
-        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(key, _ => create(), failureStatus: null, tags: null));
-        return key;
-    }
 }

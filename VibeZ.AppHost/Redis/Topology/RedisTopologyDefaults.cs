@@ -3,17 +3,12 @@ using VibeZ.Redis;
 namespace Aspire.Hosting.ApplicationModel;
 
 /// <summary>
-/// Defaults of a Redis topology: the document's ports and timeouts, and the image that the tests run.
+/// Defaults of a Redis topology: the document's ports and timeouts (the image is in <see cref="RedisContainerImageTags"/>).
 /// </summary>
 internal static class RedisTopologyDefaults
 {
     /// <summary>The configuration section every setting lives under.</summary>
     public const string Section = "VibeZ:Redis";
-
-    // The official image at the version the tests run (Debian 12's redis-server 7.0.15), so what ships is what is tested.
-    public const string ImageRegistry = "docker.io";
-    public const string Image = "library/redis";
-    public const string ImageTag = "7.0.15";
 
     /// <summary>The program every node runs, from the image or from PATH; a sentinel is <c>redis-server --sentinel</c>.</summary>
     public const string ServerCommand = "redis-server";

@@ -1,55 +1,58 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Net;
 
 namespace Aspire.Hosting.ApplicationModel;
 
 /// <summary>
 /// A Redis deployment made of several nodes, each its own child resource: the parent the dashboard groups them under,
-/// and what services reference to get their <c>REDIS_*</c> settings.
+/// and what services reference to get their <c>REDIS_*</c> settings. <see cref="RedisServerResource"/>,
+/// <see cref="RedisSentinelResource"/> and <see cref="RedisClusterResource"/> are its three kinds.
 /// </summary>
-public sealed class RedisTopologyResource : Resource
+public abstract class RedisTopologyResource : Resource
 {
     /// <summary>The address services reach every node on: published container ports and local processes both listen there.</summary>
     public const string HostAddress = "127.0.0.1";
 
-    private readonly string _instanceName;
+    private string _instanceName = "";
 
     /// <summary>Initializes a new instance of the <see cref="RedisTopologyResource"/> class.</summary>
     /// <param name="name">The resource name; node names start with it.</param>
+    /// <param name="kind">The kind of topology; <paramref name="settings"/>' own topology is replaced by it.</param>
     /// <param name="settings">What the topology is made of.</param>
     /// <param name="runtime">How its nodes run: <see cref="RedisRuntime.Container"/> or <see cref="RedisRuntime.Process"/>, never auto.</param>
     /// <param name="credentials">The passwords of the operator's <c>default</c> user, the services' user and the sentinels' user.</param>
     /// <param name="containerRuntime">The container runtime's command (<c>podman</c> or <c>docker</c>) when nodes run as containers.</param>
     /// <param name="debugCommands">Whether data nodes accept <c>DEBUG</c> (<c>enable-debug-command yes</c>) and offer the fault commands that use it.</param>
-    public RedisTopologyResource(
-        string name, RedisTopologySettings settings, RedisRuntime runtime, RedisTopologyCredentials credentials, string? containerRuntime = null, bool debugCommands = false)
+    private protected RedisTopologyResource(
+        string name, RedisTopologyKind kind, RedisTopologySettings settings, RedisRuntime runtime, RedisTopologyCredentials credentials, string? containerRuntime, bool debugCommands)
         : base(name)
     {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(credentials);
         if (runtime is RedisRuntime.Auto)
         {
             throw new ArgumentException("The runtime must be resolved before the topology is built.", nameof(runtime));
         }
 
-        Settings = settings;
+        Kind = kind;
         Runtime = runtime;
-        ArgumentNullException.ThrowIfNull(credentials);
+        ContainerRuntime = runtime is RedisRuntime.Container ? containerRuntime ?? "docker" : null;
         Credentials = credentials;
         DebugCommandsEnabled = debugCommands;
-        Nodes = RedisTopologyPlan.Nodes(name, settings);
-
-        // One name per topology instance, for its data folder and its network, so topologies can run side by side.
-        _instanceName = $"{name}-{Kind.ToString().ToLowerInvariant()}-{Nodes[0].Port}";
-        ContainerNetwork = runtime is RedisRuntime.Container ? new RedisContainerNetwork($"vibez-{_instanceName}", containerRuntime ?? "docker") : null;
-        Tls = settings.Tls ? new RedisTopologyTls(Path.Combine(DataDirectory, RedisTopologyTls.FolderName)) : null;
+        Reshape(settings);
     }
 
-    /// <summary>Gets what the topology is made of.</summary>
-    public RedisTopologySettings Settings { get; }
+    /// <summary>Gets what the topology is made of; its <see cref="RedisTopologySettings.Topology"/> is always <see cref="Kind"/>.</summary>
+    public RedisTopologySettings Settings { get; private set; }
 
     /// <summary>Gets the kind of topology.</summary>
-    public RedisTopologyKind Kind => Settings.Topology;
+    public RedisTopologyKind Kind { get; }
 
     /// <summary>Gets how the nodes run.</summary>
     public RedisRuntime Runtime { get; }
+
+    /// <summary>Gets the container runtime's command when the nodes are containers, or <see langword="null"/>.</summary>
+    public string? ContainerRuntime { get; }
 
     /// <summary>Gets the topology's passwords and users.</summary>
     public RedisTopologyCredentials Credentials { get; }
@@ -70,13 +73,36 @@ public sealed class RedisTopologyResource : Resource
     public bool MastersNeedAReplica => Kind is RedisTopologyKind.Sentinel || (Kind is RedisTopologyKind.Cluster && Settings.ClusterReplicasPerMaster > 0);
 
     /// <summary>Gets the nodes, in the order they are planned.</summary>
-    public IReadOnlyList<RedisNode> Nodes { get; }
+    public IReadOnlyList<RedisNode> Nodes { get; private set; }
 
     /// <summary>Gets the network the nodes run on when they are containers, or <see langword="null"/> for local processes.</summary>
-    public RedisContainerNetwork? ContainerNetwork { get; }
+    public RedisContainerNetwork? ContainerNetwork { get; private set; }
 
     /// <summary>Gets the TLS material every node, sentinel and client of the topology uses, or <see langword="null"/> without TLS.</summary>
-    internal RedisTopologyTls? Tls { get; }
+    internal RedisTopologyTls? Tls { get; private set; }
+
+    /// <summary>Gets the keys of the node health checks already registered, so a node planned again keeps its one check.</summary>
+    internal HashSet<string> NodeHealthChecks { get; } = [];
+
+    /// <summary>
+    /// Takes new settings and plans the nodes from them (<see cref="RedisTopologyPlan"/>, which checks their ports), with
+    /// everything named after them: the data folder, the container network and the TLS folder. Only before the
+    /// application starts: the builder's <c>With…</c> methods call it, and then add the node resources again.
+    /// </summary>
+    /// <param name="settings">The new settings.</param>
+    [MemberNotNull(nameof(Settings), nameof(Nodes))]
+    internal void Reshape(RedisTopologySettings settings)
+    {
+        var shaped = settings with { Topology = Kind };
+        var nodes = RedisTopologyPlan.Nodes(Name, shaped);
+        Settings = shaped;
+        Nodes = nodes;
+
+        // One name per topology instance, for its data folder and its network, so topologies can run side by side.
+        _instanceName = $"{Name}-{Kind.ToString().ToLowerInvariant()}-{Nodes[0].Port}";
+        ContainerNetwork = ContainerRuntime is { } containerRuntime ? new RedisContainerNetwork($"vibez-{_instanceName}", containerRuntime) : null;
+        Tls = Settings.Tls ? new RedisTopologyTls(Path.Combine(DataDirectory, RedisTopologyTls.FolderName)) : null;
+    }
 
     /// <summary>Gets the folder that holds the nodes' data folders for this topology.</summary>
     public string DataDirectory => Path.Combine(Settings.DataDirectory, _instanceName);

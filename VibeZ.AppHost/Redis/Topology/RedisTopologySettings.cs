@@ -19,7 +19,7 @@ public sealed record RedisTopologySettings
 
     /// <summary>Gets the container image as <c>registry/name:tag</c> (<c>VibeZ:Redis:Image</c>).</summary>
     /// <value>The default value is <c>docker.io/library/redis:7.0.15</c>.</value>
-    public RedisImage Image { get; init; } = new(RedisTopologyDefaults.ImageRegistry, RedisTopologyDefaults.Image, RedisTopologyDefaults.ImageTag);
+    public RedisImage Image { get; init; } = new(RedisContainerImageTags.Registry, RedisContainerImageTags.Image, RedisContainerImageTags.Tag);
 
     /// <summary>Gets a number added to every node port, cluster bus ports included, so that topologies can run side by side (<c>VibeZ:Redis:PortOffset</c>).</summary>
     /// <value>The default value is 0.</value>

@@ -1,10 +1,11 @@
 namespace Aspire.Hosting.ApplicationModel;
 
-/// <summary>Checks settings before anything is built, so a bad value stops the AppHost with a message that names it.</summary>
+/// <summary>
+/// Checks settings before anything is built, so a bad value stops the AppHost with a message that names it. Ports are
+/// checked where the nodes are planned (<see cref="RedisTopologyPlan"/>), which knows every port a node binds.
+/// </summary>
 internal static class RedisTopologySettingsValidator
 {
-    private const int HighestPort = 65535;
-
     public static void Validate(RedisTopologySettings settings)
     {
         var errors = new List<string>();
@@ -46,11 +47,6 @@ internal static class RedisTopologySettingsValidator
         Require(settings.ClientOutputBufferSoftLimitSeconds >= 1,
             $"{Key(nameof(settings.ClientOutputBufferSoftLimitSeconds))} is {settings.ClientOutputBufferSoftLimitSeconds}; it must be at least 1.");
 
-        if (errors.Count == 0)
-        {
-            CheckPorts(settings, errors);
-        }
-
         if (errors.Count > 0)
         {
             throw new InvalidOperationException("The Redis topology is misconfigured: " + string.Join(" ", errors));
@@ -64,41 +60,6 @@ internal static class RedisTopologySettingsValidator
             }
         }
     }
-
-    private static void CheckPorts(RedisTopologySettings settings, List<string> errors)
-    {
-        // Every port a node binds, its cluster bus port included, with the setting it comes from.
-        var taken = new Dictionary<int, string>();
-        foreach (var node in RedisTopologyPlan.Nodes("redis", settings))
-        {
-            var setting = PortSetting(node.Role);
-            Claim(node.Port, $"{node.Name} ({setting} + {Key(nameof(settings.PortOffset))})");
-            if (node.BusPort is { } busPort)
-            {
-                Claim(busPort, $"the cluster bus of {node.Name} ({setting} + {RedisTopologyDefaults.ClusterBusPortOffset} + {Key(nameof(settings.PortOffset))})");
-            }
-        }
-
-        void Claim(int port, string owner)
-        {
-            if (port is < 1 or > HighestPort)
-            {
-                errors.Add($"The port of {owner} would be {port}, outside 1–{HighestPort}.");
-            }
-            else if (!taken.TryAdd(port, owner))
-            {
-                errors.Add($"Port {port} is wanted by both {taken[port]} and {owner}.");
-            }
-        }
-    }
-
-    private static string PortSetting(RedisNodeRole role) => role switch
-    {
-        RedisNodeRole.Master => Key(nameof(RedisTopologySettings.MasterPort)),
-        RedisNodeRole.Replica => Key(nameof(RedisTopologySettings.ReplicaPort)),
-        RedisNodeRole.Sentinel => Key(nameof(RedisTopologySettings.SentinelPort)),
-        _ => Key(nameof(RedisTopologySettings.ClusterPort)),
-    };
 
     private static string Key(string name) => RedisTopologySettings.Key(name);
 }

@@ -23,7 +23,7 @@ public sealed class RedisDataDirectoryTests : IDisposable
         Directory.CreateDirectory(_root);
         File.SetUnixFileMode(_root, (UnixFileMode)0b111_111_111);
         var builder = DistributedApplication.CreateBuilder();
-        var topology = new RedisTopologyResource("redis", new RedisTopologySettings { Topology = RedisTopologyKind.Sentinel, DataDirectory = _root },
+        var topology = new RedisSentinelResource("redis", new RedisTopologySettings { DataDirectory = _root },
             RedisRuntime.Process, new RedisTopologyCredentials(Secret("pw", "s3cret"), Secret("service-pw", "service-s3cret"), Secret("sentinel-pw", "sentinel-s3cret")));
 
         await RedisDataDirectory.PrepareAsync(topology, TestContext.Current.CancellationToken);

@@ -5,18 +5,19 @@ namespace VibeZ.AppHost.Tests.Redis;
 /// <summary>Builds the AppHost's model for each profile without starting anything.</summary>
 public class RedisTopologyModelTests
 {
-    public static TheoryData<RedisTopologyKind, string[]> NodesOfEachTopology => new()
+    public static TheoryData<RedisTopologyKind, Type, string[]> NodesOfEachTopology => new()
     {
-        { RedisTopologyKind.Single, ["redis-server:6379"] },
-        { RedisTopologyKind.Sentinel, ["redis-master:6379", "redis-replica:6380", "redis-sentinel-1:26379", "redis-sentinel-2:26380", "redis-sentinel-3:26381"] },
-        { RedisTopologyKind.Cluster, ["redis-node-0:7000", "redis-node-1:7001", "redis-node-2:7002", "redis-node-3:7003", "redis-node-4:7004", "redis-node-5:7005"] },
+        { RedisTopologyKind.Single, typeof(RedisServerResource), ["redis-server:6379"] },
+        { RedisTopologyKind.Sentinel, typeof(RedisSentinelResource), ["redis-master:6379", "redis-replica:6380", "redis-sentinel-1:26379", "redis-sentinel-2:26380", "redis-sentinel-3:26381"] },
+        { RedisTopologyKind.Cluster, typeof(RedisClusterResource), ["redis-node-0:7000", "redis-node-1:7001", "redis-node-2:7002", "redis-node-3:7003", "redis-node-4:7004", "redis-node-5:7005"] },
     };
 
     [Theory]
     [MemberData(nameof(NodesOfEachTopology))]
-    public async Task EachTopologyHasItsNodesOnUnproxiedDocumentedPorts(RedisTopologyKind kind, string[] expected)
+    public async Task EachTopologyHasItsNodesOnUnproxiedDocumentedPorts(RedisTopologyKind kind, Type resourceType, string[] expected)
     {
         await using var appHost = await CreateAsync(AppHostArguments.For(kind, RedisRuntime.Process));
+        Assert.IsType(resourceType, appHost.Resources.OfType<RedisTopologyResource>().Single());
 
         var nodes = appHost.Resources.OfType<IRedisNodeResource>().ToList();
         var endpoints = nodes.Select(n => n.Annotations.OfType<EndpointAnnotation>().Single(e => e.Name == "tcp")).ToList();

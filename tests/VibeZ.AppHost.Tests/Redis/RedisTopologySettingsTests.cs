@@ -31,8 +31,6 @@ public class RedisTopologySettingsTests
     [InlineData("Quorum", "4", "VibeZ:Redis:Quorum is 4, but it must be between 1 and the number of sentinels (VibeZ:Redis:Sentinels = 3).")]
     [InlineData("Quorum", "two", "VibeZ:Redis:Quorum is 'two', which is not a whole number.")]
     [InlineData("MasterName", " ", "VibeZ:Redis:MasterName is ' '")]
-    [InlineData("ReplicaPort", "6379", "Port 6379 is wanted by both redis-master (VibeZ:Redis:MasterPort + VibeZ:Redis:PortOffset) and redis-replica (VibeZ:Redis:ReplicaPort + VibeZ:Redis:PortOffset).")]
-    [InlineData("PortOffset", "60000", "The port of redis-sentinel-1 (VibeZ:Redis:SentinelPort + VibeZ:Redis:PortOffset) would be 86379, outside 1–65535.")]
     [InlineData("Image", "redis :7", "VibeZ:Redis:Image is 'redis :7', which is not an image reference")]
     [InlineData("MinReplicasMaxLagSeconds", "0", "VibeZ:Redis:MinReplicasMaxLagSeconds is 0; it must be at least 1 (Redis reads 0 as switching the replica check off).")]
     [InlineData("MaxMemoryMegabytes", "0", "VibeZ:Redis:MaxMemoryMegabytes is 0; it must be at least 1 (Redis reads 0 as no limit).")]
@@ -47,13 +45,19 @@ public class RedisTopologySettingsTests
         Assert.Contains(expected, error.Message);
     }
 
-    [Fact]
-    public void ClusterBusPortsMustFitInThePortRangeToo()
+    // Ports are checked where the nodes are planned, the one place that knows every port a node binds.
+    [Theory]
+    [InlineData("sentinel", "ReplicaPort", "6379", "Port 6379 is wanted by both redis-master (VibeZ:Redis:MasterPort + VibeZ:Redis:PortOffset) and redis-replica (VibeZ:Redis:ReplicaPort + VibeZ:Redis:PortOffset).")]
+    [InlineData("sentinel", "PortOffset", "60000", "The port of redis-sentinel-1 (VibeZ:Redis:SentinelPort + VibeZ:Redis:PortOffset) would be 86379, outside 1–65535.")]
+    // The nodes fit (56000–56005); their bus ports, 10000 higher, do not.
+    [InlineData("cluster", "ClusterPort", "56000", "The port of the cluster bus of redis-node-0 (VibeZ:Redis:ClusterPort + 10000 + VibeZ:Redis:PortOffset) would be 66000, outside 1–65535.")]
+    public void PortsThatCannotWorkAreRefusedWithAMessageThatNamesTheirSettings(string topology, string key, string value, string expected)
     {
-        // The nodes fit (56000–56005); their bus ports, 10000 higher, do not.
-        var error = Assert.Throws<InvalidOperationException>(() => Read(("Topology", "cluster"), ("ClusterPort", "56000")));
+        var settings = Read(("Topology", topology), (key, value));
 
-        Assert.Contains("The port of the cluster bus of redis-node-0 (VibeZ:Redis:ClusterPort + 10000 + VibeZ:Redis:PortOffset) would be 66000, outside 1–65535.", error.Message);
+        var error = Assert.Throws<InvalidOperationException>(() => RedisTopologyPlan.Nodes("redis", settings));
+
+        Assert.Contains(expected, error.Message);
     }
 
     [Fact]
@@ -72,6 +76,17 @@ public class RedisTopologySettingsTests
                 .WaitAsync(TestTimeouts.BuildModel, TestContext.Current.CancellationToken));
 
         Assert.Contains("VibeZ:Redis:Topology is 'ring'", ExceptionMessages.Flatten(error));
+    }
+
+    [Fact]
+    public async Task TheAppHostStopsOnAPortWantedTwice()
+    {
+        var error = await Assert.ThrowsAnyAsync<Exception>(() =>
+            DistributedApplicationTestingBuilder.CreateAsync<Projects.VibeZ_AppHost>(
+                    AppHostArguments.For(RedisTopologyKind.Sentinel, RedisRuntime.Process, extra: "--VibeZ:Redis:ReplicaPort=6379"), TestContext.Current.CancellationToken)
+                .WaitAsync(TestTimeouts.BuildModel, TestContext.Current.CancellationToken));
+
+        Assert.Contains("Port 6379 is wanted by both redis-master (VibeZ:Redis:MasterPort + VibeZ:Redis:PortOffset)", ExceptionMessages.Flatten(error));
     }
 
     private static RedisTopologySettings Read(params (string Key, string Value)[] values) =>
