@@ -31,7 +31,7 @@ public sealed class RedisRefusalTests
         await using var client = await GatewayClient.ConnectAsync(gateway, "client");
 
         await client.SubscribeAsync("full");
-        var lines = await AssertPublishesRefusedAsync(gateway, client, "full", "OOM", HttpStatusCode.InsufficientStorage);
+        var lines = await AssertPublishesRefusedAsync(gateway, client, "full", "OOM", HttpStatusCode.InsufficientStorage, retryable: false);
 
         // Reads go on, and the socket that was refused is still served.
         using var history = await gateway.Http.GetAsync("/api/channels/full/messages", TestContext.Current.CancellationToken);
@@ -55,7 +55,7 @@ public sealed class RedisRefusalTests
 
         // Appends are scripts: without EVAL and EVALSHA the user can read a channel but not publish to it.
         await AclAsync(redis, "SETUSER", user, "-eval", "-evalsha");
-        var lines = await AssertPublishesRefusedAsync(gateway, client, "acl", "NOPERM", HttpStatusCode.BadGateway);
+        var lines = await AssertPublishesRefusedAsync(gateway, client, "acl", "NOPERM", HttpStatusCode.BadGateway, retryable: false);
 
         await AclAsync(redis, "SETUSER", user, "+eval", "+evalsha");
         await PublishAndWaitForAckAsync(client, "acl", "after");
@@ -88,7 +88,7 @@ public sealed class RedisRefusalTests
             return (seen.Contains("BUSY", StringComparison.Ordinal), seen);
         }, "Redis to answer BUSY while the script spins");
 
-        var lines = await AssertPublishesRefusedAsync(gateway, client, "busy", "BUSY", HttpStatusCode.BadGateway);
+        var lines = await AssertPublishesRefusedAsync(gateway, client, "busy", "BUSY", HttpStatusCode.BadGateway, retryable: true);
 
         Assert.Contains("done", await TestWait.For(script, "the spinning script to end"));
         await PublishAndWaitForAckAsync(client, "busy", "after");
@@ -107,7 +107,7 @@ public sealed class RedisRefusalTests
 
         // A channel whose state key is not the hash the append script expects: every append fails inside the script.
         Assert.Contains("OK", await RedisCli.RunAsync(redis.Port, redis.Password, "SET", "vibez:{broken}:meta", "not-a-hash"));
-        var lines = await AssertPublishesRefusedAsync(gateway, client, "broken", "WRONGTYPE", HttpStatusCode.BadGateway);
+        var lines = await AssertPublishesRefusedAsync(gateway, client, "broken", "WRONGTYPE", HttpStatusCode.BadGateway, retryable: false);
 
         using var history = await gateway.Http.GetAsync("/api/channels/broken/messages", TestContext.Current.CancellationToken);
         var body = await history.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
@@ -122,11 +122,12 @@ public sealed class RedisRefusalTests
 
     /// <summary>
     /// Publishes <see cref="Refusals"/> frames and one HTTP message into a refusing Redis: each frame gets a
-    /// <c>redis_refused</c> error carrying Redis's <paramref name="reply"/> and no ack, the POST gets
-    /// <paramref name="status"/> with the same code, and the socket stays open.
+    /// <c>redis_refused</c> error carrying Redis's <paramref name="reply"/> and <paramref name="retryable"/>, and no ack;
+    /// the POST gets <paramref name="status"/> with the same code and flag, and the socket stays open.
     /// </summary>
     /// <returns>The Gateway's line count before, for <see cref="AssertLogBoundedAsync"/>.</returns>
-    private static async Task<int> AssertPublishesRefusedAsync(GatewayProcess gateway, GatewayClient client, string channel, string reply, HttpStatusCode status)
+    private static async Task<int> AssertPublishesRefusedAsync(
+        GatewayProcess gateway, GatewayClient client, string channel, string reply, HttpStatusCode status, bool retryable)
     {
         var linesBefore = gateway.LineCount;
         var seen = client.Frames.Count;
@@ -143,6 +144,7 @@ public sealed class RedisRefusalTests
             Assert.True(GatewayClient.Is(a, "error"), $"a publish Redis refused was answered with {a.ToJsonString()}");
             Assert.Equal("redis_refused", (string?)a["code"]);
             Assert.Contains(reply, (string?)a["message"]);
+            Assert.Equal(retryable, (bool?)a["retryable"]);
         });
         Assert.DoesNotContain(client.Frames.Skip(seen), f => GatewayClient.Is(f, "ack") || GatewayClient.IsMessage(f, channel));
 
@@ -154,6 +156,7 @@ public sealed class RedisRefusalTests
         var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
         Assert.True(response.StatusCode == status, $"POST into a Redis that answers {reply} got {(int)response.StatusCode}, expected {(int)status}: {body}");
         Assert.Equal("redis_refused", (string?)JsonNode.Parse(body)?["code"]);
+        Assert.Equal(retryable, (bool?)JsonNode.Parse(body)?["retryable"]);
 
         Assert.False(client.Ended, $"a refused publish must not close the socket ({client.CloseStatus} {client.CloseDescription})");
         Assert.False(gateway.HasExited, "the Gateway exited");
