@@ -351,8 +351,8 @@ internal sealed class RedisChannelStore : IChannelStore
         }
         catch (RedisServerException ex)
         {
-            // OOM, BUSY, a script error: Redis refused, and will refuse the same request again.
-            throw new ChannelStoreException(GatewayErrorCodes.RedisRefused, $"Redis refused '{operation}': {ex.Message}", retryable: false, ex);
+            // OOM, NOPERM, a script error: Redis refused, and will refuse the same request again; BUSY passes.
+            throw new ChannelStoreException(GatewayErrorCodes.RedisRefused, $"Redis refused '{operation}': {ex.Message}", RedisRefusals.PassesLater(ex), ex);
         }
     }
 

@@ -122,7 +122,7 @@ internal sealed class RedisPresenceStore(
         // A sentinel master without a replica in sync (min-replicas-to-write) during a failover: the next heartbeat adds it.
         RedisServerException when ex.Message.StartsWith("NOREPLICAS", StringComparison.Ordinal) => new ChannelStoreException(GatewayErrorCodes.NotReplicated,
             $"Redis takes no writes until a replica is in sync ('{operation}'); presence is written again at the next heartbeat.", retryable: true, ex),
-        RedisServerException => new ChannelStoreException(GatewayErrorCodes.RedisRefused, $"Redis refused '{operation}': {ex.Message}", retryable: false, ex),
+        RedisServerException refusal => new ChannelStoreException(GatewayErrorCodes.RedisRefused, $"Redis refused '{operation}': {ex.Message}", RedisRefusals.PassesLater(refusal), ex),
         _ => new ChannelStoreException(GatewayErrorCodes.RedisUnavailable, $"Redis did not answer '{operation}': {ex.Message}", retryable: true, ex),
     };
 

@@ -23,6 +23,14 @@ public sealed class PresenceStoreTests
         Assert.Equal((GatewayErrorCodes.RedisUnavailable, true), (lost.Code, lost.Retryable));
     }
 
+    [Fact]
+    public void BusyIsARetryableRefusalBecauseTheScriptEnds()
+    {
+        var busy = RedisPresenceStore.Translate("presence.join", new RedisServerException("BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE."));
+
+        Assert.Equal((GatewayErrorCodes.RedisRefused, true), (busy.Code, busy.Retryable));
+    }
+
     [Theory]
     [InlineData("alice")]
     [InlineData("a b \"c\" \\ é")]
