@@ -203,31 +203,59 @@ internal sealed class ChannelFeed : IAsyncDisposable
         _subscribers[subscriber] = new StrongBox<long>(last);
     }
 
-    /// <summary>Sends one subscriber the messages after <paramref name="after"/> up to <paramref name="upTo"/>; true when none were missing.</summary>
+    /// <summary>
+    /// Sends one subscriber the messages after <paramref name="after"/> up to <paramref name="upTo"/>, page after page;
+    /// true when none were missing: every page continued the one before, and the last message is the one this Gateway
+    /// delivered at <paramref name="upTo"/>.
+    /// </summary>
     private async Task<bool> ReplayAsync(IChannelSubscriber subscriber, long after, ChannelMark upTo)
     {
-        var wanted = upTo.Offset - after;
-        if (wanted > _options.MaxHistoryPageSize)
+        var from = new ChannelMark(upTo.Position with { Offset = after }, null);
+        var complete = true;
+        while (from.Offset < upTo.Offset)
         {
-            return false;
+            var history = await ReadHistoryAsync(from, (int)Math.Min(upTo.Offset - from.Offset, _options.MaxHistoryPageSize));
+            if (history.Position.Epoch != upTo.Epoch || history.RolledBackPast(upTo) || history.RolledBackPast(from))
+            {
+                // The history changed under us; the resync this causes tells every subscriber.
+                Resync();
+                return false;
+            }
+
+            complete &= history.ContinuesFrom(from.Offset);
+            var page = history.Messages.Where(m => m.Offset <= upTo.Offset).ToList();
+            if (page.Count == 0)
+            {
+                // History holds nothing more up to what this Gateway delivered: the rest is gone.
+                return false;
+            }
+
+            foreach (var message in page)
+            {
+                if (!subscriber.TrySend(message.Frame))
+                {
+                    // Its send queue overflowed: it is being closed and gets nothing more.
+                    return false;
+                }
+            }
+
+            from = page[^1].Mark;
         }
 
-        var history = await _store.ReadAsync(_channel, new ChannelMark(upTo.Position with { Offset = after }, null), (int)wanted, CancellationToken.None);
-        if (history.Position.Epoch != upTo.Epoch || history.RolledBackPast(upTo))
+        if (from.Id is not null && upTo.Id is not null && from.Id != upTo.Id)
         {
-            // The history changed under us; the resync this causes tells every subscriber.
             Resync();
             return false;
         }
 
-        var replayed = 0;
-        foreach (var message in history.Messages.Where(m => m.Offset <= upTo.Offset))
-        {
-            subscriber.TrySend(message.Frame);
-            replayed++;
-        }
+        return complete;
+    }
 
-        return history.ContinuesFrom(after) && replayed >= wanted;
+    /// <summary>Reads a page of history once this Gateway has a free place for it; reads queue here, not in Redis.</summary>
+    private async Task<ChannelHistory> ReadHistoryAsync(ChannelMark after, int limit)
+    {
+        using var place = await _hub.HistoryReads.EnterAsync(CancellationToken.None);
+        return await _store.ReadAsync(_channel, after, limit, CancellationToken.None);
     }
 
     private Task OnLiveAsync(ChannelCommit commit)
@@ -290,7 +318,7 @@ internal sealed class ChannelFeed : IAsyncDisposable
         var doubts = 0;
         while (_delivered is { } delivered)
         {
-            var history = await _store.ReadAsync(_channel, delivered, _options.MaxHistoryPageSize, CancellationToken.None);
+            var history = await ReadHistoryAsync(delivered, _options.MaxHistoryPageSize);
             if (history.Position.Epoch != delivered.Epoch || history.RolledBackPast(delivered))
             {
                 // History gone, another epoch, a rollback: each would tell every subscriber that messages may be
@@ -337,7 +365,8 @@ internal sealed class ChannelFeed : IAsyncDisposable
                 Deliver(message);
             }
 
-            if (history.Messages.Count < _options.MaxHistoryPageSize || _delivered?.Offset >= history.Position.Offset)
+            // A page cut at its count or its bytes is followed by the next one at once, not at the next resync.
+            if (!history.Partial)
             {
                 if (checkPending && history.Appended > history.Position.Offset)
                 {

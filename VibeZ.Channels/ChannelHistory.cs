@@ -21,6 +21,12 @@ public sealed record ChannelHistory(ChannelPosition Position, long Appended, IRe
         Messages.Count == 0 ? Position.Offset <= after : Messages[0].Offset == after + 1;
 
     /// <summary>
+    /// Gets whether committed messages follow this page: it ended at its count or its bytes (or where the history
+    /// changed while it was read), not at the committed offset. The reader continues after its last message.
+    /// </summary>
+    public bool Partial => Messages.Count > 0 && Messages[^1].Offset < Position.Offset;
+
+    /// <summary>
     /// Whether this history contradicts what a reader holds at <paramref name="mark"/>, in the same epoch: Redis's
     /// counter is behind it, or the message at its offset is another one. Either means the offset was lost in a
     /// failover and may be handed out again, so the reader must not carry on in this epoch.

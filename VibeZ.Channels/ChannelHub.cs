@@ -29,12 +29,16 @@ public sealed class ChannelHub : IAsyncDisposable
         _timeProvider = timeProvider;
         _logger = logger;
         Node = node.Id;
+        HistoryReads = new HistoryReadGate(_options.MaxConcurrentHistoryReads);
         _store.LiveFeedInterrupted += ResyncAll;
         _resyncTimer = timeProvider.CreateTimer(_ => OnTimer(), null, _options.ResyncInterval, _options.ResyncInterval);
     }
 
     /// <summary>Gets this Gateway's id, as sent in <c>subscribed</c> frames.</summary>
     public string Node { get; }
+
+    /// <summary>Gets the bound on this Gateway's concurrent history reads: the history API's, resumes' and catch-ups'.</summary>
+    public HistoryReadGate HistoryReads { get; }
 
     /// <summary>Gets how many channels have local subscribers.</summary>
     public int ChannelCount

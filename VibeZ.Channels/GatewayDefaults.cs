@@ -39,7 +39,21 @@ internal static class GatewayDefaults
     // Two heartbeats may be lost (a failover, a GC pause) before a live Gateway's members expire.
     public const int PresenceTimeToLiveHeartbeats = 3;
 
-    public const int MaxHistoryPageSize = 1000;
+    // Centrifugo's default: a page a browser renders at once; a longer resume or catch-up reads several pages.
+    public const int MaxHistoryPageSize = 300;
+
+    // Redis builds each history reply in memory before sending it, and the Gateway holds a page while it writes it out:
+    // this bounds both, whatever the messages' size (16 messages of the largest size, thousands of small ones).
+    public const int MaxHistoryPageBytes = 1024 * 1024;
+
+    // What a stored history entry holds beyond a message's data: the frame's own fields (channel name up to 128
+    // characters, epoch, offset, an id of up to 128 characters escaped as JSON), the publisher's identity, and Redis's
+    // reply framing. A page asks Redis for only as many entries as fit its remaining bytes at this size each.
+    public const int HistoryEntryOverheadBytes = 4096;
+
+    // Enough for a Gateway's resumes and resyncs to proceed side by side; past it HTTP reads are refused and
+    // WebSocket reads wait their turn, so a flood of reads queues in the Gateway instead of in Redis.
+    public const int MaxConcurrentHistoryReads = 16;
 
     public const int MaxPublishesInFlight = 1024;
 

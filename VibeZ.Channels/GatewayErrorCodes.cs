@@ -23,4 +23,5 @@ internal static class GatewayErrorCodes
     public const string RateLimited = "rate_limited";
     public const string TooManyConnections = "too_many_connections";
     public const string GatewayFull = "gateway_full";
+    public const string TooManyHistoryReads = "too_many_history_reads";
 }

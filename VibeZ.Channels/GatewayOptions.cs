@@ -59,9 +59,32 @@ public sealed class GatewayOptions
     /// <value>The default value is 5 (entries live 15 s).</value>
     public double PresenceHeartbeatSeconds { get; set; } = GatewayDefaults.PresenceHeartbeatSeconds;
 
-    /// <summary>Gets or sets the most messages one history request or one resume returns (<c>Gateway:MaxHistoryPageSize</c>).</summary>
-    /// <value>The default value is 1000.</value>
+    /// <summary>
+    /// Gets or sets the most messages one page of history holds (<c>Gateway:MaxHistoryPageSize</c>): one answer of the
+    /// history API, or one read of a resume or catch-up, which reads page after page until it is caught up.
+    /// </summary>
+    /// <value>The default value is 300.</value>
     public int MaxHistoryPageSize { get; set; } = GatewayDefaults.MaxHistoryPageSize;
+
+    /// <summary>
+    /// Gets or sets the most bytes of messages one page of history holds (<c>Gateway:MaxHistoryPageBytes</c>); a page
+    /// ends at whichever of this and <see cref="MaxHistoryPageSize"/> comes first, and says where the next one starts.
+    /// </summary>
+    /// <value>
+    /// The default value is 1048576 (1 MiB). It must be at least <c>Gateway:MaxMessageBytes</c> + 4096, so that a page
+    /// always holds the largest message.
+    /// </value>
+    public int MaxHistoryPageBytes { get; set; } = GatewayDefaults.MaxHistoryPageBytes;
+
+    /// <summary>
+    /// Gets or sets how many history pages this Gateway reads from Redis at once (<c>Gateway:MaxConcurrentHistoryReads</c>):
+    /// history API requests, resumes and catch-ups together.
+    /// </summary>
+    /// <value>
+    /// The default value is 16. An HTTP read past it is refused with 429 <c>too_many_history_reads</c> (retryable); a
+    /// resume or catch-up waits for a free place.
+    /// </value>
+    public int MaxConcurrentHistoryReads { get; set; } = GatewayDefaults.MaxConcurrentHistoryReads;
 
     /// <summary>Gets or sets how many publishes one connection may have unanswered: waiting for Redis, or their ack or error not yet written to the socket (<c>Gateway:MaxPublishesInFlight</c>).</summary>
     /// <value>The default value is 1024; with that many out, the Gateway stops reading the connection's socket until one is answered (TCP back-pressure).</value>
@@ -119,4 +142,7 @@ public sealed class GatewayOptions
     internal TimeSpan PresenceTimeToLive => PresenceHeartbeat * GatewayDefaults.PresenceTimeToLiveHeartbeats;
 
     internal TimeSpan WriteTimeout => TimeSpan.FromSeconds(WriteTimeoutSeconds);
+
+    /// <summary>Gets the most bytes one stored history entry takes in a Redis reply: the largest message and its frame around it.</summary>
+    internal int HistoryEntryBytes => MaxMessageBytes + GatewayDefaults.HistoryEntryOverheadBytes;
 }

@@ -17,7 +17,7 @@ namespace VibeZ.Channels;
 /// Every operation goes through <see cref="IRedisResilience"/>, so a failover costs a short wait instead of an error;
 /// appends are safe to retry because the script finds an id it has seen before.
 /// </summary>
-internal sealed class RedisChannelStore : IChannelStore
+internal sealed partial class RedisChannelStore : IChannelStore
 {
     // A commit that makes more messages visible than this announces only the new committed offset; subscribers
     // read the rest from history, so a live message stays small however long the commit waited.
@@ -176,39 +176,6 @@ internal sealed class RedisChannelStore : IChannelStore
         GatewayLog.PendingCommitted(_logger, channel, state.Committed, state.Appended);
     }
 
-    public Task<ChannelHistory> ReadAsync(string channel, ChannelMark after, int limit, CancellationToken cancellationToken) =>
-        RunAsync("channel.read", async (database, _) =>
-        {
-            // The history is read in the epoch the reader expects, alongside the position, in one round trip; if the
-            // epoch turns out to have changed, that page is dropped (the reader then starts over in the new one).
-            var meta = database.HashGetAsync(ChannelKeys.Meta(channel), ["epoch", "offset", "committed"]);
-            var anchored = after.Offset > 0;
-            var count = limit + (anchored ? 1 : 0);
-            var first = anchored ? after.Offset : after.Offset + 1;
-            var guessed = count > 0 && after.Epoch.Length > 0
-                ? database.StreamRangeAsync(ChannelKeys.History(channel, after.Epoch), $"{first}-0", "+", count)
-                : null;
-
-            var values = await meta;
-            if (values[0].IsNull)
-            {
-                return new ChannelHistory(new ChannelPosition(string.Empty, 0), 0, []);
-            }
-
-            var epoch = (string)values[0]!;
-            var position = new ChannelPosition(epoch, (long?)values[2] ?? 0);
-            var appended = (long?)values[1] ?? 0;
-            if (after.Epoch.Length > 0 && after.Epoch != epoch)
-            {
-                return new ChannelHistory(position, appended, []);
-            }
-
-            var entries = guessed is not null ? await guessed
-                : count > 0 ? await database.StreamRangeAsync(ChannelKeys.History(channel, epoch), $"{first}-0", "+", count)
-                : [];
-            return Page(position, appended, entries, anchored ? after.Offset : null);
-        }, cancellationToken);
-
     public async Task<ChannelHistory> InspectAsync(string channel, ChannelMark mark, CancellationToken cancellationToken)
     {
         var (reply, _) = await RunScriptAsync("channel.inspect", ChannelScripts.Inspect, [ChannelKeys.Meta(channel), ChannelKeys.History(channel, mark.Epoch)],
@@ -283,28 +250,6 @@ internal sealed class RedisChannelStore : IChannelStore
         }
     }
 
-    private static ChannelHistory Page(ChannelPosition position, long appended, StreamEntry[] entries, long? anchorOffset)
-    {
-        ChannelMark? anchor = null;
-        var messages = new List<ChannelMessage>(entries.Length);
-        foreach (var entry in entries)
-        {
-            var offset = EntryOffset(entry.Id!);
-            var id = (string)entry["i"]!;
-            if (offset == anchorOffset)
-            {
-                anchor = new ChannelMark(position with { Offset = offset }, id);
-            }
-            else if (offset <= position.Offset)
-            {
-                // Entries past the committed offset are appended but not confirmed yet: nobody may see them.
-                messages.Add(new ChannelMessage(position.Epoch, offset, id, (byte[])entry["f"]!));
-            }
-        }
-
-        return new ChannelHistory(position, appended, messages, anchor);
-    }
-
     private Task<(RedisResult[] Reply, EndPoint Server)> RunScriptAsync(
         string operation, string script, RedisKey[] keys, RedisValue[] arguments, CancellationToken cancellationToken) =>
         RunAsync(operation, async (database, _) =>
@@ -357,12 +302,6 @@ internal sealed class RedisChannelStore : IChannelStore
     }
 
     private static string DataHash(string data) => Convert.ToHexStringLower(XxHash128.Hash(Encoding.UTF8.GetBytes(data)));
-
-    private static long EntryOffset(RedisValue entryId)
-    {
-        var text = (string)entryId!;
-        return long.Parse(text.AsSpan(0, text.IndexOf('-')), provider: null);
-    }
 
     private static string NewEpoch() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
 

@@ -21,6 +21,8 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
         Check(failures, nameof(options.ResyncIntervalSeconds), options.ResyncIntervalSeconds, 0.1, 3600);
         Check(failures, nameof(options.PresenceHeartbeatSeconds), options.PresenceHeartbeatSeconds, 0.1, 3600);
         Check(failures, nameof(options.MaxHistoryPageSize), options.MaxHistoryPageSize, 1, 100_000);
+        Check(failures, nameof(options.MaxHistoryPageBytes), options.MaxHistoryPageBytes, 1024, 1024 * 1024 * 1024);
+        Check(failures, nameof(options.MaxConcurrentHistoryReads), options.MaxConcurrentHistoryReads, 1, 100_000);
         Check(failures, nameof(options.MaxPublishesInFlight), options.MaxPublishesInFlight, 1, 1_000_000);
         Check(failures, nameof(options.MaxChannelsPerConnection), options.MaxChannelsPerConnection, 1, 100_000);
         Check(failures, nameof(options.CommandsPerSecond), options.CommandsPerSecond, 1, 1_000_000);
@@ -39,6 +41,14 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
             failures.Add($"{GatewayDefaults.SectionName}:{nameof(options.MaxMessageBytes)} ({options.MaxMessageBytes}) × {GatewayDefaults.SectionName}:{nameof(options.HistoryLength)} " +
                 $"({options.HistoryLength}) is {(long)options.MaxMessageBytes * options.HistoryLength} bytes, more than {GatewayDefaults.SectionName}:{nameof(options.MaxChannelHistoryBytes)} " +
                 $"({options.MaxChannelHistoryBytes}) one channel may hold; lower one of the first two or raise the third.");
+        }
+
+        // A page always holds at least one message, so a page bound below the largest one would be exceeded by it.
+        if (!failures.Any(f => f.Contains($":{nameof(options.MaxMessageBytes)} is", StringComparison.Ordinal) || f.Contains($":{nameof(options.MaxHistoryPageBytes)} is", StringComparison.Ordinal))
+            && options.MaxHistoryPageBytes < options.HistoryEntryBytes)
+        {
+            failures.Add($"{GatewayDefaults.SectionName}:{nameof(options.MaxHistoryPageBytes)} is {options.MaxHistoryPageBytes}; it must be at least " +
+                $"{GatewayDefaults.SectionName}:{nameof(options.MaxMessageBytes)} ({options.MaxMessageBytes}) + {GatewayDefaults.HistoryEntryOverheadBytes} = {options.HistoryEntryBytes}, so that a page holds the largest message.");
         }
 
         if (!Enum.IsDefined(options.Durability))

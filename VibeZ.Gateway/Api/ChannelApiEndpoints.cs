@@ -89,7 +89,8 @@ internal static class ChannelApiEndpoints
     }
 
     private static async Task<IResult> ReadAsync(
-        string channel, string? since, string? limit, HttpContext context, IChannelStore store, ClientAuthenticator auth, IOptions<GatewayOptions> options, CancellationToken cancellationToken)
+        string channel, string? since, string? limit, HttpContext context, IChannelStore store, ChannelHub hub, ClientAuthenticator auth, IOptions<GatewayOptions> options,
+        CancellationToken cancellationToken)
     {
         if (!ChannelName.TryValidate(channel, allowReserved: false, out var channelError))
         {
@@ -109,16 +110,28 @@ internal static class ChannelApiEndpoints
             return Problem(StatusCodes.Status400BadRequest, GatewayErrorCodes.InvalidFrame, $"since is a whole number from 0 to {GatewayDefaults.MaxOffset}; limit is from 1 to {pageSize}.");
         }
 
+        // Refused rather than queued: an HTTP client can come back, and a queue of waiting requests would hold their
+        // connections and memory; resumes and catch-ups, which cannot, wait for a place instead.
+        if (!hub.HistoryReads.TryEnter(out var place))
+        {
+            return Problem(StatusCodes.Status429TooManyRequests, GatewayErrorCodes.TooManyHistoryReads,
+                $"This Gateway is reading {hub.HistoryReads.Capacity} history pages already (Gateway:MaxConcurrentHistoryReads); try again shortly.", retryable: true);
+        }
+
         try
         {
             // The current epoch, whatever it is; the answer names it. Only committed messages are ever read.
             var mark = new ChannelMark(new ChannelPosition(string.Empty, after), null);
             var history = await store.ReadAsync(channel, mark, limit is null ? pageSize : (int)count, cancellationToken);
-            return new HistoryResult(channel, history);
+            return new HistoryResult(channel, history, after);
         }
         catch (ChannelStoreException ex)
         {
             return Unavailable(ex);
+        }
+        finally
+        {
+            place.Dispose();
         }
     }
 
@@ -167,8 +180,12 @@ internal static class ChannelApiEndpoints
         statusCode: status,
         extensions: new Dictionary<string, object?> { ["code"] = code, ["retryable"] = retryable });
 
-    /// <summary>Writes history with the stored message frames as they are, without parsing them again.</summary>
-    private sealed class HistoryResult(string channel, ChannelHistory history) : IResult
+    /// <summary>
+    /// Writes history with the stored message frames as they are, without parsing them again. <c>partial</c> says that
+    /// committed messages follow the page (it ended at its count or its bytes); <c>next</c> is the <c>since</c> that
+    /// reads them.
+    /// </summary>
+    private sealed class HistoryResult(string channel, ChannelHistory history, long since) : IResult
     {
         public async Task ExecuteAsync(HttpContext httpContext)
         {
@@ -185,6 +202,8 @@ internal static class ChannelApiEndpoints
             }
 
             writer.WriteEndArray();
+            writer.WriteBoolean("partial", history.Partial);
+            writer.WriteNumber("next", history.Messages.Count > 0 ? history.Messages[^1].Offset : since);
             writer.WriteEndObject();
             await writer.FlushAsync();
         }

@@ -165,6 +165,22 @@ public sealed class ChannelHubDeliveryTests
     }
 
     [Fact]
+    public async Task ACatchUpWhosePageIsCutAtItsBytesReadsTheNextPageAtOnce()
+    {
+        await using var harness = new ChannelHubHarness();
+        var subscriber = await harness.JoinAsync("alice");
+        harness.Store.AppendMany(Channel, 5, live: false);
+        harness.Store.PageCut = 2;
+
+        harness.Hub.ResyncAll();
+
+        // One resync delivers everything: a page shorter than MaxHistoryPageSize is not taken for the end of history.
+        await subscriber.WaitForAsync("message epoch-1:5");
+        // The first read, from the empty epoch, only finds the channel's first one.
+        Assert.Equal([0L, 2, 4], harness.Store.Reads.Where(r => r.Limit > 0 && r.After.Epoch == "epoch-1").Select(r => r.After.Offset));
+    }
+
+    [Fact]
     public async Task MessagesTrimmedBeforeThisGatewayCouldDeliverThemAreAnnouncedAsNotRecoveredNotSkippedSilently()
     {
         await using var harness = new ChannelHubHarness();

@@ -84,14 +84,27 @@ public sealed class ChannelHubJoinTests
     }
 
     [Fact]
-    public async Task ASinceFartherBackThanOneHistoryPageIsNotRecoveredAndNotReplayed()
+    public async Task ASinceFartherBackThanOneHistoryPageIsReplayedPageByPageAndRecovered()
     {
         await using var harness = new ChannelHubHarness(options => options.MaxHistoryPageSize = 3);
         harness.Store.AppendMany(Channel, 10);
 
         var subscriber = await harness.JoinAsync("alice", since: new("epoch-1", 2));
 
-        Assert.Equal(["subscribed epoch-1:10 recovered:false"], subscriber.Seen);
+        Assert.Equal([.. Enumerable.Range(3, 8).Select(o => $"message epoch-1:{o}"), "subscribed epoch-1:10 recovered:true"], subscriber.Seen);
+        Assert.Equal([2L, 5, 8], harness.Store.Reads.Where(r => r.Limit > 0).Select(r => r.After.Offset));
+    }
+
+    [Fact]
+    public async Task AResumeWhosePagesAreCutAtTheirBytesReadsOnUntilCaughtUpAndIsRecovered()
+    {
+        await using var harness = new ChannelHubHarness();
+        harness.Store.AppendMany(Channel, 7);
+        harness.Store.PageCut = 2;
+
+        var subscriber = await harness.JoinAsync("alice", since: new("epoch-1", 1));
+
+        Assert.Equal([.. Enumerable.Range(2, 6).Select(o => $"message epoch-1:{o}"), "subscribed epoch-1:7 recovered:true"], subscriber.Seen);
     }
 
     [Fact]

@@ -41,6 +41,9 @@ internal sealed class FakeChannelStore : IChannelStore
     /// <summary>Gets or sets what inspections throw (no master that takes writes), or null.</summary>
     public Exception? InspectFailure { get; set; }
 
+    /// <summary>When set, every page ends after this many messages, as a page cut at its bytes does.</summary>
+    public int? PageCut { get; set; }
+
     /// <summary>
     /// Gets or sets what the next reads answer instead of the truth, as a node that does not know the channel as it
     /// is would (a crashed master restarted empty); inspections still tell the truth.
@@ -164,7 +167,7 @@ internal sealed class FakeChannelStore : IChannelStore
             }
 
             var anchor = after.Offset > 0 ? state.History.FirstOrDefault(m => m.Offset == after.Offset)?.Mark : null;
-            var messages = state.History.Where(m => m.Offset > after.Offset && m.Offset <= state.Committed).Take(limit).ToList();
+            var messages = state.History.Where(m => m.Offset > after.Offset && m.Offset <= state.Committed).Take(Math.Min(limit, PageCut ?? limit)).ToList();
             return Task.FromResult(new ChannelHistory(position, state.Offset, messages, anchor));
         }
     }

@@ -29,6 +29,8 @@ public sealed class GatewayOptionsValidatorTests
     [InlineData("ResyncIntervalSeconds", "3601")]
     [InlineData("MaxHistoryPageSize", "0")]
     [InlineData("MaxHistoryPageSize", "100001")]
+    [InlineData("MaxHistoryPageBytes", "1023")]
+    [InlineData("MaxConcurrentHistoryReads", "0")]
     [InlineData("MaxPublishesInFlight", "0")]
     [InlineData("MaxChannelsPerConnection", "0")]
     [InlineData("CommandsPerSecond", "0")]
@@ -46,15 +48,25 @@ public sealed class GatewayOptionsValidatorTests
     }
 
     [Fact]
+    public void AHistoryPageThatCannotHoldTheLargestMessageNamesBothSettings()
+    {
+        var result = Validate(("MaxHistoryPageBytes", "65536"));
+
+        var failure = Assert.Single(result.Failures!);
+        Assert.Equal("Gateway:MaxHistoryPageBytes is 65536; it must be at least Gateway:MaxMessageBytes (65536) + 4096 = 69632, so that a page holds the largest message.", failure);
+        Assert.True(Validate(("MaxHistoryPageBytes", "69632")).Succeeded, "a page of exactly one largest message is enough");
+    }
+
+    [Fact]
     public void AChannelThatCouldHoldMoreThanMaxChannelHistoryBytesNamesAllThreeSettings()
     {
-        var result = Validate(("MaxMessageBytes", "1048576"), ("HistoryLength", "1000"));
+        var result = Validate(("MaxMessageBytes", "1048576"), ("HistoryLength", "1000"), ("MaxHistoryPageBytes", "2097152"));
 
         var failure = Assert.Single(result.Failures!);
         Assert.Equal(
             "Gateway:MaxMessageBytes (1048576) × Gateway:HistoryLength (1000) is 1048576000 bytes, more than Gateway:MaxChannelHistoryBytes (65536000) " +
             "one channel may hold; lower one of the first two or raise the third.", failure);
-        Assert.True(Validate(("MaxMessageBytes", "1048576"), ("HistoryLength", "62")).Succeeded, "1 MiB × 62 fits in the default");
+        Assert.True(Validate(("MaxMessageBytes", "1048576"), ("HistoryLength", "62"), ("MaxHistoryPageBytes", "2097152")).Succeeded, "1 MiB × 62 fits in the default");
     }
 
     [Fact]

@@ -6,8 +6,6 @@ namespace VibeZ.Gateway.Tests.Guarantees;
 /// <summary>Reads a channel's whole history over HTTP, a page at a time, into one <see cref="Observation.HistoryRead"/>.</summary>
 internal static class HistoryReader
 {
-    private const int PageSize = 1000;
-
     public static async Task ReadAsync(History history, HttpClient http, GatewaySet gateways, int gateway, string channel)
     {
         var name = GatewaySet.Name(gateway);
@@ -17,17 +15,18 @@ internal static class HistoryReader
         while (true)
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            var page = await http.GetFromJsonAsync<JsonObject>(new Uri(gateways[gateway].BaseAddress, $"/api/channels/{channel}/messages?since={since}&limit={PageSize}"), timeout.Token)
+            var page = await http.GetFromJsonAsync<JsonObject>(new Uri(gateways[gateway].BaseAddress, $"/api/channels/{channel}/messages?since={since}"), timeout.Token)
                 ?? throw new InvalidOperationException($"Gateway {name} answered no history for {channel}.");
             head ??= RecordingSocket.PositionOf(page);
             var messages = page["messages"]!.AsArray().Select(m => m!.AsObject()).ToList();
             entries.AddRange(messages.Select(m => new Observation.HistoryEntry(RecordingSocket.PositionOf(m), (string)m["id"]!, m["data"]?.ToJsonString() ?? "null")));
-            if (messages.Count < PageSize)
+            // A page ends at its count or its bytes; partial says more follow, next is where.
+            if (!(bool)page["partial"]!)
             {
                 break;
             }
 
-            since = (long)messages[^1]["offset"]!;
+            since = (long)page["next"]!;
         }
 
         history.Add(new Observation.HistoryRead(history.Now, "reader", $"reader@{name}", name, channel, head.Value, entries));

@@ -1,0 +1,133 @@
+using StackExchange.Redis;
+
+namespace VibeZ.Channels;
+
+/// <summary>The read side of <see cref="RedisChannelStore"/>: history pages.</summary>
+/// <remarks>
+/// History is read with plain <c>HMGET</c> and <c>XRANGE … COUNT</c>, never inside a script: a script's reply is built
+/// in a Lua table first, and nothing bounds it in bytes. A page is read in chunks whose size
+/// <see cref="HistoryPageBudget"/> bounds in bytes; each later chunk starts at the page's last message and checks that
+/// it is still the same one, so a page never joins two histories (a failover that lost committed messages in
+/// <c>Leader</c> durability) and never skips over a trim.
+/// </remarks>
+internal sealed partial class RedisChannelStore
+{
+    public async Task<ChannelHistory> ReadAsync(string channel, ChannelMark after, int limit, CancellationToken cancellationToken)
+    {
+        // StackExchange.Redis cannot take back a command it sent: an attempt that timed out is still running in Redis.
+        // A retry waits for it and takes its answer rather than sending the same read again, and the read returns only
+        // once it is over, so a caller's place among the concurrent history reads covers Redis's work, not only its wait.
+        Task<ChannelHistory>? running = null;
+        try
+        {
+            return await RunAsync("channel.read", (database, _) =>
+            {
+                if (running is null || running.IsFaulted || running.IsCanceled)
+                {
+                    running = ReadPageAsync(database, channel, after, limit);
+                }
+
+                return running;
+            }, cancellationToken);
+        }
+        catch when (running is { IsCompleted: false })
+        {
+            await ((Task)running).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            throw;
+        }
+    }
+
+    private async Task<ChannelHistory> ReadPageAsync(IDatabase database, string channel, ChannelMark after, int limit)
+    {
+        // The first chunk is read in the epoch the reader expects, alongside the position, in one round trip; if the
+        // epoch turns out to have changed, that chunk is dropped (the reader then starts over in the new one).
+        var budget = HistoryPageBudget.For(_options.Value, limit);
+        var anchored = after.Offset > 0;
+        var asked = budget.NextChunk(0, 0, anchored);
+        var meta = database.HashGetAsync(ChannelKeys.Meta(channel), ["epoch", "offset", "committed"]);
+        var guessed = after.Epoch.Length > 0 ? FirstChunkAsync(database, ChannelKeys.History(channel, after.Epoch), after.Offset, anchored, asked) : null;
+
+        var values = await meta;
+        if (values[0].IsNull)
+        {
+            return new ChannelHistory(new ChannelPosition(string.Empty, 0), 0, []);
+        }
+
+        var epoch = (string)values[0]!;
+        var position = new ChannelPosition(epoch, (long?)values[2] ?? 0);
+        var appended = (long?)values[1] ?? 0;
+        if (after.Epoch.Length > 0 && after.Epoch != epoch)
+        {
+            return new ChannelHistory(position, appended, []);
+        }
+
+        var history = ChannelKeys.History(channel, epoch);
+        var entries = await (guessed ?? FirstChunkAsync(database, history, after.Offset, anchored, asked));
+        var page = new List<ChannelMessage>();
+        ChannelMark? anchor = null;
+        long sent = 0;
+        while (true)
+        {
+            var previous = page.Count > 0 ? page[^1] : null;
+            var added = 0;
+            foreach (var entry in entries)
+            {
+                sent += EntryBytes(entry);
+                var offset = EntryOffset(entry.Id!);
+                var id = (string)entry["i"]!;
+                if (previous is null && anchored && offset == after.Offset)
+                {
+                    anchor = new ChannelMark(position with { Offset = offset }, id);
+                }
+                else if (previous is not null && offset == previous.Offset)
+                {
+                    if (id != previous.Id)
+                    {
+                        // Another message where this page's last one was: the history changed between two chunks. The
+                        // page ends before it; the next read, anchored at that message, finds out what happened.
+                        return new ChannelHistory(position, appended, page, anchor);
+                    }
+                }
+                else if (previous is not null && added == 0 && offset != previous.Offset + 1)
+                {
+                    // The page's last message is gone (trimmed or lost) since the chunk before: end the page there too.
+                    return new ChannelHistory(position, appended, page, anchor);
+                }
+                else if (offset <= position.Offset && added < asked)
+                {
+                    // Entries past the committed offset are appended but not confirmed yet: nobody may see them.
+                    page.Add(new ChannelMessage(epoch, offset, id, (byte[])entry["f"]!));
+                    added++;
+                }
+            }
+
+            // The page ends at the committed offset, at its count or bytes, or where a chunk brought nothing new.
+            asked = budget.NextChunk(page.Count, sent, anchored: true);
+            if (added == 0 || page[^1].Offset >= position.Offset || asked == 0)
+            {
+                return new ChannelHistory(position, appended, page, anchor);
+            }
+
+            entries = await database.StreamRangeAsync(history, $"{page[^1].Offset}-0", $"{position.Offset}-0", asked + 1);
+        }
+    }
+
+    /// <summary>The first chunk: from the reader's offset (its anchor) when it has one, else from the first message.</summary>
+    private static Task<StreamEntry[]> FirstChunkAsync(IDatabase database, RedisKey history, long after, bool anchored, int asked)
+    {
+        var count = asked + (anchored ? 1 : 0);
+        return count > 0
+            ? database.StreamRangeAsync(history, $"{(anchored ? after : after + 1)}-0", "+", count)
+            : Task.FromResult<StreamEntry[]>([]);
+    }
+
+    /// <summary>What an entry took of Redis's reply, near enough: its id, field names and values.</summary>
+    private static long EntryBytes(StreamEntry entry) =>
+        entry.Id.Length() + entry.Values.Sum(field => field.Name.Length() + field.Value.Length());
+
+    private static long EntryOffset(RedisValue entryId)
+    {
+        var text = (string)entryId!;
+        return long.Parse(text.AsSpan(0, text.IndexOf('-')), provider: null);
+    }
+}
