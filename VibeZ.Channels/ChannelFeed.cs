@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Threading.Channels;
 
 namespace VibeZ.Channels;
 
@@ -22,7 +21,9 @@ internal sealed class ChannelFeed : IAsyncDisposable
     private readonly ChannelHub _hub;
     private readonly GatewayOptions _options;
     private readonly ILogger _logger;
-    private readonly Channel<Func<Task>> _work = Channel.CreateUnbounded<Func<Task>>(new() { SingleReader = true });
+    // Work waiting its turn. A worker runs only while there is some: an idle channel holds no loop, no task and no
+    // channel of its own, which at ten thousand channels is most of a channel's memory.
+    private readonly Queue<Func<Task>> _work = new();
     // Per subscriber, the last offset it was sent. Mutable, so delivery updates it without writing to the dictionary
     // while enumerating it (removing during enumeration is allowed), and without copying it per message.
     private readonly Dictionary<IChannelSubscriber, StrongBox<long>> _subscribers = [];
@@ -31,7 +32,13 @@ internal sealed class ChannelFeed : IAsyncDisposable
     // How often one catch-up reads again after a read that a master that takes writes contradicted.
     private const int MaxDoubtedReads = 3;
 
-    private readonly Task _loop;
+    // A work queue that held more than this gives its space back once it is empty again.
+    private const int ShrinkAbove = 64;
+
+    private Task _worker = Task.CompletedTask;
+    private bool _working;
+    private bool _grown;
+    private bool _closed;
     private IAsyncDisposable? _subscription;
     private ChannelMark? _delivered;
 
@@ -42,7 +49,6 @@ internal sealed class ChannelFeed : IAsyncDisposable
         _hub = hub;
         _options = options;
         _logger = logger;
-        _loop = Task.Run(RunAsync);
     }
 
     /// <summary>Gets the message delivered last, or null before the first sync.</summary>
@@ -97,8 +103,15 @@ internal sealed class ChannelFeed : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _work.Writer.TryComplete();
-        await _loop;
+        Task worker;
+        lock (_work)
+        {
+            // What is queued still runs, as a leave must; nothing posted after this does.
+            _closed = true;
+            worker = _worker;
+        }
+
+        await worker;
         if (!Started.IsCompleted)
         {
             // The last join was cancelled while Redis was still subscribing: close the subscription once it is open,
@@ -126,12 +139,50 @@ internal sealed class ChannelFeed : IAsyncDisposable
         }
     }
 
-    private void Post(Func<Task> work) => _work.Writer.TryWrite(work);
+    /// <summary>Queues <paramref name="work"/> behind what is queued; starts a worker when none runs.</summary>
+    private void Post(Func<Task> work)
+    {
+        lock (_work)
+        {
+            if (_closed)
+            {
+                return;
+            }
 
+            _work.Enqueue(work);
+            _grown |= _work.Count > ShrinkAbove;
+            if (_working)
+            {
+                return;
+            }
+
+            _working = true;
+            _worker = Task.Run(RunAsync);
+        }
+    }
+
+    /// <summary>Runs the queued work one at a time, in order, until none is left.</summary>
     private async Task RunAsync()
     {
-        await foreach (var work in _work.Reader.ReadAllAsync())
+        while (true)
         {
+            Func<Task>? work;
+            lock (_work)
+            {
+                if (!_work.TryDequeue(out work))
+                {
+                    if (_grown)
+                    {
+                        // A burst grew the queue; an idle channel should not keep its high-water mark.
+                        _work.TrimExcess();
+                        _grown = false;
+                    }
+
+                    _working = false;
+                    return;
+                }
+            }
+
             try
             {
                 await work();
@@ -150,21 +201,21 @@ internal sealed class ChannelFeed : IAsyncDisposable
 
     private async Task JoinCoreAsync(IChannelSubscriber subscriber, ChannelPosition? since)
     {
-        if (_delivered is null)
+        if (_delivered is not { } delivered)
         {
             // The position, then the message at it, so that from the first delivery on this feed knows what it holds.
             var start = await _store.ReadAsync(_channel, Origin, limit: 0, CancellationToken.None);
             var tip = start.Position.Offset > 0
                 ? await _store.ReadAsync(_channel, new ChannelMark(start.Position, null), limit: 0, CancellationToken.None)
                 : start;
-            _delivered = new ChannelMark(start.Position, tip.Anchor is { } anchor && anchor.Position == start.Position ? anchor.Id : null);
+            delivered = new ChannelMark(start.Position, tip.Anchor is { } anchor && anchor.Position == start.Position ? anchor.Id : null);
+            _delivered = delivered;
             if (start.Position.Offset > 0)
             {
-                _hub.Observe(_channel, _delivered.Value);
+                _hub.Observe(_channel, delivered);
             }
         }
 
-        var delivered = _delivered.Value;
         var last = delivered.Offset;
         var recovered = since is null;
 
@@ -241,7 +292,8 @@ internal sealed class ChannelFeed : IAsyncDisposable
         if (delivered.Epoch.Length == 0 && commit.Previous.Offset == 0)
         {
             // The channel's first epoch, from its start: nothing was there before it to lose or to check.
-            _delivered = delivered = new ChannelMark(new ChannelPosition(commit.Epoch, 0), null);
+            delivered = new ChannelMark(new ChannelPosition(commit.Epoch, 0), null);
+            _delivered = delivered;
         }
 
         if (commit.Epoch != delivered.Epoch || commit.Messages.Count == 0)
