@@ -1,6 +1,5 @@
 using System.Net.WebSockets;
 using System.Threading.Channels;
-using System.Threading.RateLimiting;
 using VibeZ.Channels.Presence;
 using VibeZ.Gateway.Presence;
 using VibeZ.Gateway.Security;
@@ -32,7 +31,7 @@ internal sealed partial class GatewayConnection : IChannelSubscriber
     private readonly HashSet<string> _channels = [];
     private readonly HashSet<string> _presenceChannels = [];
     private (WebSocketCloseStatus Status, string Reason, bool Drain)? _close;
-    private TokenBucketRateLimiter? _commands;
+    private CommandBucket? _commands;
     private long _queuedBytes;
     private readonly Action _abortTransport;
     private volatile bool _writeTimedOut;
@@ -129,7 +128,6 @@ internal sealed partial class GatewayConnection : IChannelSubscriber
 
             Close(WebSocketCloseStatus.NormalClosure, "bye");
             await sending;
-            _commands?.Dispose();
             GatewayLog.ClientDisconnected(_logger, Id, _close?.Reason ?? reason);
         }
     }
