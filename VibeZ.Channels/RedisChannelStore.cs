@@ -23,6 +23,9 @@ internal sealed class RedisChannelStore : IChannelStore
     // read the rest from history, so a live message stays small however long the commit waited.
     private const int MaxLiveMessages = 256;
 
+    // The meta hash's fields a read needs, in the order Position reads them.
+    private static readonly RedisValue[] MetaFields = ["epoch", "offset", "committed"];
+
     private readonly IConnectionMultiplexer _multiplexer;
     private readonly IRedisResilience _resilience;
     private readonly ReplicationConfirmer _confirmer;
@@ -157,7 +160,7 @@ internal sealed class RedisChannelStore : IChannelStore
         var meta = ChannelKeys.Meta(channel);
         var (state, server) = await RunAsync("channel.commit-pending", async (database, _) =>
         {
-            var values = await database.HashGetAsync(meta, ["epoch", "offset", "committed"]);
+            var values = await database.HashGetAsync(meta, MetaFields);
             var master = ServerOf(meta);
             var info = await _multiplexer.GetServer(master).InfoAsync("replication");
             var replicationId = info.SelectMany(g => g).FirstOrDefault(p => p.Key == "master_replid").Value;
@@ -181,7 +184,7 @@ internal sealed class RedisChannelStore : IChannelStore
         {
             // The history is read in the epoch the reader expects, alongside the position, in one round trip; if the
             // epoch turns out to have changed, that page is dropped (the reader then starts over in the new one).
-            var meta = database.HashGetAsync(ChannelKeys.Meta(channel), ["epoch", "offset", "committed"]);
+            var meta = database.HashGetAsync(ChannelKeys.Meta(channel), MetaFields);
             var anchored = after.Offset > 0;
             var count = limit + (anchored ? 1 : 0);
             var first = anchored ? after.Offset : after.Offset + 1;
@@ -190,23 +193,52 @@ internal sealed class RedisChannelStore : IChannelStore
                 : null;
 
             var values = await meta;
-            if (values[0].IsNull)
+            if (Head(values, after) is { } head)
             {
-                return new ChannelHistory(new ChannelPosition(string.Empty, 0), 0, []);
+                return head;
             }
 
-            var epoch = (string)values[0]!;
-            var position = new ChannelPosition(epoch, (long?)values[2] ?? 0);
-            var appended = (long?)values[1] ?? 0;
-            if (after.Epoch.Length > 0 && after.Epoch != epoch)
-            {
-                return new ChannelHistory(position, appended, []);
-            }
-
+            var (position, appended) = Position(values);
             var entries = guessed is not null ? await guessed
-                : count > 0 ? await database.StreamRangeAsync(ChannelKeys.History(channel, epoch), $"{first}-0", "+", count)
+                : count > 0 ? await database.StreamRangeAsync(ChannelKeys.History(channel, position.Epoch), $"{first}-0", "+", count)
                 : [];
             return Page(position, appended, entries, anchored ? after.Offset : null);
+        }, cancellationToken);
+
+    public Task<IReadOnlyList<ChannelHistory>> ReadHeadsAsync(IReadOnlyList<(string Channel, ChannelMark After)> channels, CancellationToken cancellationToken) =>
+        RunAsync<IReadOnlyList<ChannelHistory>>("channel.read-heads", async (database, _) =>
+        {
+            // Sent as one batch: two small reads per channel (the hash, and the one stream entry at the reader's
+            // offset), written to the socket together and answered in one round trip.
+            var batch = database.CreateBatch();
+            var metas = new Task<RedisValue[]>[channels.Count];
+            var anchors = new Task<StreamEntry[]>?[channels.Count];
+            for (var i = 0; i < channels.Count; i++)
+            {
+                var (channel, after) = channels[i];
+                metas[i] = batch.HashGetAsync(ChannelKeys.Meta(channel), MetaFields);
+                anchors[i] = after.Offset > 0 && after.Epoch.Length > 0
+                    ? batch.StreamRangeAsync(ChannelKeys.History(channel, after.Epoch), $"{after.Offset}-0", $"{after.Offset}-0", 1)
+                    : null;
+            }
+
+            batch.Execute();
+            var heads = new ChannelHistory[channels.Count];
+            for (var i = 0; i < channels.Count; i++)
+            {
+                var after = channels[i].After;
+                var values = await metas[i];
+                var entries = anchors[i] is { } anchor ? await anchor : [];
+                if (Head(values, after) is not { } head)
+                {
+                    var (position, appended) = Position(values);
+                    head = Page(position, appended, entries, after.Offset);
+                }
+
+                heads[i] = head;
+            }
+
+            return heads;
         }, cancellationToken);
 
     public async Task<ChannelHistory> InspectAsync(string channel, ChannelMark mark, CancellationToken cancellationToken)
@@ -282,6 +314,25 @@ internal sealed class RedisChannelStore : IChannelStore
                     retryable: true);
         }
     }
+
+    /// <summary>
+    /// The answer when the meta hash alone settles it: no history (the empty epoch), or another epoch than the
+    /// reader's (no messages, the reader starts over in the new one); otherwise null, and the history is read.
+    /// </summary>
+    private static ChannelHistory? Head(RedisValue[] values, ChannelMark after)
+    {
+        if (values[0].IsNull)
+        {
+            return new ChannelHistory(new ChannelPosition(string.Empty, 0), 0, []);
+        }
+
+        var (position, appended) = Position(values);
+        return after.Epoch.Length > 0 && after.Epoch != position.Epoch ? new ChannelHistory(position, appended, []) : null;
+    }
+
+    /// <summary>The committed position and the offset counter, from the meta hash's <see cref="MetaFields"/>.</summary>
+    private static (ChannelPosition Position, long Appended) Position(RedisValue[] values) =>
+        (new ChannelPosition((string)values[0]!, (long?)values[2] ?? 0), (long?)values[1] ?? 0);
 
     private static ChannelHistory Page(ChannelPosition position, long appended, StreamEntry[] entries, long? anchorOffset)
     {
