@@ -178,7 +178,9 @@ internal sealed class ChannelFeed : IAsyncDisposable
                         _grown = false;
                     }
 
+                    // Not kept once done: a finished worker holds the last work it ran, and with it a subscriber.
                     _working = false;
+                    _worker = Task.CompletedTask;
                     return;
                 }
             }

@@ -61,7 +61,9 @@ internal sealed partial class GatewayConnection : IChannelSubscriber
         _options = options;
         _auth = auth;
         _logger = logger;
-        _outbox = Channel.CreateUnbounded<Outgoing>(new UnboundedChannelOptions { SingleReader = true });
+        // Bounded in name only: the cap is in bytes (TrySend). A bounded channel's queue starts empty and grows with
+        // what is queued, where an unbounded one starts with a segment of 32 frames, 1.2 KiB an idle connection pins.
+        _outbox = Channel.CreateBounded<Outgoing>(new BoundedChannelOptions(int.MaxValue) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
         _publishCredits = new SemaphoreSlim(options.MaxPublishesInFlight, options.MaxPublishesInFlight);
         _initialIdentity = identity;
     }
