@@ -51,8 +51,21 @@ internal sealed class ChannelFeed : IAsyncDisposable
         _logger = logger;
     }
 
-    /// <summary>Gets the message delivered last, or null before the first sync.</summary>
-    public ChannelMark? Delivered => _delivered;
+    /// <summary>Gets the channel's name.</summary>
+    public string Channel => _channel;
+
+    /// <summary>Gets the message delivered last, or null before the first sync; safe to read from any thread.</summary>
+    public ChannelMark? Delivered
+    {
+        get
+        {
+            // A mark is three fields: read under the lock it is written under, so a reader never sees half of one.
+            lock (_work)
+            {
+                return _delivered;
+            }
+        }
+    }
 
     /// <summary>
     /// Gets the opening of the Redis subscription, which every join waits for: the first join reads the channel's
@@ -100,6 +113,18 @@ internal sealed class ChannelFeed : IAsyncDisposable
     /// (the timer's resync) also commits what a replica confirmed but nobody committed.
     /// </summary>
     public void Resync(bool checkPending = false) => Post(() => _delivered is null ? Task.CompletedTask : CatchUpAsync(checkPending));
+
+    /// <summary>
+    /// Whether a resync from <paramref name="checkedMark"/> would find nothing to do, given the channel's
+    /// <paramref name="head"/> (<see cref="IChannelStore.ReadHeadsAsync"/>) read after it: this feed still holds that
+    /// mark, Redis has committed nothing after it and has nothing appended waiting for a commit, and the message at
+    /// its offset is still the same one.
+    /// </summary>
+    public bool IsCurrent(ChannelMark checkedMark, ChannelHistory head) =>
+        Delivered == checkedMark
+        && head.Position == checkedMark.Position
+        && head.Appended == checkedMark.Offset
+        && !head.RolledBackPast(checkedMark);
 
     public async ValueTask DisposeAsync()
     {
@@ -211,7 +236,7 @@ internal sealed class ChannelFeed : IAsyncDisposable
                 ? await _store.ReadAsync(_channel, new ChannelMark(start.Position, null), limit: 0, CancellationToken.None)
                 : start;
             delivered = new ChannelMark(start.Position, tip.Anchor is { } anchor && anchor.Position == start.Position ? anchor.Id : null);
-            _delivered = delivered;
+            MoveTo(delivered);
             if (start.Position.Offset > 0)
             {
                 _hub.Observe(_channel, delivered);
@@ -295,7 +320,7 @@ internal sealed class ChannelFeed : IAsyncDisposable
         {
             // The channel's first epoch, from its start: nothing was there before it to lose or to check.
             delivered = new ChannelMark(new ChannelPosition(commit.Epoch, 0), null);
-            _delivered = delivered;
+            MoveTo(delivered);
         }
 
         if (commit.Epoch != delivered.Epoch || commit.Messages.Count == 0)
@@ -437,7 +462,7 @@ internal sealed class ChannelFeed : IAsyncDisposable
         {
             // The channel had no history (never published to, or gone and already announced): nothing is lost, and
             // the messages that follow name their epoch themselves.
-            _delivered = start;
+            MoveTo(start);
             return;
         }
 
@@ -448,7 +473,7 @@ internal sealed class ChannelFeed : IAsyncDisposable
     /// <summary>Tells every subscriber where delivery continues from, and whether what lies before it is complete.</summary>
     private void Announce(ChannelMark mark, bool recovered)
     {
-        _delivered = mark;
+        MoveTo(mark);
         var frame = ServerFrames.Subscribed(_channel, mark.Position, recovered, _hub.Node);
         foreach (var (subscriber, last) in _subscribers)
         {
@@ -462,7 +487,7 @@ internal sealed class ChannelFeed : IAsyncDisposable
 
     private void Deliver(ChannelMessage message)
     {
-        _delivered = message.Mark;
+        MoveTo(message.Mark);
         _hub.Observe(_channel, message.Mark);
         foreach (var (subscriber, last) in _subscribers)
         {
@@ -476,6 +501,15 @@ internal sealed class ChannelFeed : IAsyncDisposable
             {
                 _subscribers.Remove(subscriber);
             }
+        }
+    }
+
+    /// <summary>Records the message delivered last; only the work running in turn calls it.</summary>
+    private void MoveTo(ChannelMark mark)
+    {
+        lock (_work)
+        {
+            _delivered = mark;
         }
     }
 }
