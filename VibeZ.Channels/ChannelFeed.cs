@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Threading.Channels;
 
 namespace VibeZ.Channels;
 
@@ -22,7 +21,9 @@ internal sealed class ChannelFeed : IAsyncDisposable
     private readonly ChannelHub _hub;
     private readonly GatewayOptions _options;
     private readonly ILogger _logger;
-    private readonly Channel<Func<Task>> _work = Channel.CreateUnbounded<Func<Task>>(new() { SingleReader = true });
+    // Work waiting its turn. A worker runs only while there is some: an idle channel holds no loop, no task and no
+    // channel of its own, which at ten thousand channels is most of a channel's memory.
+    private readonly Queue<Func<Task>> _work = new();
     // Per subscriber, the last offset it was sent. Mutable, so delivery updates it without writing to the dictionary
     // while enumerating it (removing during enumeration is allowed), and without copying it per message.
     private readonly Dictionary<IChannelSubscriber, StrongBox<long>> _subscribers = [];
@@ -31,7 +32,13 @@ internal sealed class ChannelFeed : IAsyncDisposable
     // How often one catch-up reads again after a read that a master that takes writes contradicted.
     private const int MaxDoubtedReads = 3;
 
-    private readonly Task _loop;
+    // A work queue that held more than this gives its space back once it is empty again.
+    private const int ShrinkAbove = 64;
+
+    private Task _worker = Task.CompletedTask;
+    private bool _working;
+    private bool _grown;
+    private bool _closed;
     private IAsyncDisposable? _subscription;
     private ChannelMark? _delivered;
 
@@ -42,11 +49,23 @@ internal sealed class ChannelFeed : IAsyncDisposable
         _hub = hub;
         _options = options;
         _logger = logger;
-        _loop = Task.Run(RunAsync);
     }
 
-    /// <summary>Gets the message delivered last, or null before the first sync.</summary>
-    public ChannelMark? Delivered => _delivered;
+    /// <summary>Gets the channel's name.</summary>
+    public string Channel => _channel;
+
+    /// <summary>Gets the message delivered last, or null before the first sync; safe to read from any thread.</summary>
+    public ChannelMark? Delivered
+    {
+        get
+        {
+            // A mark is three fields: read under the lock it is written under, so a reader never sees half of one.
+            lock (_work)
+            {
+                return _delivered;
+            }
+        }
+    }
 
     /// <summary>
     /// Gets the opening of the Redis subscription, which every join waits for: the first join reads the channel's
@@ -95,10 +114,29 @@ internal sealed class ChannelFeed : IAsyncDisposable
     /// </summary>
     public void Resync(bool checkPending = false) => Post(() => _delivered is null ? Task.CompletedTask : CatchUpAsync(checkPending));
 
+    /// <summary>
+    /// Whether a resync from <paramref name="checkedMark"/> would find nothing to do, given the channel's
+    /// <paramref name="head"/> (<see cref="IChannelStore.ReadHeadsAsync"/>) read after it: this feed still holds that
+    /// mark, Redis has committed nothing after it and has nothing appended waiting for a commit, and the message at
+    /// its offset is still the same one.
+    /// </summary>
+    public bool IsCurrent(ChannelMark checkedMark, ChannelHistory head) =>
+        Delivered == checkedMark
+        && head.Position == checkedMark.Position
+        && head.Appended == checkedMark.Offset
+        && !head.RolledBackPast(checkedMark);
+
     public async ValueTask DisposeAsync()
     {
-        _work.Writer.TryComplete();
-        await _loop;
+        Task worker;
+        lock (_work)
+        {
+            // What is queued still runs, as a leave must; nothing posted after this does.
+            _closed = true;
+            worker = _worker;
+        }
+
+        await worker;
         if (!Started.IsCompleted)
         {
             // The last join was cancelled while Redis was still subscribing: close the subscription once it is open,
@@ -126,12 +164,52 @@ internal sealed class ChannelFeed : IAsyncDisposable
         }
     }
 
-    private void Post(Func<Task> work) => _work.Writer.TryWrite(work);
+    /// <summary>Queues <paramref name="work"/> behind what is queued; starts a worker when none runs.</summary>
+    private void Post(Func<Task> work)
+    {
+        lock (_work)
+        {
+            if (_closed)
+            {
+                return;
+            }
 
+            _work.Enqueue(work);
+            _grown |= _work.Count > ShrinkAbove;
+            if (_working)
+            {
+                return;
+            }
+
+            _working = true;
+            _worker = Task.Run(RunAsync);
+        }
+    }
+
+    /// <summary>Runs the queued work one at a time, in order, until none is left.</summary>
     private async Task RunAsync()
     {
-        await foreach (var work in _work.Reader.ReadAllAsync())
+        while (true)
         {
+            Func<Task>? work;
+            lock (_work)
+            {
+                if (!_work.TryDequeue(out work))
+                {
+                    if (_grown)
+                    {
+                        // A burst grew the queue; an idle channel should not keep its high-water mark.
+                        _work.TrimExcess();
+                        _grown = false;
+                    }
+
+                    // Not kept once done: a finished worker holds the last work it ran, and with it a subscriber.
+                    _working = false;
+                    _worker = Task.CompletedTask;
+                    return;
+                }
+            }
+
             try
             {
                 await work();
@@ -150,21 +228,21 @@ internal sealed class ChannelFeed : IAsyncDisposable
 
     private async Task JoinCoreAsync(IChannelSubscriber subscriber, ChannelPosition? since)
     {
-        if (_delivered is null)
+        if (_delivered is not { } delivered)
         {
             // The position, then the message at it, so that from the first delivery on this feed knows what it holds.
             var start = await _store.ReadAsync(_channel, Origin, limit: 0, CancellationToken.None);
             var tip = start.Position.Offset > 0
                 ? await _store.ReadAsync(_channel, new ChannelMark(start.Position, null), limit: 0, CancellationToken.None)
                 : start;
-            _delivered = new ChannelMark(start.Position, tip.Anchor is { } anchor && anchor.Position == start.Position ? anchor.Id : null);
+            delivered = new ChannelMark(start.Position, tip.Anchor is { } anchor && anchor.Position == start.Position ? anchor.Id : null);
+            MoveTo(delivered);
             if (start.Position.Offset > 0)
             {
-                _hub.Observe(_channel, _delivered.Value);
+                _hub.Observe(_channel, delivered);
             }
         }
 
-        var delivered = _delivered.Value;
         var last = delivered.Offset;
         var recovered = since is null;
 
@@ -269,7 +347,8 @@ internal sealed class ChannelFeed : IAsyncDisposable
         if (delivered.Epoch.Length == 0 && commit.Previous.Offset == 0)
         {
             // The channel's first epoch, from its start: nothing was there before it to lose or to check.
-            _delivered = delivered = new ChannelMark(new ChannelPosition(commit.Epoch, 0), null);
+            delivered = new ChannelMark(new ChannelPosition(commit.Epoch, 0), null);
+            MoveTo(delivered);
         }
 
         if (commit.Epoch != delivered.Epoch || commit.Messages.Count == 0)
@@ -412,7 +491,7 @@ internal sealed class ChannelFeed : IAsyncDisposable
         {
             // The channel had no history (never published to, or gone and already announced): nothing is lost, and
             // the messages that follow name their epoch themselves.
-            _delivered = start;
+            MoveTo(start);
             return;
         }
 
@@ -423,7 +502,7 @@ internal sealed class ChannelFeed : IAsyncDisposable
     /// <summary>Tells every subscriber where delivery continues from, and whether what lies before it is complete.</summary>
     private void Announce(ChannelMark mark, bool recovered)
     {
-        _delivered = mark;
+        MoveTo(mark);
         var frame = ServerFrames.Subscribed(_channel, mark.Position, recovered, _hub.Node);
         foreach (var (subscriber, last) in _subscribers)
         {
@@ -437,7 +516,7 @@ internal sealed class ChannelFeed : IAsyncDisposable
 
     private void Deliver(ChannelMessage message)
     {
-        _delivered = message.Mark;
+        MoveTo(message.Mark);
         _hub.Observe(_channel, message.Mark);
         foreach (var (subscriber, last) in _subscribers)
         {
@@ -451,6 +530,15 @@ internal sealed class ChannelFeed : IAsyncDisposable
             {
                 _subscribers.Remove(subscriber);
             }
+        }
+    }
+
+    /// <summary>Records the message delivered last; only the work running in turn calls it.</summary>
+    private void MoveTo(ChannelMark mark)
+    {
+        lock (_work)
+        {
+            _delivered = mark;
         }
     }
 }

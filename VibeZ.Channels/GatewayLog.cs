@@ -48,6 +48,12 @@ internal static partial class GatewayLog
     [LoggerMessage(14, LogLevel.Debug, "Committing what a replica confirmed of {Channel} failed, will try again: {Reason}", EventName = "CommitPendingFailed")]
     public static partial void CommitPendingFailed(ILogger logger, string channel, string reason);
 
+    [LoggerMessage(19, LogLevel.Warning, "Comparing the subscribed channels with Redis failed, will try again on every resync tick (logged once until it works again): {Reason}", EventName = "SweepFailed")]
+    public static partial void SweepFailed(ILogger logger, string reason);
+
+    [LoggerMessage(20, LogLevel.Error, "Comparing the subscribed channels with Redis failed unexpectedly", EventName = "SweepCrashed")]
+    public static partial void SweepCrashed(ILogger logger, Exception exception);
+
     [LoggerMessage(16, LogLevel.Warning, "Refusing WebSocket connections from {Address}: it holds {Limit} already (Gateway:MaxConnectionsPerIp); logged once per address", EventName = "TooManyConnectionsFromAddress")]
     public static partial void TooManyConnectionsFromAddress(ILogger logger, string address, int limit);
 

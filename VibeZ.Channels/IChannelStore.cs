@@ -57,6 +57,17 @@ public interface IChannelStore
     Task<ChannelHistory> ReadAsync(string channel, ChannelMark after, int limit, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Reads, for many channels at once, what <see cref="ReadAsync"/> with a limit of 0 reads for one: the position,
+    /// the offset counter and the message at the reader's offset. One round trip for all of them, so comparing every
+    /// channel of a Gateway with Redis costs little when nothing changed.
+    /// </summary>
+    /// <param name="channels">Each channel with where its reader is.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>One history without messages per channel, in the order given.</returns>
+    /// <exception cref="ChannelStoreException">Redis could not be read in time.</exception>
+    Task<IReadOnlyList<ChannelHistory>> ReadHeadsAsync(IReadOnlyList<(string Channel, ChannelMark After)> channels, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Reads a channel's position, and the message at <paramref name="mark"/>'s offset, from the one node whose answer is
     /// authoritative: a master that takes writes. A read may reach a crashed master restarted empty, or a replica
     /// behind; before a reader concludes that history is gone or rolled back, it asks here.

@@ -44,23 +44,17 @@ internal sealed partial class RedisChannelStore
         var budget = HistoryPageBudget.For(_options.Value, limit);
         var anchored = after.Offset > 0;
         var asked = budget.NextChunk(0, 0, anchored);
-        var meta = database.HashGetAsync(ChannelKeys.Meta(channel), ["epoch", "offset", "committed"]);
+        var meta = database.HashGetAsync(ChannelKeys.Meta(channel), MetaFields);
         var guessed = after.Epoch.Length > 0 ? FirstChunkAsync(database, ChannelKeys.History(channel, after.Epoch), after.Offset, anchored, asked) : null;
 
         var values = await meta;
-        if (values[0].IsNull)
+        if (Head(values, after) is { } head)
         {
-            return new ChannelHistory(new ChannelPosition(string.Empty, 0), 0, []);
+            return head;
         }
 
-        var epoch = (string)values[0]!;
-        var position = new ChannelPosition(epoch, (long?)values[2] ?? 0);
-        var appended = (long?)values[1] ?? 0;
-        if (after.Epoch.Length > 0 && after.Epoch != epoch)
-        {
-            return new ChannelHistory(position, appended, []);
-        }
-
+        var (position, appended) = Position(values);
+        var epoch = position.Epoch;
         var history = ChannelKeys.History(channel, epoch);
         var entries = await (guessed ?? FirstChunkAsync(database, history, after.Offset, anchored, asked));
         var page = new List<ChannelMessage>();
@@ -111,6 +105,71 @@ internal sealed partial class RedisChannelStore
             entries = await database.StreamRangeAsync(history, $"{page[^1].Offset}-0", $"{position.Offset}-0", asked + 1);
         }
     }
+
+    public Task<IReadOnlyList<ChannelHistory>> ReadHeadsAsync(IReadOnlyList<(string Channel, ChannelMark After)> channels, CancellationToken cancellationToken) =>
+        RunAsync<IReadOnlyList<ChannelHistory>>("channel.read-heads", async (database, _) =>
+        {
+            // Sent as one batch: two small reads per channel (the hash, and the one stream entry at the reader's
+            // offset), written to the socket together and answered in one round trip.
+            var batch = database.CreateBatch();
+            var metas = new Task<RedisValue[]>[channels.Count];
+            var anchors = new Task<StreamEntry[]>?[channels.Count];
+            for (var i = 0; i < channels.Count; i++)
+            {
+                var (channel, after) = channels[i];
+                metas[i] = batch.HashGetAsync(ChannelKeys.Meta(channel), MetaFields);
+                anchors[i] = after.Offset > 0 && after.Epoch.Length > 0
+                    ? batch.StreamRangeAsync(ChannelKeys.History(channel, after.Epoch), $"{after.Offset}-0", $"{after.Offset}-0", 1)
+                    : null;
+            }
+
+            batch.Execute();
+            var heads = new ChannelHistory[channels.Count];
+            for (var i = 0; i < channels.Count; i++)
+            {
+                var after = channels[i].After;
+                var values = await metas[i];
+                var entries = anchors[i] is { } anchor ? await anchor : [];
+                heads[i] = Head(values, after) ?? HeadAt(values, after, entries);
+            }
+
+            return heads;
+        }, cancellationToken);
+
+    /// <summary>
+    /// The answer when the meta hash alone settles it: no history (the empty epoch), or another epoch than the
+    /// reader's (no messages, the reader starts over in the new one); otherwise null, and the history is read.
+    /// </summary>
+    private static ChannelHistory? Head(RedisValue[] values, ChannelMark after)
+    {
+        if (values[0].IsNull)
+        {
+            return new ChannelHistory(new ChannelPosition(string.Empty, 0), 0, []);
+        }
+
+        var (position, appended) = Position(values);
+        return after.Epoch.Length > 0 && after.Epoch != position.Epoch ? new ChannelHistory(position, appended, []) : null;
+    }
+
+    /// <summary>A head without messages: the position, the counter, and the message at the reader's offset, if Redis has it.</summary>
+    private static ChannelHistory HeadAt(RedisValue[] values, ChannelMark after, StreamEntry[] entries)
+    {
+        var (position, appended) = Position(values);
+        ChannelMark? anchor = null;
+        foreach (var entry in entries)
+        {
+            if (EntryOffset(entry.Id!) == after.Offset)
+            {
+                anchor = new ChannelMark(position with { Offset = after.Offset }, (string)entry["i"]!);
+            }
+        }
+
+        return new ChannelHistory(position, appended, [], anchor);
+    }
+
+    /// <summary>The committed position and the offset counter, from the meta hash's <see cref="MetaFields"/>.</summary>
+    private static (ChannelPosition Position, long Appended) Position(RedisValue[] values) =>
+        (new ChannelPosition((string)values[0]!, (long?)values[2] ?? 0), (long?)values[1] ?? 0);
 
     /// <summary>The first chunk: from the reader's offset (its anchor) when it has one, else from the first message.</summary>
     private static Task<StreamEntry[]> FirstChunkAsync(IDatabase database, RedisKey history, long after, bool anchored, int asked)

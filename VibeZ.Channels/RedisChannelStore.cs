@@ -23,6 +23,9 @@ internal sealed partial class RedisChannelStore : IChannelStore
     // read the rest from history, so a live message stays small however long the commit waited.
     private const int MaxLiveMessages = 256;
 
+    // The meta hash's fields a read needs, in the order Position reads them.
+    private static readonly RedisValue[] MetaFields = ["epoch", "offset", "committed"];
+
     private readonly IConnectionMultiplexer _multiplexer;
     private readonly IRedisResilience _resilience;
     private readonly ReplicationConfirmer _confirmer;
@@ -157,7 +160,7 @@ internal sealed partial class RedisChannelStore : IChannelStore
         var meta = ChannelKeys.Meta(channel);
         var (state, server) = await RunAsync("channel.commit-pending", async (database, _) =>
         {
-            var values = await database.HashGetAsync(meta, ["epoch", "offset", "committed"]);
+            var values = await database.HashGetAsync(meta, MetaFields);
             var master = ServerOf(meta);
             var info = await _multiplexer.GetServer(master).InfoAsync("replication");
             var replicationId = info.SelectMany(g => g).FirstOrDefault(p => p.Key == "master_replid").Value;

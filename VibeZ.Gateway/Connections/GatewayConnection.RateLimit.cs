@@ -1,5 +1,4 @@
 using System.Net.WebSockets;
-using System.Threading.RateLimiting;
 
 namespace VibeZ.Gateway.Connections;
 
@@ -9,27 +8,15 @@ namespace VibeZ.Gateway.Connections;
 /// </summary>
 internal sealed partial class GatewayConnection
 {
-    // Refilled once a second: the limiter's timer then fires once a second per connection, not ten times, which
-    // matters at ten thousand connections; the burst (the bucket's size) absorbs the coarser refill.
-    private static TokenBucketRateLimiter CreateCommandBucket(GatewayOptions options) => new(new TokenBucketRateLimiterOptions
-    {
-        TokenLimit = options.CommandBurst,
-        TokensPerPeriod = options.CommandsPerSecond,
-        ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-        QueueLimit = 0,
-        AutoReplenishment = true,
-    });
-
     /// <summary>
     /// Takes a token for one frame, or answers <c>rate_limited</c>. A client that keeps sending into an empty bucket,
     /// more than a whole burst of refused frames in a row, is not backing off: it is closed with 1008 (policy violation).
     /// </summary>
     private bool TakeCommandToken(ClientFrame frame)
     {
-        // Made on the first frame, not with the connection: a connection that never sends one needs no bucket or timer.
-        _commands ??= CreateCommandBucket(_options);
-        using var lease = _commands.AttemptAcquire();
-        if (lease.IsAcquired)
+        // Made on the first frame, not with the connection: a connection that never sends one needs no bucket.
+        _commands ??= new CommandBucket(_options.CommandBurst, _options.CommandsPerSecond, _auth.Time);
+        if (_commands.TryTake())
         {
             _refusedInARow = 0;
             return true;

@@ -133,6 +133,30 @@ public sealed class ChannelHubDeliveryTests
     }
 
     [Fact]
+    public async Task TheResyncTimerReadsOnlyTheHeadsOfQuietChannels()
+    {
+        await using var harness = new ChannelHubHarness(options => options.ResyncIntervalSeconds = 5);
+        var alice = await harness.JoinAsync("alice");
+        var bob = new FakeSubscriber("bob", int.MaxValue);
+        await TestWait.For(harness.Hub.JoinAsync("room-2", bob, null, TestContext.Current.CancellationToken), "bob to join room-2");
+        var first = harness.Store.Append(Channel);
+        await alice.WaitForAsync("message epoch-1:1");
+        var before = harness.Store.Reads.Count;
+
+        harness.Time.Advance(TimeSpan.FromSeconds(5));
+
+        // A join is queued behind any resync the sweep could have asked for, so once it is done that resync ran.
+        await harness.JoinAsync("probe");
+        await TestWait.For(harness.Hub.JoinAsync("room-2", new FakeSubscriber("probe-2", int.MaxValue), null, TestContext.Current.CancellationToken), "a probe to join room-2");
+
+        // One head read per channel, from what it delivered last; no page read, as a catch-up would do.
+        Assert.Equal(
+            [new(Channel, first.Mark, 0), new("room-2", new ChannelMark(new ChannelPosition(string.Empty, 0), null), 0)],
+            harness.Store.Reads.Skip(before).OrderBy(r => r.Channel, StringComparer.Ordinal));
+        Assert.Equal(["subscribed :0 recovered:true", "message epoch-1:1"], alice.Seen);
+    }
+
+    [Fact]
     public async Task AResyncReadsFromTheLastDeliveredMessageNamingItsId()
     {
         await using var harness = new ChannelHubHarness();

@@ -178,6 +178,24 @@ public sealed class ChannelHubEpochTests
     }
 
     [Fact]
+    public async Task AnOffsetHandedOutAgainWhileTheLiveFeedWasSilentIsCaughtByTheResyncTimer()
+    {
+        // The counter is where the feed left it, so only the message at the delivered offset tells; the head read of
+        // the timer's sweep must look at it, not only at the counters.
+        await using var harness = new ChannelHubHarness(options => options.ResyncIntervalSeconds = 5);
+        var subscriber = await harness.JoinAsync("alice");
+        harness.Store.AppendMany(Channel, 3);
+        await subscriber.WaitForAsync("message epoch-1:3");
+        harness.Store.LoseWrites(Channel, 1);
+        harness.Store.Append(Channel, id: "another-3", live: false);
+
+        harness.Time.Advance(TimeSpan.FromSeconds(5));
+
+        await subscriber.WaitForAsync("subscribed epoch-2:0 recovered:false");
+        Assert.Contains("RolledBack", harness.LoggedEvents);
+    }
+
+    [Fact]
     public async Task AReadFromANodeThatDoesNotKnowTheChannelIsNotBelievedUntilAMasterThatTakesWritesSaysSo()
     {
         await using var harness = new ChannelHubHarness();

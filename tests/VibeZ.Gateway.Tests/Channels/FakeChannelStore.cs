@@ -172,6 +172,17 @@ internal sealed class FakeChannelStore : IChannelStore
         }
     }
 
+    public async Task<IReadOnlyList<ChannelHistory>> ReadHeadsAsync(IReadOnlyList<(string Channel, ChannelMark After)> channels, CancellationToken cancellationToken)
+    {
+        var heads = new List<ChannelHistory>(channels.Count);
+        foreach (var (channel, after) in channels)
+        {
+            heads.Add(await ReadAsync(channel, after, limit: 0, cancellationToken));
+        }
+
+        return heads;
+    }
+
     public Task<ChannelHistory> InspectAsync(string channel, ChannelMark mark, CancellationToken cancellationToken)
     {
         lock (_lock)

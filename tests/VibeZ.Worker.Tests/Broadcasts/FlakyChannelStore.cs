@@ -43,6 +43,8 @@ internal sealed class FlakyChannelStore(int failures) : IChannelStore
 
     public Task<ChannelHistory> ReadAsync(string channel, ChannelMark after, int limit, CancellationToken cancellationToken) => throw new NotSupportedException();
 
+    public Task<IReadOnlyList<ChannelHistory>> ReadHeadsAsync(IReadOnlyList<(string Channel, ChannelMark After)> channels, CancellationToken cancellationToken) => throw new NotSupportedException();
+
     public Task<ChannelHistory> InspectAsync(string channel, ChannelMark mark, CancellationToken cancellationToken) => throw new NotSupportedException();
 
     public Task<string> RestartEpochAsync(string channel, string rolledBackEpoch, CancellationToken cancellationToken) => throw new NotSupportedException();
