@@ -32,10 +32,11 @@ public sealed class HostileClientTests
             ("Gateway__CommandsPerSecond", "200"), ("Gateway__CommandBurst", "400"),
             ("Gateway__SendQueueBytes", (256 * 1024).ToString()), ("Gateway__WriteTimeoutSeconds", "2"));
 
-        // A thousand 1 KiB messages, so every history read is a full 1 MB page.
+        // 300 messages of 3.4 KiB: every history read is a full page, 300 messages (Gateway:MaxHistoryPageSize) and
+        // about 1 MB, just under the page's byte bound (Gateway:MaxHistoryPageBytes, 1 MiB).
         const string archive = "archive";
-        var filler = new string('a', 1000);
-        await Parallel.ForAsync(0, 1000, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = TestContext.Current.CancellationToken },
+        var filler = new string('a', 3400);
+        await Parallel.ForAsync(0, 300, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = TestContext.Current.CancellationToken },
             async (i, _) => await ProtocolTests.PostAsync(gateway, archive, $$"""{"n":{{i}},"pad":"{{filler}}"}""", key: $"a-{i}"));
 
         await using var calm = await GatewayClient.ConnectAsync(gateway, "calm");
