@@ -7,7 +7,7 @@ namespace VibeZ.Channels;
 /// </summary>
 /// <param name="Epoch">The history the message belongs to.</param>
 /// <param name="Offset">Its offset in that history.</param>
-/// <param name="Id">Its identity in the channel (<see cref="PublishRequest.Identity"/>: the publisher's scope and id); the frame carries the publisher's id alone.</param>
+/// <param name="Id">Its identity in the channel (<see cref="Publishing.PublishRequest.Identity"/>: the publisher's scope and id); the frame carries the publisher's id alone.</param>
 /// <param name="Frame">The message frame, UTF-8 JSON.</param>
 public sealed record ChannelMessage(string Epoch, long Offset, string Id, ReadOnlyMemory<byte> Frame)
 {

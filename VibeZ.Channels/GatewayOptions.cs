@@ -1,3 +1,5 @@
+using VibeZ.Channels.Publishing;
+
 namespace VibeZ.Channels;
 
 /// <summary>How the Gateway keeps channels and treats clients; bound from the <c>Gateway</c> section.</summary>

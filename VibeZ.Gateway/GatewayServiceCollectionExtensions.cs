@@ -2,7 +2,10 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using VibeZ.Channels.Broadcasts;
+using VibeZ.Channels.Delivery;
 using VibeZ.Channels.Presence;
+using VibeZ.Channels.Publishing;
+using VibeZ.Channels.Storage;
 using VibeZ.Gateway.Connections;
 using VibeZ.Gateway.Presence;
 

@@ -1,6 +1,8 @@
 using System.Net;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using VibeZ.Channels.Publishing;
+using VibeZ.Channels.Storage;
 using VibeZ.ServiceDefaults.Redis.Configuration;
 using VibeZ.ServiceDefaults.Redis.Resilience;
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using VibeZ.Channels.Storage;
 using VibeZ.ServiceDefaults.Redis.Configuration;
 using VibeZ.ServiceDefaults.Redis.Resilience;
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using VibeZ.Channels.Broadcasts;
+using VibeZ.Channels.Storage;
 using VibeZ.Gateway.Security;
 
 namespace VibeZ.Gateway.Api;

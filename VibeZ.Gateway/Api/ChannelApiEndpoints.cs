@@ -2,6 +2,9 @@ using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using VibeZ.Channels.Delivery;
+using VibeZ.Channels.Publishing;
+using VibeZ.Channels.Storage;
 using VibeZ.Gateway.Security;
 
 namespace VibeZ.Gateway.Api;

@@ -1,4 +1,5 @@
 using VibeZ.Channels.Presence;
+using VibeZ.Channels.Storage;
 using VibeZ.Gateway.Security;
 
 namespace VibeZ.Gateway.Api;

@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Net.WebSockets;
+using VibeZ.Channels.Publishing;
+using VibeZ.Channels.Storage;
 
 namespace VibeZ.Gateway.Connections;
 

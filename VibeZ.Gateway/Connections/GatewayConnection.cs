@@ -1,5 +1,6 @@
 using System.Net.WebSockets;
 using System.Threading.Channels;
+using VibeZ.Channels.Delivery;
 using VibeZ.Channels.Presence;
 using VibeZ.Gateway.Presence;
 using VibeZ.Gateway.Security;

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using VibeZ.Channels.Delivery;
 using VibeZ.Gateway.Presence;
 using VibeZ.Gateway.Security;
 

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Options;
+using VibeZ.Channels.Delivery;
 using VibeZ.Channels.Presence;
+using VibeZ.Channels.Storage;
 
 namespace VibeZ.Gateway.Presence;
 

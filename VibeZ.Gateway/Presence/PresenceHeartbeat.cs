@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
+using VibeZ.Channels.Delivery;
 using VibeZ.Channels.Presence;
+using VibeZ.Channels.Storage;
 using VibeZ.Gateway.Connections;
 
 namespace VibeZ.Gateway.Presence;

@@ -3,6 +3,9 @@ using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using VibeZ.Channels;
 using VibeZ.Channels.Broadcasts;
+using VibeZ.Channels.Delivery;
+using VibeZ.Channels.Publishing;
+using VibeZ.Channels.Storage;
 
 namespace VibeZ.Worker.Broadcasts;
 

@@ -1,6 +1,9 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using VibeZ.Channels;
 using VibeZ.Channels.Broadcasts;
+using VibeZ.Channels.Delivery;
+using VibeZ.Channels.Publishing;
+using VibeZ.Channels.Storage;
 
 namespace VibeZ.Worker.Broadcasts;
 

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
-using VibeZ.Channels;
 using VibeZ.Channels.Presence;
+using VibeZ.Channels.Storage;
 using VibeZ.Worker.Leases;
 
 namespace VibeZ.Worker.Registry;

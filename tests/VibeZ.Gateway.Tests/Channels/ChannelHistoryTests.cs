@@ -1,3 +1,5 @@
+using VibeZ.Channels.Storage;
+
 namespace VibeZ.Gateway.Tests.Channels;
 
 public sealed class ChannelHistoryTests

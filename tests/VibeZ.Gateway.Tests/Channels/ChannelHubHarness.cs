@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
+using VibeZ.Channels.Delivery;
 
 namespace VibeZ.Gateway.Tests.Channels;
 

@@ -1,3 +1,6 @@
+using VibeZ.Channels.Storage;
+using VibeZ.Channels.Publishing;
+
 namespace VibeZ.Gateway.Tests.Channels;
 
 /// <summary>The hub's own bookkeeping: one store subscription per channel, known positions, publishing, failures.</summary>

@@ -1,3 +1,6 @@
+using VibeZ.Channels.Storage;
+using VibeZ.Channels.Publishing;
+
 namespace VibeZ.Gateway.Tests.Channels;
 
 /// <summary>

@@ -1,5 +1,7 @@
 using System.Text;
 using System.Text.Json;
+using VibeZ.Channels.Publishing;
+using VibeZ.Channels.Storage;
 
 namespace VibeZ.Gateway.Tests.Channels;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using VibeZ.Channels.Delivery;
 
 namespace VibeZ.Gateway.Tests.Channels;
 

@@ -1,4 +1,5 @@
 using System.Text;
+using VibeZ.Channels.Delivery;
 
 namespace VibeZ.Gateway.Tests.Channels;
 

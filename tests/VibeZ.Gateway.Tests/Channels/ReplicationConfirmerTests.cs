@@ -1,3 +1,5 @@
+using VibeZ.Channels.Publishing;
+
 namespace VibeZ.Gateway.Tests.Channels;
 
 public sealed class ReplicationConfirmerTests

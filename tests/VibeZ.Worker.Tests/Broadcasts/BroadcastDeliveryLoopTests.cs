@@ -3,6 +3,8 @@ using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using VibeZ.Channels;
 using VibeZ.Channels.Broadcasts;
+using VibeZ.Channels.Delivery;
+using VibeZ.Channels.Storage;
 using VibeZ.Worker.Broadcasts;
 
 namespace VibeZ.Worker.Tests.Broadcasts;

@@ -1,4 +1,6 @@
 using VibeZ.Channels;
+using VibeZ.Channels.Publishing;
+using VibeZ.Channels.Storage;
 
 namespace VibeZ.Worker.Tests.Broadcasts;
 

@@ -1,4 +1,4 @@
-namespace VibeZ.Channels;
+namespace VibeZ.Channels.Storage;
 
 /// <summary>
 /// What one history page may still take, and how many entries the next Redis read of it may ask for.

@@ -1,4 +1,4 @@
-namespace VibeZ.Channels;
+namespace VibeZ.Channels.Storage;
 
 /// <summary>
 /// The Lua scripts behind a channel. Each runs atomically on the node that owns the channel's keys, and Redis
@@ -49,7 +49,7 @@ internal static class ChannelScripts
     /// id). ARGV: 1 new epoch, 2 known epoch, 3 known offset, 4 known identity, 5 channel TTL ms, 6 history length, 7 dedupe
     /// window ms, 8 history key prefix, 9 frame head, 10 commit at once ("1": Leader durability or a single server),
     /// 11 live channel, 12 "1" to publish sharded, 13 most messages per live message; then per message: identity
-    /// (<see cref="PublishRequest.Identity"/>, stored as the entry's <c>i</c>), data hash, frame tail.
+    /// (<see cref="Publishing.PublishRequest.Identity"/>, stored as the entry's <c>i</c>), data hash, frame tail.
     /// </summary>
     /// <remarks>
     /// A new epoch starts when the channel has no history, or when it rolled back past what the caller knows (same

@@ -1,4 +1,6 @@
-namespace VibeZ.Channels;
+using VibeZ.Channels.Publishing;
+
+namespace VibeZ.Channels.Storage;
 
 /// <summary>
 /// A batch of messages appended to one channel in order, in one step, but not yet visible: <see cref="IChannelStore.CommitAsync"/>

@@ -1,4 +1,4 @@
-namespace VibeZ.Channels;
+namespace VibeZ.Channels.Storage;
 
 /// <summary>
 /// Part of a channel's committed history, with the channel's position when it was read.

@@ -1,4 +1,4 @@
-namespace VibeZ.Channels;
+namespace VibeZ.Channels.Delivery;
 
 /// <summary>Something local that receives a channel's frames: a WebSocket connection.</summary>
 public interface IChannelSubscriber

@@ -1,6 +1,8 @@
 using System.Text;
+using VibeZ.Channels.Delivery;
+using VibeZ.Channels.Storage;
 
-namespace VibeZ.Channels;
+namespace VibeZ.Channels.Publishing;
 
 /// <summary>
 /// One channel's publishes from this Gateway, in order: they queue in the order they arrive and go to Redis in

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
+using VibeZ.Channels.Storage;
 
-namespace VibeZ.Channels;
+namespace VibeZ.Channels.Delivery;
 
 /// <summary>
 /// One channel's delivery inside one Gateway: a single Redis subscription shared by every local subscriber, and the

@@ -1,4 +1,6 @@
-namespace VibeZ.Channels;
+using VibeZ.Channels.Publishing;
+
+namespace VibeZ.Channels.Storage;
 
 /// <summary>
 /// Where channels live: their history, their counters and their live feed. The Gateway's one seam to Redis

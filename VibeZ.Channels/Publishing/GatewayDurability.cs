@@ -1,4 +1,4 @@
-namespace VibeZ.Channels;
+namespace VibeZ.Channels.Publishing;
 
 /// <summary>When the Gateway acks a publish (<c>Gateway:Durability</c>).</summary>
 public enum GatewayDurability

@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace VibeZ.Channels;
+namespace VibeZ.Channels.Publishing;
 
 /// <summary>Where a write ran: the node, and the replication id that names the history the write joined there.</summary>
 /// <param name="Server">The master the write ran on.</param>

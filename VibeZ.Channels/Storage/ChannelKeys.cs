@@ -1,6 +1,6 @@
 using StackExchange.Redis;
 
-namespace VibeZ.Channels;
+namespace VibeZ.Channels.Storage;
 
 /// <summary>
 /// Every Redis key and channel name of a VibeZ channel, in one place. They share the hash tag <c>{channel}</c>, so in
@@ -24,7 +24,7 @@ internal static class ChannelKeys
 
     /// <summary>
     /// Remembers for the dedupe window which position a message got, and a hash of its data; one key per
-    /// <see cref="PublishRequest.Identity"/>, so each publisher's ids are its own.
+    /// <see cref="Publishing.PublishRequest.Identity"/>, so each publisher's ids are its own.
     /// </summary>
     public static RedisKey MessageId(string channel, string identity) => Prefix + channel + "}:id:" + identity;
 

@@ -1,6 +1,6 @@
 using StackExchange.Redis;
 
-namespace VibeZ.Channels;
+namespace VibeZ.Channels.Storage;
 
 /// <summary>What a client may do about an error reply Redis gave (<c>redis_refused</c>).</summary>
 internal static class RedisRefusals

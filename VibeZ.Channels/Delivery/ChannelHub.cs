@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
+using VibeZ.Channels.Publishing;
+using VibeZ.Channels.Storage;
 
-namespace VibeZ.Channels;
+namespace VibeZ.Channels.Delivery;
 
 /// <summary>
 /// The channels this Gateway process delivers and publishes to: one <see cref="ChannelFeed"/> per channel with local

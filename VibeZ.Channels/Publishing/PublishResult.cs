@@ -1,4 +1,4 @@
-namespace VibeZ.Channels;
+namespace VibeZ.Channels.Publishing;
 
 /// <summary>Where a published message landed.</summary>
 /// <param name="Position">Its epoch and offset.</param>

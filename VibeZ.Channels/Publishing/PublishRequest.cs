@@ -1,4 +1,4 @@
-namespace VibeZ.Channels;
+namespace VibeZ.Channels.Publishing;
 
 /// <summary>A message to append to a channel.</summary>
 /// <param name="Channel">A valid, non-reserved channel name.</param>

@@ -1,6 +1,6 @@
 using StackExchange.Redis;
 
-namespace VibeZ.Channels;
+namespace VibeZ.Channels.Storage;
 
 /// <summary>The read side of <see cref="RedisChannelStore"/>: history pages.</summary>
 /// <remarks>

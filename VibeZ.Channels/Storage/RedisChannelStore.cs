@@ -5,11 +5,13 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using VibeZ.Channels.Delivery;
+using VibeZ.Channels.Publishing;
 using VibeZ.ServiceDefaults.Redis.Configuration;
 using VibeZ.ServiceDefaults.Redis.Connection;
 using VibeZ.ServiceDefaults.Redis.Resilience;
 
-namespace VibeZ.Channels;
+namespace VibeZ.Channels.Storage;
 
 /// <summary>
 /// Channels in Redis: a hash with the epoch, the offset counter and the committed offset, one stream of message frames

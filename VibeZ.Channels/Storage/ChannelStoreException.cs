@@ -1,4 +1,4 @@
-namespace VibeZ.Channels;
+namespace VibeZ.Channels.Storage;
 
 /// <summary>A channel operation that did not complete; <see cref="Code"/> is what clients see.</summary>
 public sealed class ChannelStoreException : Exception

@@ -3,7 +3,7 @@ using System.Net;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
-namespace VibeZ.Channels;
+namespace VibeZ.Channels.Publishing;
 
 /// <summary>
 /// Confirms that writes reached a replica without a blocking command: it reads the master's replication offset after

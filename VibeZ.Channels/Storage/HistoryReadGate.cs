@@ -1,4 +1,4 @@
-namespace VibeZ.Channels;
+namespace VibeZ.Channels.Storage;
 
 /// <summary>
 /// Bounds how many history pages one Gateway reads from Redis at once (<c>Gateway:MaxConcurrentHistoryReads</c>). An

@@ -1,10 +1,10 @@
 using System.Buffers.Text;
 using System.Text;
 
-namespace VibeZ.Channels;
+namespace VibeZ.Channels.Delivery;
 
 /// <summary>
-/// The live feed's wire format, written by the commit step (<see cref="ChannelScripts"/>): a sequence of fields, each
+/// The live feed's wire format, written by the commit step (<see cref="Storage.ChannelScripts"/>): a sequence of fields, each
 /// <c>length:bytes</c> — epoch, committed offset, previous offset, previous id, then offset, id and frame of every
 /// message. Lengths make any byte safe in an id or a frame, and the frames go to clients as they are.
 /// </summary>

@@ -1,4 +1,4 @@
-namespace VibeZ.Channels;
+namespace VibeZ.Channels.Publishing;
 
 /// <summary>What a replica said about a write.</summary>
 internal enum ReplicationConfirmation

@@ -1,4 +1,4 @@
-namespace VibeZ.Channels;
+namespace VibeZ.Channels.Storage;
 
 /// <summary>What an append did with one message.</summary>
 public enum AppendStatus
