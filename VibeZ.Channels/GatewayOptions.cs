@@ -1,20 +1,26 @@
 using VibeZ.Channels.Publishing;
+using VibeZ.ServiceDefaults;
 
 namespace VibeZ.Channels;
 
 /// <summary>How the Gateway keeps channels and treats clients; bound from the <c>Gateway</c> section.</summary>
-public sealed class GatewayOptions
+public sealed partial class GatewayOptions
 {
+    private const string Section = GatewayDefaults.SectionName;
+
     /// <summary>Gets or sets how many messages each channel keeps for recovery and the history API (<c>Gateway:HistoryLength</c>).</summary>
     /// <value>The default value is 1000; Redis trims lazily, so a little more may be kept.</value>
+    [SettingRange(Section, HistoryLengthMinimum, HistoryLengthMaximum)]
     public int HistoryLength { get; set; } = GatewayDefaults.HistoryLength;
 
     /// <summary>Gets or sets how long a channel without publishes keeps its history (<c>Gateway:ChannelTimeToLiveSeconds</c>).</summary>
     /// <value>The default value is 86400 (a day). When it runs out, the next publish starts a new epoch.</value>
+    [SettingRange(Section, 1, 365 * 86_400)]
     public double ChannelTimeToLiveSeconds { get; set; } = GatewayDefaults.ChannelTimeToLiveSeconds;
 
     /// <summary>Gets or sets how long a message id is remembered, so publishing it again is not a second message (<c>Gateway:DedupeWindowSeconds</c>).</summary>
     /// <value>The default value is 600.</value>
+    [SettingRange(Section, 1, 7 * 86_400)]
     public double DedupeWindowSeconds { get; set; } = GatewayDefaults.DedupeWindowSeconds;
 
     /// <summary>Gets or sets when a publish is acked (<c>Gateway:Durability</c>: <c>Replicated</c> or <c>Leader</c>).</summary>
@@ -23,10 +29,12 @@ public sealed class GatewayOptions
 
     /// <summary>Gets or sets how long a publish waits for a replica's confirmation (<c>Gateway:ReplicationTimeoutMilliseconds</c>).</summary>
     /// <value>The default value is 1000; past it the client gets a retryable <c>not_replicated</c> error.</value>
+    [SettingRange(Section, 1, 60_000)]
     public int ReplicationTimeoutMilliseconds { get; set; } = GatewayDefaults.ReplicationTimeoutMilliseconds;
 
     /// <summary>Gets or sets the largest frame or HTTP body a client may send (<c>Gateway:MaxMessageBytes</c>).</summary>
     /// <value>The default value is 65536 (64 KiB).</value>
+    [SettingRange(Section, MaxMessageBytesMinimum, MaxMessageBytesMaximum)]
     public int MaxMessageBytes { get; set; } = GatewayDefaults.MaxMessageBytes;
 
     /// <summary>
@@ -35,22 +43,27 @@ public sealed class GatewayOptions
     /// do not count: <see cref="MaxPublishesInFlight"/> bounds them.
     /// </summary>
     /// <value>The default value is 1048576 (1 MiB); one frame always fits into an empty queue.</value>
+    [SettingRange(Section, 1024, 1024 * 1024 * 1024)]
     public int SendQueueBytes { get; set; } = GatewayDefaults.SendQueueBytes;
 
     /// <summary>Gets or sets how long one socket write may take before the client is closed as not reading (<c>Gateway:WriteTimeoutSeconds</c>).</summary>
     /// <value>The default value is 10; it is what closes a client whose TCP window stays at zero.</value>
+    [SettingRange(Section, 0.1, 3600)]
     public double WriteTimeoutSeconds { get; set; } = GatewayDefaults.WriteTimeoutSeconds;
 
     /// <summary>Gets or sets how long a client may leave the Gateway's WebSocket ping unanswered before it is aborted (<c>Gateway:KeepAliveTimeoutSeconds</c>).</summary>
     /// <value>The default value is 30; pings go out every 15 s. 0 switches the timeout off (pings are still sent).</value>
+    [SettingRange(Section, 0, 3600)]
     public double KeepAliveTimeoutSeconds { get; set; } = GatewayDefaults.KeepAliveTimeoutSeconds;
 
     /// <summary>Gets or sets how many invalid frames a client may send before it is closed (<c>Gateway:MaxInvalidFrames</c>).</summary>
     /// <value>The default value is 10; each gets an <c>error</c> frame, the next one a policy-violation close.</value>
+    [SettingRange(Section, 0, 1_000_000)]
     public int MaxInvalidFrames { get; set; } = GatewayDefaults.MaxInvalidFrames;
 
     /// <summary>Gets or sets how often each subscribed channel is compared with Redis, to catch messages a dropped live feed missed (<c>Gateway:ResyncIntervalSeconds</c>).</summary>
     /// <value>The default value is 5.</value>
+    [SettingRange(Section, 0.1, 3600)]
     public double ResyncIntervalSeconds { get; set; } = GatewayDefaults.ResyncIntervalSeconds;
 
     /// <summary>
@@ -59,6 +72,7 @@ public sealed class GatewayOptions
     /// heartbeats, which bounds how long a killed Gateway's members stay listed.
     /// </summary>
     /// <value>The default value is 5 (entries live 15 s).</value>
+    [SettingRange(Section, 0.1, 3600)]
     public double PresenceHeartbeatSeconds { get; set; } = GatewayDefaults.PresenceHeartbeatSeconds;
 
     /// <summary>
@@ -66,6 +80,7 @@ public sealed class GatewayOptions
     /// history API, or one read of a resume or catch-up, which reads page after page until it is caught up.
     /// </summary>
     /// <value>The default value is 300.</value>
+    [SettingRange(Section, 1, 100_000)]
     public int MaxHistoryPageSize { get; set; } = GatewayDefaults.MaxHistoryPageSize;
 
     /// <summary>
@@ -76,6 +91,7 @@ public sealed class GatewayOptions
     /// The default value is 1048576 (1 MiB). It must be at least <c>Gateway:MaxMessageBytes</c> + 4096, so that a page
     /// always holds the largest message.
     /// </value>
+    [SettingRange(Section, MaxHistoryPageBytesMinimum, MaxHistoryPageBytesMaximum)]
     public int MaxHistoryPageBytes { get; set; } = GatewayDefaults.MaxHistoryPageBytes;
 
     /// <summary>
@@ -86,14 +102,17 @@ public sealed class GatewayOptions
     /// The default value is 16. An HTTP read past it is refused with 429 <c>too_many_history_reads</c> (retryable); a
     /// resume or catch-up waits for a free place.
     /// </value>
+    [SettingRange(Section, 1, 100_000)]
     public int MaxConcurrentHistoryReads { get; set; } = GatewayDefaults.MaxConcurrentHistoryReads;
 
     /// <summary>Gets or sets how many publishes one connection may have unanswered: waiting for Redis, or their ack or error not yet written to the socket (<c>Gateway:MaxPublishesInFlight</c>).</summary>
     /// <value>The default value is 1024; with that many out, the Gateway stops reading the connection's socket until one is answered (TCP back-pressure).</value>
+    [SettingRange(Section, 1, 1_000_000)]
     public int MaxPublishesInFlight { get; set; } = GatewayDefaults.MaxPublishesInFlight;
 
     /// <summary>Gets or sets how many channels one connection may be subscribed to at once (<c>Gateway:MaxChannelsPerConnection</c>).</summary>
     /// <value>The default value is 128; one more gets a <c>too_many_channels</c> error.</value>
+    [SettingRange(Section, 1, 100_000)]
     public int MaxChannelsPerConnection { get; set; } = GatewayDefaults.MaxChannelsPerConnection;
 
     /// <summary>
@@ -101,14 +120,17 @@ public sealed class GatewayOptions
     /// the refill rate of the connection's token bucket. Every frame counts, subscribes and unsubscribes too.
     /// </summary>
     /// <value>The default value is 1000; a frame past the bucket gets a retryable <c>rate_limited</c> error.</value>
+    [SettingRange(Section, 1, 1_000_000)]
     public int CommandsPerSecond { get; set; } = GatewayDefaults.CommandsPerSecond;
 
     /// <summary>Gets or sets how many frames one connection may send at once before <c>Gateway:CommandsPerSecond</c> applies (<c>Gateway:CommandBurst</c>): the bucket's size.</summary>
     /// <value>The default value is 2000. A client whose refused frames in a row exceed it is closed (1008, policy violation).</value>
+    [SettingRange(Section, 1, 1_000_000)]
     public int CommandBurst { get; set; } = GatewayDefaults.CommandBurst;
 
     /// <summary>Gets or sets how many WebSocket connections one IP address may hold on this Gateway (<c>Gateway:MaxConnectionsPerIp</c>).</summary>
     /// <value>The default value is 256; one more upgrade is refused with 429 and <c>too_many_connections</c>.</value>
+    [SettingRange(Section, 1, 1_000_000)]
     public int MaxConnectionsPerIp { get; set; } = GatewayDefaults.MaxConnectionsPerIp;
 
     /// <summary>
@@ -116,6 +138,7 @@ public sealed class GatewayOptions
     /// <c>MaxConcurrentUpgradedConnections</c> is set to it as a backstop.
     /// </summary>
     /// <value>The default value is 10000; one more upgrade is refused with 503 and <c>gateway_full</c>.</value>
+    [SettingRange(Section, 1, 1_000_000)]
     public int MaxConnections { get; set; } = GatewayDefaults.MaxConnections;
 
     /// <summary>
@@ -124,6 +147,7 @@ public sealed class GatewayOptions
     /// so one publisher cannot make a single channel hold more of Redis's memory than the operator agreed to.
     /// </summary>
     /// <value>The default value is 65536000 (about 62 MiB: 65536 × 1000, the product of the two defaults).</value>
+    [SettingRange(Section, MaxChannelHistoryBytesMinimum, MaxChannelHistoryBytesMaximum)]
     public long MaxChannelHistoryBytes { get; set; } = GatewayDefaults.MaxChannelHistoryBytes;
 
     /// <summary>

@@ -8,6 +8,7 @@ using VibeZ.Channels.Publishing;
 using VibeZ.Channels.Storage;
 using VibeZ.Gateway.Connections;
 using VibeZ.Gateway.Presence;
+using VibeZ.Gateway.Security;
 
 namespace VibeZ.Gateway;
 
@@ -18,6 +19,7 @@ internal static class GatewayServiceCollectionExtensions
     {
         builder.Services.AddOptions<GatewayOptions>().BindConfiguration(GatewayDefaults.SectionName).ValidateOnStart();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>());
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GatewayOptions>, GatewayAllowedOriginsValidator>());
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GatewayOptions>, GatewayReplicationTimeoutValidator>());
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<GatewayNode>();

@@ -1,8 +1,12 @@
+using VibeZ.ServiceDefaults;
+
 namespace VibeZ.Gateway.Security;
 
 /// <summary>How clients authenticate; bound from the <c>Gateway:Auth</c> section. See docs/security.md.</summary>
-public sealed class GatewayAuthOptions
+public sealed partial class GatewayAuthOptions
 {
+    private const string Section = GatewayDefaults.AuthSectionName;
+
     /// <summary>Gets or sets whether clients must authenticate (<c>Gateway:Auth:Mode</c>: <c>Jwt</c> or <c>None</c>).</summary>
     /// <value>The default value is <see cref="GatewayAuthMode.Jwt"/>.</value>
     public GatewayAuthMode Mode { get; set; } = GatewayAuthMode.Jwt;
@@ -42,19 +46,23 @@ public sealed class GatewayAuthOptions
     /// Gets or sets how long before a connection's token runs out the Gateway asks for a new one with a <c>refresh</c>
     /// frame (<c>Gateway:Auth:RefreshGraceSeconds</c>); a connection without a new token by then is closed.
     /// </summary>
-    /// <value>The default value is 30.</value>
+    /// <value>The default value is 30; it must be from 1 to 3600.</value>
+    [SettingRange(Section, 1, 3600)]
     public double RefreshGraceSeconds { get; set; } = GatewayDefaults.RefreshGraceSeconds;
 
     /// <summary>Gets or sets how far the token issuer's clock may be from the Gateway's (<c>Gateway:Auth:ClockSkewSeconds</c>).</summary>
-    /// <value>The default value is 30.</value>
+    /// <value>The default value is 30; it must be from 0 to 300.</value>
+    [SettingRange(Section, 0, 300)]
     public double ClockSkewSeconds { get; set; } = GatewayDefaults.ClockSkewSeconds;
 
     /// <summary>Gets or sets how long a WebSocket without an Authorization header has to send its <c>connect</c> frame (<c>Gateway:Auth:ConnectTimeoutSeconds</c>).</summary>
-    /// <value>The default value is 10.</value>
+    /// <value>The default value is 10; it must be from 1 to 300.</value>
+    [SettingRange(Section, 1, 300)]
     public double ConnectTimeoutSeconds { get; set; } = GatewayDefaults.ConnectTimeoutSeconds;
 
     /// <summary>Gets or sets how long the tokens of <c>GET /api/dev/token</c> (Development only) live (<c>Gateway:Auth:DevTokenLifetimeSeconds</c>).</summary>
-    /// <value>The default value is 300.</value>
+    /// <value>The default value is 300; it must be from 10 to 86400.</value>
+    [SettingRange(Section, 10, 86_400)]
     public double DevTokenLifetimeSeconds { get; set; } = GatewayDefaults.DevTokenLifetimeSeconds;
 
     internal IReadOnlyList<string> EffectiveAlgorithms => Algorithms is { Length: > 0 } algorithms ? algorithms : [GatewayDefaults.Algorithm];

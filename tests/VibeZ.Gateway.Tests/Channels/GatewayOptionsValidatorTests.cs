@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+using VibeZ.Gateway.Security;
 
 namespace VibeZ.Gateway.Tests.Channels;
 
@@ -44,7 +46,7 @@ public sealed class GatewayOptionsValidatorTests
 
         Assert.True(result.Failed, $"Gateway:{setting}={value} was accepted");
         var failure = Assert.Single(result.Failures!);
-        Assert.StartsWith($"Gateway:{setting} is {value};", failure);
+        Assert.StartsWith($"Gateway:{setting} value '{value}' is invalid: it must be from ", failure);
     }
 
     [Fact]
@@ -85,8 +87,8 @@ public sealed class GatewayOptionsValidatorTests
 
         Assert.Collection(
             result.Failures!,
-            f => Assert.StartsWith("Gateway:HistoryLength is 0;", f),
-            f => Assert.StartsWith("Gateway:MaxMessageBytes is 1;", f),
+            f => Assert.Equal("Gateway:HistoryLength value '0' is invalid: it must be from 1 to 1000000.", f),
+            f => Assert.Equal("Gateway:MaxMessageBytes value '1' is invalid: it must be from 256 to 16777216.", f),
             f => Assert.StartsWith("Gateway:Durability is '9';", f));
     }
 
@@ -109,14 +111,28 @@ public sealed class GatewayOptionsValidatorTests
         Assert.True(result.Succeeded, result.FailureMessage);
     }
 
-    /// <summary>Binds the settings as <c>Gateway:*</c> configuration keys, the way the Gateway does, and validates them.</summary>
-    private static Microsoft.Extensions.Options.ValidateOptionsResult Validate(params (string Setting, string Value)[] settings)
+    [Fact]
+    public void AnAllowedOriginThatIsNotAnOriginIsQuoted()
+    {
+        var result = Validate(("AllowedOrigins:0", "https://app.example.com"), ("AllowedOrigins:1", "*"), ("AllowedOrigins:2", "https://app.example.com/page"));
+
+        var failure = Assert.Single(result.Failures!);
+        Assert.Equal("Gateway:AllowedOrigins holds 'https://app.example.com/page'; an origin is scheme, host and port only, like https://app.example.com, or * for any.", failure);
+    }
+
+    /// <summary>
+    /// Binds the settings as <c>Gateway:*</c> configuration keys, the way the Gateway does, and validates them with the
+    /// validators the Gateway registers for them, except the one that compares with <c>Redis:Resilience</c>.
+    /// </summary>
+    private static ValidateOptionsResult Validate(params (string Setting, string Value)[] settings)
     {
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(settings.Select(s => KeyValuePair.Create<string, string?>($"Gateway:{s.Setting}", s.Value)))
             .Build();
         var options = new GatewayOptions();
         configuration.GetSection("Gateway").Bind(options);
-        return new GatewayOptionsValidator().Validate(null, options);
+        IValidateOptions<GatewayOptions>[] validators = [new GatewayOptionsValidator(), new GatewayAllowedOriginsValidator()];
+        var failures = validators.SelectMany(v => v.Validate(null, options).Failures ?? []).ToList();
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

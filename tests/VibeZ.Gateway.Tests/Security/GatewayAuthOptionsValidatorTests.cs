@@ -63,8 +63,8 @@ public sealed class GatewayAuthOptionsValidatorTests
     {
         var message = Validate(new GatewayAuthOptions { SigningKey = GoodKey, RefreshGraceSeconds = 0, ConnectTimeoutSeconds = 1000 }).FailureMessage;
 
-        Assert.Contains("Gateway:Auth:RefreshGraceSeconds is 0", message);
-        Assert.Contains("Gateway:Auth:ConnectTimeoutSeconds is 1000", message);
+        Assert.Contains("Gateway:Auth:RefreshGraceSeconds value '0' is invalid: it must be from 1 to 3600.", message);
+        Assert.Contains("Gateway:Auth:ConnectTimeoutSeconds value '1000' is invalid: it must be from 1 to 300.", message);
     }
 
     private static Microsoft.Extensions.Options.ValidateOptionsResult Validate(GatewayAuthOptions options) =>

@@ -17,7 +17,7 @@ public sealed class RedisReconnectOptionsValidatorTests
 
         Assert.Equal(
             [
-                "Redis:Reconnect:BaseDelayMilliseconds value '0' is invalid: it must be a positive number of milliseconds.",
+                "Redis:Reconnect:BaseDelayMilliseconds value '0' is invalid: it must be at least 1.",
                 "Redis:Reconnect:MaxDelayMilliseconds value '-5' is invalid: it must be at least Redis:Reconnect:BaseDelayMilliseconds (0).",
             ],
             result.Failures);

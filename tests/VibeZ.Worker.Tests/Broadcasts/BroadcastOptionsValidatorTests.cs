@@ -16,8 +16,8 @@ public sealed class BroadcastOptionsValidatorTests
             null, new BroadcastOptions { MaxAttempts = 0, LagDegradedSeconds = double.NaN, DeadLetterMaxLength = 0 });
 
         Assert.True(result.Failed);
-        Assert.Contains("Broadcasts:MaxAttempts is 0; it must be from 1 to 1000.", result.Failures!);
-        Assert.Contains("Broadcasts:LagDegradedSeconds is NaN; it must be from 1 to 315360000.", result.Failures!);
-        Assert.Contains("Broadcasts:DeadLetterMaxLength is 0; it must be from 1 to 10000000.", result.Failures!);
+        Assert.Contains("Broadcasts:MaxAttempts value '0' is invalid: it must be from 1 to 1000.", result.Failures!);
+        Assert.Contains("Broadcasts:LagDegradedSeconds value 'NaN' is invalid: it must be from 1 to 315360000.", result.Failures!);
+        Assert.Contains("Broadcasts:DeadLetterMaxLength value '0' is invalid: it must be from 1 to 10000000.", result.Failures!);
     }
 }
