@@ -10,7 +10,7 @@ internal sealed record RedisRuntimeChoice(RedisRuntime Runtime, string? Containe
 
 /// <summary>
 /// Chooses between containers and local processes. <c>auto</c> picks containers only where a container runtime answers,
-/// already has the image (no registry may be reachable) and passes <see cref="RedisContainerNetworkCheck"/>, and
+/// already has the image (no registry may be reachable) and passes <see cref="IRedisRuntimeProbe.CheckContainerNetwork"/>, and
 /// otherwise local processes when redis-server is on PATH, so it never picks a path that cannot work on this machine.
 /// </summary>
 internal static class RedisRuntimeSelector
@@ -19,15 +19,15 @@ internal static class RedisRuntimeSelector
 
     private const string WhatToDo = "See docs/troubleshooting.md; eng/install.sh --containers runs the same check and says what to install.";
 
-    public static RedisRuntimeChoice Choose(RedisTopologySettings settings, IConfiguration configuration, Func<string, string[], ProgramRun> run)
+    public static RedisRuntimeChoice Choose(RedisTopologySettings settings, IConfiguration configuration, IRedisRuntimeProbe probe)
     {
         var configured = configuration[ContainerRuntimeKey] ?? configuration["DOTNET_" + ContainerRuntimeKey];
         string[] candidates = configured is { Length: > 0 } ? [configured] : ["docker", "podman"];
         var image = settings.Image.ToString();
         var setting = RedisTopologySettings.Key(nameof(RedisTopologySettings.Runtime));
 
-        var answering = candidates.FirstOrDefault(rt => run(rt, ["info"]).Succeeded);
-        var hasRedisServer = run(RedisTopologyDefaults.ServerCommand, ["--version"]).Succeeded;
+        var answering = candidates.FirstOrDefault(probe.ContainerRuntimeAnswers);
+        var hasRedisServer = probe.HasRedisServer();
 
         switch (settings.Runtime)
         {
@@ -35,7 +35,7 @@ internal static class RedisRuntimeSelector
                 throw new InvalidOperationException(
                     $"{setting} is 'container', but no container runtime answered (tried {string.Join(", ", candidates)}). Install Docker or Podman (apt-get install podman runc), or set {setting}=process.");
             case RedisRuntime.Container:
-                return RedisContainerNetworkCheck.Run(answering, image, run) is { } failure
+                return probe.CheckContainerNetwork(answering, image) is { } failure
                     ? throw new InvalidOperationException(
                         $"{setting} is 'container', but {answering} cannot run the topology: {failure}. {WhatToDo} Or set {setting}=process.")
                     : new(RedisRuntime.Container, answering, $"{setting} is 'container', and {NetworkWorks(answering, image)}");
@@ -46,8 +46,8 @@ internal static class RedisRuntimeSelector
                 return new(RedisRuntime.Process, null, $"{setting} is 'process'");
         }
 
-        var hasImage = answering is not null && run(answering, ["image", "inspect", image]).Succeeded;
-        var networkFailure = hasImage ? RedisContainerNetworkCheck.Run(answering!, image, run) : null;
+        var hasImage = answering is not null && probe.HasImage(answering, image);
+        var networkFailure = hasImage ? probe.CheckContainerNetwork(answering!, image) : null;
         if (hasImage && networkFailure is null)
         {
             return new(RedisRuntime.Container, answering, $"{answering} answers, has {image}, and {NetworkWorks(answering!, image)}");

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using VibeZ.Redis;
@@ -136,7 +137,7 @@ public static partial class RedisTopologyBuilderExtensions
 
         var choice = builder.ExecutionContext.IsPublishMode
             ? new RedisRuntimeChoice(RedisRuntime.Container, null, "the application is being published")
-            : RedisRuntimeSelector.Choose(settings, builder.Configuration, ProgramRun.Start);
+            : RedisRuntimeSelector.Choose(settings, builder.Configuration, RuntimeProbe(builder));
 
         // Aspire would otherwise ask Docker even where only Podman answers.
         if (choice.ContainerRuntime is { } containerRuntime && string.IsNullOrEmpty(builder.Configuration[RedisRuntimeSelector.ContainerRuntimeKey]))
@@ -191,6 +192,17 @@ public static partial class RedisTopologyBuilderExtensions
             await e.Notifications.PublishUpdateAsync(resource, s => s with { State = KnownResourceStates.Running, StartTimeStamp = DateTime.UtcNow }));
 
         return topologyBuilder;
+    }
+
+    /// <summary>
+    /// Registers <see cref="RedisRuntimeProbe"/> unless the application registered a probe of its own, and returns the
+    /// probe to ask while the model is built: the last one registered as an instance, else a <see cref="RedisRuntimeProbe"/>.
+    /// </summary>
+    private static IRedisRuntimeProbe RuntimeProbe(IDistributedApplicationBuilder builder)
+    {
+        builder.Services.TryAddSingleton<IRedisRuntimeProbe, RedisRuntimeProbe>();
+        return builder.Services.LastOrDefault(d => d.ServiceType == typeof(IRedisRuntimeProbe))?.ImplementationInstance as IRedisRuntimeProbe
+            ?? new RedisRuntimeProbe();
     }
 
     private static IResourceBuilder<ParameterResource> GeneratedPassword(IDistributedApplicationBuilder builder, string name) =>

@@ -123,7 +123,7 @@ public class RedisRuntimeSelectorTests
             .AddInMemoryCollection([new("ASPIRE_CONTAINER_RUNTIME", configuredRuntime)])
             .Build();
         var networks = new HashSet<string>();
-        return RedisRuntimeSelector.Choose(new RedisTopologySettings { Runtime = runtime }, configuration, (file, args) =>
+        return RedisRuntimeSelector.Choose(new RedisTopologySettings { Runtime = runtime }, configuration, new RedisRuntimeProbe((file, args) =>
         {
             var call = string.Join(' ', [file, .. args]);
             asked?.Add(call);
@@ -145,6 +145,6 @@ public class RedisRuntimeSelectorTests
 
             var error = said?.FirstOrDefault(s => call.StartsWith(s.Key, StringComparison.Ordinal)).Value ?? "refused";
             return new ProgramRun(1, "", error);
-        });
+        }));
     }
 }
