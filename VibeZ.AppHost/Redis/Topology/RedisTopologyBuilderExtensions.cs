@@ -135,9 +135,10 @@ public static partial class RedisTopologyBuilderExtensions
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         settings ??= new RedisTopologySettings();
 
+        var probe = RuntimeProbe(builder);
         var choice = builder.ExecutionContext.IsPublishMode
             ? new RedisRuntimeChoice(RedisRuntime.Container, null, "the application is being published")
-            : RedisRuntimeSelector.Choose(settings, builder.Configuration, RuntimeProbe(builder));
+            : RedisRuntimeSelector.Choose(settings, builder.Configuration, probe);
 
         // Aspire would otherwise ask Docker even where only Podman answers.
         if (choice.ContainerRuntime is { } containerRuntime && string.IsNullOrEmpty(builder.Configuration[RedisRuntimeSelector.ContainerRuntimeKey]))
@@ -174,7 +175,10 @@ public static partial class RedisTopologyBuilderExtensions
         builder.Eventing.Subscribe<BeforeStartEvent>(async (e, ct) =>
         {
             var logger = e.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RedisTopologyBuilderExtensions));
-            RedisTopologyLog.RuntimeChosen(logger, name, topology.Kind, choice.Runtime, choice.ContainerRuntime ?? "-", image, choice.Reason);
+
+            // An explicit runtime was not asked about while the model was built: building a model starts no program.
+            var started = RedisRuntimeSelector.Check(choice, topology.Settings, e.Services.GetRequiredService<IRedisRuntimeProbe>());
+            RedisTopologyLog.RuntimeChosen(logger, name, topology.Kind, started.Runtime, started.ContainerRuntime ?? "-", image, started.Reason);
             if (topology.ContainerNetwork is { } network)
             {
                 // Before the config files: cluster nodes announce their fixed address, which the network's subnet decides.
