@@ -6,48 +6,54 @@ namespace Aspire.Hosting.ApplicationModel;
 /// <param name="Runtime">Containers or processes.</param>
 /// <param name="ContainerRuntime">The container runtime (docker or podman) for containers.</param>
 /// <param name="Reason">Why this was chosen, for the log.</param>
-internal sealed record RedisRuntimeChoice(RedisRuntime Runtime, string? ContainerRuntime, string Reason);
+/// <param name="Checked">
+/// Whether the machine has shown it can run this: <c>auto</c> asks while the model is built, an explicit runtime is
+/// checked when the application starts (<see cref="RedisRuntimeSelector.Check"/>).
+/// </param>
+internal sealed record RedisRuntimeChoice(RedisRuntime Runtime, string? ContainerRuntime, string Reason, bool Checked = true);
 
 /// <summary>
 /// Chooses between containers and local processes. <c>auto</c> picks containers only where a container runtime answers,
-/// already has the image (no registry may be reachable) and passes <see cref="RedisContainerNetworkCheck"/>, and
-/// otherwise local processes when redis-server is on PATH, so it never picks a path that cannot work on this machine.
+/// already has the image (no registry may be reachable) and passes <see cref="IRedisRuntimeProbe.CheckContainerNetwork"/>,
+/// and otherwise local processes when redis-server is on PATH, so it never picks a path that cannot work on this machine.
 /// </summary>
+/// <remarks>
+/// Only <c>auto</c> asks the machine while the model is built, since the nodes' resource types depend on the answer.
+/// An explicit runtime builds the model without starting a program and is checked when the application starts; only
+/// <c>container</c> without <c>ASPIRE_CONTAINER_RUNTIME</c> asks which runtime answers, because the nodes' network
+/// arguments and Aspire's own runtime depend on it.
+/// </remarks>
 internal static class RedisRuntimeSelector
 {
     public const string ContainerRuntimeKey = "ASPIRE_CONTAINER_RUNTIME";
 
     private const string WhatToDo = "See docs/troubleshooting.md; eng/install.sh --containers runs the same check and says what to install.";
 
-    public static RedisRuntimeChoice Choose(RedisTopologySettings settings, IConfiguration configuration, Func<string, string[], ProgramRun> run)
+    private static readonly string Setting = RedisTopologySettings.Key(nameof(RedisTopologySettings.Runtime));
+
+    /// <summary>Chooses the runtime while the model is built, asking <paramref name="probe"/> only what the settings leave open.</summary>
+    public static RedisRuntimeChoice Choose(RedisTopologySettings settings, IConfiguration configuration, IRedisRuntimeProbe probe)
     {
         var configured = configuration[ContainerRuntimeKey] ?? configuration["DOTNET_" + ContainerRuntimeKey];
         string[] candidates = configured is { Length: > 0 } ? [configured] : ["docker", "podman"];
         var image = settings.Image.ToString();
-        var setting = RedisTopologySettings.Key(nameof(RedisTopologySettings.Runtime));
-
-        var answering = candidates.FirstOrDefault(rt => run(rt, ["info"]).Succeeded);
-        var hasRedisServer = run(RedisTopologyDefaults.ServerCommand, ["--version"]).Succeeded;
 
         switch (settings.Runtime)
         {
-            case RedisRuntime.Container when answering is null:
-                throw new InvalidOperationException(
-                    $"{setting} is 'container', but no container runtime answered (tried {string.Join(", ", candidates)}). Install Docker or Podman (apt-get install podman runc), or set {setting}=process.");
-            case RedisRuntime.Container:
-                return RedisContainerNetworkCheck.Run(answering, image, run) is { } failure
-                    ? throw new InvalidOperationException(
-                        $"{setting} is 'container', but {answering} cannot run the topology: {failure}. {WhatToDo} Or set {setting}=process.")
-                    : new(RedisRuntime.Container, answering, $"{setting} is 'container', and {NetworkWorks(answering, image)}");
-            case RedisRuntime.Process when !hasRedisServer:
-                throw new InvalidOperationException(
-                    $"{setting} is 'process', but redis-server is not on PATH. Install it (apt-get install redis-server redis-tools), or set {setting}=container.");
             case RedisRuntime.Process:
-                return new(RedisRuntime.Process, null, $"{setting} is 'process'");
+                return new(RedisRuntime.Process, null, $"{Setting} is 'process'", Checked: false);
+            case RedisRuntime.Container when configured is { Length: > 0 }:
+                return new(RedisRuntime.Container, configured, $"{Setting} is 'container' and {ContainerRuntimeKey} is '{configured}'", Checked: false);
+            case RedisRuntime.Container:
+                var found = candidates.FirstOrDefault(probe.ContainerRuntimeAnswers) ?? throw new InvalidOperationException(
+                    $"{Setting} is 'container', but no container runtime answered (tried {string.Join(", ", candidates)}). Install Docker or Podman (apt-get install podman runc), or set {Setting}=process.");
+                return new(RedisRuntime.Container, found, $"{Setting} is 'container' and {found} answers", Checked: false);
         }
 
-        var hasImage = answering is not null && run(answering, ["image", "inspect", image]).Succeeded;
-        var networkFailure = hasImage ? RedisContainerNetworkCheck.Run(answering!, image, run) : null;
+        var answering = candidates.FirstOrDefault(probe.ContainerRuntimeAnswers);
+        var hasRedisServer = probe.HasRedisServer();
+        var hasImage = answering is not null && probe.HasImage(answering, image);
+        var networkFailure = hasImage ? probe.CheckContainerNetwork(answering!, image) : null;
         if (hasImage && networkFailure is null)
         {
             return new(RedisRuntime.Container, answering, $"{answering} answers, has {image}, and {NetworkWorks(answering!, image)}");
@@ -69,6 +75,39 @@ internal static class RedisRuntimeSelector
         throw new InvalidOperationException(
             $"Redis needs a container runtime or a local redis-server, and this machine has neither: no container runtime answered (tried {string.Join(", ", candidates)}) and redis-server is not on PATH. " +
             "Install Podman (apt-get install podman runc) or Docker, or Redis itself (apt-get install redis-server redis-tools); eng/run.sh does it for you.");
+    }
+
+    /// <summary>
+    /// Checks, when the application starts, that the machine can run an explicit runtime; returns the choice with why.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">It cannot; the message names the setting and what to do.</exception>
+    public static RedisRuntimeChoice Check(RedisRuntimeChoice choice, RedisTopologySettings settings, IRedisRuntimeProbe probe)
+    {
+        if (choice.Checked)
+        {
+            return choice;
+        }
+
+        if (choice.Runtime is RedisRuntime.Process)
+        {
+            return probe.HasRedisServer()
+                ? choice with { Reason = $"{Setting} is 'process', and redis-server is on PATH", Checked = true }
+                : throw new InvalidOperationException(
+                    $"{Setting} is 'process', but redis-server is not on PATH. Install it (apt-get install redis-server redis-tools), or set {Setting}=container.");
+        }
+
+        var runtime = choice.ContainerRuntime!;
+        var image = settings.Image.ToString();
+        if (!probe.ContainerRuntimeAnswers(runtime))
+        {
+            throw new InvalidOperationException(
+                $"{Setting} is 'container', but the container runtime {runtime} did not answer ('{runtime} info' failed). Install Docker or Podman (apt-get install podman runc), name the one you have in {ContainerRuntimeKey}, or set {Setting}=process.");
+        }
+
+        return probe.CheckContainerNetwork(runtime, image) is { } failure
+            ? throw new InvalidOperationException(
+                $"{Setting} is 'container', but {runtime} cannot run the topology: {failure}. {WhatToDo} Or set {Setting}=process.")
+            : choice with { Reason = $"{Setting} is 'container', and {NetworkWorks(runtime, image)}", Checked = true };
     }
 
     private static string NetworkWorks(string runtime, string image) =>

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using VibeZ.Redis;
@@ -134,9 +135,10 @@ public static partial class RedisTopologyBuilderExtensions
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         settings ??= new RedisTopologySettings();
 
+        var probe = RuntimeProbe(builder);
         var choice = builder.ExecutionContext.IsPublishMode
             ? new RedisRuntimeChoice(RedisRuntime.Container, null, "the application is being published")
-            : RedisRuntimeSelector.Choose(settings, builder.Configuration, ProgramRun.Start);
+            : RedisRuntimeSelector.Choose(settings, builder.Configuration, probe);
 
         // Aspire would otherwise ask Docker even where only Podman answers.
         if (choice.ContainerRuntime is { } containerRuntime && string.IsNullOrEmpty(builder.Configuration[RedisRuntimeSelector.ContainerRuntimeKey]))
@@ -173,7 +175,10 @@ public static partial class RedisTopologyBuilderExtensions
         builder.Eventing.Subscribe<BeforeStartEvent>(async (e, ct) =>
         {
             var logger = e.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RedisTopologyBuilderExtensions));
-            RedisTopologyLog.RuntimeChosen(logger, name, topology.Kind, choice.Runtime, choice.ContainerRuntime ?? "-", image, choice.Reason);
+
+            // An explicit runtime was not asked about while the model was built: building a model starts no program.
+            var started = RedisRuntimeSelector.Check(choice, topology.Settings, e.Services.GetRequiredService<IRedisRuntimeProbe>());
+            RedisTopologyLog.RuntimeChosen(logger, name, topology.Kind, started.Runtime, started.ContainerRuntime ?? "-", image, started.Reason);
             if (topology.ContainerNetwork is { } network)
             {
                 // Before the config files: cluster nodes announce their fixed address, which the network's subnet decides.
@@ -191,6 +196,17 @@ public static partial class RedisTopologyBuilderExtensions
             await e.Notifications.PublishUpdateAsync(resource, s => s with { State = KnownResourceStates.Running, StartTimeStamp = DateTime.UtcNow }));
 
         return topologyBuilder;
+    }
+
+    /// <summary>
+    /// Registers <see cref="RedisRuntimeProbe"/> unless the application registered a probe of its own, and returns the
+    /// probe to ask while the model is built: the last one registered as an instance, else a <see cref="RedisRuntimeProbe"/>.
+    /// </summary>
+    private static IRedisRuntimeProbe RuntimeProbe(IDistributedApplicationBuilder builder)
+    {
+        builder.Services.TryAddSingleton<IRedisRuntimeProbe, RedisRuntimeProbe>();
+        return builder.Services.LastOrDefault(d => d.ServiceType == typeof(IRedisRuntimeProbe))?.ImplementationInstance as IRedisRuntimeProbe
+            ?? new RedisRuntimeProbe();
     }
 
     private static IResourceBuilder<ParameterResource> GeneratedPassword(IDistributedApplicationBuilder builder, string name) =>

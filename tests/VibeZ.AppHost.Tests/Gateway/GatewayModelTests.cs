@@ -8,7 +8,7 @@ public class GatewayModelTests
     [Fact]
     public async Task TwoGatewayReplicasRunBehindOneProxiedPort8080()
     {
-        await using var appHost = await CreateAsync(AppHostArguments.For(RedisTopologyKind.Single, RedisRuntime.Process));
+        await using var appHost = await AppHostModel.CreateAsync(AppHostArguments.For(RedisTopologyKind.Single, RedisRuntime.Process));
 
         var gateway = appHost.Resources.Single(r => r.Name == "gateway");
         var http = gateway.Annotations.OfType<EndpointAnnotation>().Single(e => e.Name == "http");
@@ -24,7 +24,7 @@ public class GatewayModelTests
     [Fact]
     public async Task TheGatewaySigningKeyIsAGeneratedSecretParameterPassedAsGatewayAuthSigningKey()
     {
-        await using var appHost = await CreateAsync(AppHostArguments.For(RedisTopologyKind.Single, RedisRuntime.Process));
+        await using var appHost = await AppHostModel.CreateAsync(AppHostArguments.For(RedisTopologyKind.Single, RedisRuntime.Process));
 
         var parameter = appHost.Resources.OfType<ParameterResource>().Single(p => p.Name == "gateway-signing-key");
         var gateway = (IResourceWithEnvironment)appHost.Resources.Single(r => r.Name == "gateway");
@@ -40,7 +40,7 @@ public class GatewayModelTests
     [Fact]
     public async Task TwoWorkersShareTheBroadcasts()
     {
-        await using var appHost = await CreateAsync(AppHostArguments.For(RedisTopologyKind.Single, RedisRuntime.Process));
+        await using var appHost = await AppHostModel.CreateAsync(AppHostArguments.For(RedisTopologyKind.Single, RedisRuntime.Process));
 
         Assert.Equal(2, appHost.Resources.Single(r => r.Name == "worker").GetReplicaCount());
     }
@@ -48,7 +48,7 @@ public class GatewayModelTests
     [Fact]
     public async Task ReplicasAndPortComeFromTheGatewaySection()
     {
-        await using var appHost = await CreateAsync(AppHostArguments.For(RedisTopologyKind.Single, RedisRuntime.Process, extra: ["--VibeZ:Gateway:Replicas=3", "--VibeZ:Gateway:Port=9080"]));
+        await using var appHost = await AppHostModel.CreateAsync(AppHostArguments.For(RedisTopologyKind.Single, RedisRuntime.Process, extra: ["--VibeZ:Gateway:Replicas=3", "--VibeZ:Gateway:Port=9080"]));
 
         var gateway = appHost.Resources.Single(r => r.Name == "gateway");
 
@@ -59,12 +59,8 @@ public class GatewayModelTests
     [Fact]
     public async Task TheAppHostStopsAtOnceOnABadReplicaCount()
     {
-        var error = await Assert.ThrowsAnyAsync<Exception>(() => CreateAsync(AppHostArguments.For(RedisTopologyKind.Single, RedisRuntime.Process, extra: "--VibeZ:Gateway:Replicas=0")));
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => AppHostModel.CreateAsync(AppHostArguments.For(RedisTopologyKind.Single, RedisRuntime.Process, extra: "--VibeZ:Gateway:Replicas=0")));
 
         Assert.Contains("VibeZ:Gateway:Replicas is 0; at least one Gateway must run", ExceptionMessages.Flatten(error));
     }
-
-    private static async Task<IDistributedApplicationTestingBuilder> CreateAsync(string[] args) =>
-        await DistributedApplicationTestingBuilder.CreateAsync<Projects.VibeZ_AppHost>(args, TestContext.Current.CancellationToken)
-            .WaitAsync(TestTimeouts.BuildModel, TestContext.Current.CancellationToken);
 }

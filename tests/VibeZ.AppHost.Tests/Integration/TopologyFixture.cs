@@ -94,7 +94,7 @@ public abstract partial class TopologyFixture(RedisTopologyKind kind, RedisRunti
                 .. MoreArguments,
             ]),
             Configure,
-            cancellationToken).WaitAsync(TestTimeouts.BuildModel, cancellationToken);
+            cancellationToken).WaitAsync(TestTimeouts.BuildModelAskingTheMachine, cancellationToken);
 
         _app = await builder.BuildAsync(cancellationToken);
         _watching = WatchAsync(_stopWatching.Token);

@@ -13,7 +13,7 @@ public class RedisAclModelTests
     [InlineData(RedisTopologyKind.Cluster)]
     public async Task EveryDataNodeHasTheServiceUserLimitedToVibeZsKeysChannelsAndCommands(RedisTopologyKind kind)
     {
-        await using var appHost = await CreateAsync(AppHostArguments.For(kind, RedisRuntime.Process));
+        await using var appHost = await AppHostModel.CreateAsync(AppHostArguments.For(kind, RedisRuntime.Process));
         var topology = appHost.Resources.OfType<RedisTopologyResource>().Single();
 
         Assert.All(topology.Nodes.Where(n => n.IsDataNode), node =>
@@ -30,7 +30,7 @@ public class RedisAclModelTests
     [Fact]
     public async Task TheOperatorKeepsTheDefaultUserAndServicesNeverGetItsPassword()
     {
-        await using var appHost = await CreateAsync(AppHostArguments.For(RedisTopologyKind.Sentinel, RedisRuntime.Process));
+        await using var appHost = await AppHostModel.CreateAsync(AppHostArguments.For(RedisTopologyKind.Sentinel, RedisRuntime.Process));
         var topology = appHost.Resources.OfType<RedisTopologyResource>().Single();
 
         Assert.All(topology.Nodes, node =>
@@ -44,7 +44,7 @@ public class RedisAclModelTests
     [Fact]
     public async Task SentinelsUseTheirOwnUserTowardTheNodesAndEachOther()
     {
-        await using var appHost = await CreateAsync(AppHostArguments.For(RedisTopologyKind.Sentinel, RedisRuntime.Process));
+        await using var appHost = await AppHostModel.CreateAsync(AppHostArguments.For(RedisTopologyKind.Sentinel, RedisRuntime.Process));
         var topology = appHost.Resources.OfType<RedisTopologyResource>().Single();
 
         Assert.All(topology.Nodes.Where(n => n.Role is RedisNodeRole.Sentinel), sentinel =>
@@ -70,7 +70,7 @@ public class RedisAclModelTests
     [Fact]
     public async Task OnlySentinelTopologiesDefineTheSentinelUserOnTheirNodes()
     {
-        await using var appHost = await CreateAsync(AppHostArguments.For(RedisTopologyKind.Cluster, RedisRuntime.Process));
+        await using var appHost = await AppHostModel.CreateAsync(AppHostArguments.For(RedisTopologyKind.Cluster, RedisRuntime.Process));
         var topology = appHost.Resources.OfType<RedisTopologyResource>().Single();
 
         Assert.All(topology.Nodes, node => Assert.DoesNotContain("vibez-sentinel", RedisNodeConfigFile.Render(topology, node, TestSecrets.Default), StringComparison.Ordinal));
@@ -88,10 +88,6 @@ public class RedisAclModelTests
             ],
             line => Assert.True(docs.Contains(line + "\n", StringComparison.Ordinal), $"docs/security.md lacks the line the AppHost writes:\n{line}"));
     }
-
-    private static async Task<IDistributedApplicationTestingBuilder> CreateAsync(string[] args) =>
-        await DistributedApplicationTestingBuilder.CreateAsync<Projects.VibeZ_AppHost>(args, TestContext.Current.CancellationToken)
-            .WaitAsync(TestTimeouts.BuildModel, TestContext.Current.CancellationToken);
 
     private static string[] Lines(string config) => config.Split('\n', StringSplitOptions.TrimEntries);
 }

@@ -13,7 +13,7 @@ public class RedisFaultToleranceModelTests
     [InlineData(RedisTopologyKind.Cluster)]
     public async Task EveryDataNodeThatCanHaveAReplicaRefusesWritesWithoutOne(RedisTopologyKind kind)
     {
-        await using var appHost = await CreateAsync(AppHostArguments.For(kind, RedisRuntime.Process));
+        await using var appHost = await AppHostModel.CreateAsync(AppHostArguments.For(kind, RedisRuntime.Process));
         var topology = appHost.Resources.OfType<RedisTopologyResource>().Single();
 
         foreach (var node in topology.Nodes)
@@ -29,7 +29,7 @@ public class RedisFaultToleranceModelTests
     [Fact]
     public async Task TheSingleServerTakesWritesAlone()
     {
-        await using var appHost = await CreateAsync(AppHostArguments.For(RedisTopologyKind.Single, RedisRuntime.Process));
+        await using var appHost = await AppHostModel.CreateAsync(AppHostArguments.For(RedisTopologyKind.Single, RedisRuntime.Process));
         var topology = appHost.Resources.OfType<RedisTopologyResource>().Single();
 
         Assert.DoesNotContain("min-replicas", RedisNodeConfigFile.Render(topology, topology.Master, TestSecrets.Default), StringComparison.Ordinal);
@@ -38,7 +38,7 @@ public class RedisFaultToleranceModelTests
     [Fact]
     public async Task AClusterWithoutReplicasLetsItsMastersWriteAlone()
     {
-        await using var appHost = await CreateAsync(AppHostArguments.For(RedisTopologyKind.Cluster, RedisRuntime.Process, extra: "--VibeZ:Redis:ClusterReplicasPerMaster=0"));
+        await using var appHost = await AppHostModel.CreateAsync(AppHostArguments.For(RedisTopologyKind.Cluster, RedisRuntime.Process, extra: "--VibeZ:Redis:ClusterReplicasPerMaster=0"));
         var topology = appHost.Resources.OfType<RedisTopologyResource>().Single();
 
         Assert.All(topology.Nodes, node => Assert.DoesNotContain("min-replicas", RedisNodeConfigFile.Render(topology, node, TestSecrets.Default), StringComparison.Ordinal));
@@ -47,7 +47,7 @@ public class RedisFaultToleranceModelTests
     [Fact]
     public async Task TheReplicaLagComesFromItsSetting()
     {
-        await using var appHost = await CreateAsync(AppHostArguments.For(RedisTopologyKind.Sentinel, RedisRuntime.Process, extra: "--VibeZ:Redis:MinReplicasMaxLagSeconds=9"));
+        await using var appHost = await AppHostModel.CreateAsync(AppHostArguments.For(RedisTopologyKind.Sentinel, RedisRuntime.Process, extra: "--VibeZ:Redis:MinReplicasMaxLagSeconds=9"));
         var topology = appHost.Resources.OfType<RedisTopologyResource>().Single();
 
         Assert.Contains("min-replicas-max-lag 9", Lines(RedisNodeConfigFile.Render(topology, topology.Master, TestSecrets.Default)));
@@ -78,7 +78,7 @@ public class RedisFaultToleranceModelTests
     [MemberData(nameof(CommandsInDevelopment))]
     public async Task InDevelopmentDataNodesAcceptDebugAndOfferTheFaultCommands(RedisTopologyKind kind, string[] expected)
     {
-        await using var appHost = await CreateAsync(AppHostArguments.For(kind, RedisRuntime.Process));
+        await using var appHost = await AppHostModel.CreateAsync(AppHostArguments.For(kind, RedisRuntime.Process));
         var topology = appHost.Resources.OfType<RedisTopologyResource>().Single();
 
         Assert.Equal("Development", appHost.Environment.EnvironmentName);
@@ -93,7 +93,7 @@ public class RedisFaultToleranceModelTests
     [InlineData(RedisTopologyKind.Single, "redis: -")]
     public async Task OutsideDevelopmentNoNodeAcceptsDebugAndOnlyForceFailoverRemains(RedisTopologyKind kind, string topologyCommands)
     {
-        await using var appHost = await CreateAsync(AppHostArguments.For(kind, RedisRuntime.Process), "Production");
+        await using var appHost = await AppHostModel.CreateAsync(AppHostArguments.For(kind, RedisRuntime.Process), "Production");
         var topology = appHost.Resources.OfType<RedisTopologyResource>().Single();
 
         Assert.False(topology.DebugCommandsEnabled);
@@ -113,11 +113,4 @@ public class RedisFaultToleranceModelTests
     ];
 
     private static string[] Lines(string config) => config.Split('\n', StringSplitOptions.TrimEntries);
-
-    private static async Task<IDistributedApplicationTestingBuilder> CreateAsync(string[] args, string? environment = null) =>
-        await DistributedApplicationTestingBuilder.CreateAsync<Projects.VibeZ_AppHost>(
-                args,
-                (_, settings) => settings.EnvironmentName = environment ?? settings.EnvironmentName,
-                TestContext.Current.CancellationToken)
-            .WaitAsync(TestTimeouts.BuildModel, TestContext.Current.CancellationToken);
 }

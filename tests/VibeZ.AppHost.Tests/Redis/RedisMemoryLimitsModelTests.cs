@@ -19,7 +19,7 @@ public class RedisMemoryLimitsModelTests
     [MemberData(nameof(EveryTopology))]
     public async Task EveryDataNodeRefusesWritesAtItsMemoryLimitAndBoundsNormalClientBuffers(RedisTopologyKind kind, RedisRuntime runtime)
     {
-        await using var appHost = await CreateAsync(AppHostArguments.For(kind, runtime));
+        await using var appHost = await AppHostModel.CreateAsync(AppHostArguments.For(kind, runtime));
         var topology = appHost.Resources.OfType<RedisTopologyResource>().Single();
 
         Assert.All(topology.Nodes.Where(n => n.IsDataNode), node =>
@@ -34,7 +34,7 @@ public class RedisMemoryLimitsModelTests
     [Fact]
     public async Task TheLimitsComeFromTheAppHostsSettings()
     {
-        await using var appHost = await CreateAsync(AppHostArguments.For(RedisTopologyKind.Cluster, RedisRuntime.Process,
+        await using var appHost = await AppHostModel.CreateAsync(AppHostArguments.For(RedisTopologyKind.Cluster, RedisRuntime.Process,
             extra: ["--VibeZ:Redis:MaxMemoryMegabytes=100", "--VibeZ:Redis:ClientOutputBufferHardLimitMegabytes=32",
                 "--VibeZ:Redis:ClientOutputBufferSoftLimitMegabytes=8", "--VibeZ:Redis:ClientOutputBufferSoftLimitSeconds=5"]));
         var topology = appHost.Resources.OfType<RedisTopologyResource>().Single();
@@ -50,16 +50,12 @@ public class RedisMemoryLimitsModelTests
     [Fact]
     public async Task SentinelsHoldNoDataAndGetNoMemoryLimit()
     {
-        await using var appHost = await CreateAsync(AppHostArguments.For(RedisTopologyKind.Sentinel, RedisRuntime.Process));
+        await using var appHost = await AppHostModel.CreateAsync(AppHostArguments.For(RedisTopologyKind.Sentinel, RedisRuntime.Process));
         var topology = appHost.Resources.OfType<RedisTopologyResource>().Single();
 
         Assert.All(topology.Nodes.Where(n => n.Role is RedisNodeRole.Sentinel),
             node => Assert.DoesNotContain("maxmemory", RedisNodeConfigFile.Render(topology, node, TestSecrets.Default), StringComparison.Ordinal));
     }
-
-    private static async Task<IDistributedApplicationTestingBuilder> CreateAsync(string[] args) =>
-        await DistributedApplicationTestingBuilder.CreateAsync<Projects.VibeZ_AppHost>(args, TestContext.Current.CancellationToken)
-            .WaitAsync(TestTimeouts.BuildModel, TestContext.Current.CancellationToken);
 
     private static string[] Lines(string config) => config.Split('\n', StringSplitOptions.TrimEntries);
 }

@@ -53,9 +53,9 @@ public class RedisRuntimeSelectorTests
     }
 
     [Fact]
-    public void ContainerWhereContainerNamesDoNotResolveStopsWithWhatFailedAndTheSetting()
+    public void ContainerWhereContainerNamesDoNotResolveStopsAtStartWithWhatFailedAndTheSetting()
     {
-        var error = Assert.Throws<InvalidOperationException>(() => Choose(RedisRuntime.Container, answers: ["podman info", "podman network create", "podman network inspect", "podman run -d"],
+        var error = Assert.Throws<InvalidOperationException>(() => ChooseAndCheck(RedisRuntime.Container, answers: ["podman info", "podman network create", "podman network inspect", "podman run -d"],
             said: new() { ["podman run --rm"] = "Name or service not known" }));
 
         Assert.StartsWith("VibeZ:Redis:Runtime is 'container', but podman cannot run the topology: a container could not reach another by name", error.Message);
@@ -107,23 +107,87 @@ public class RedisRuntimeSelectorTests
     }
 
     [Fact]
-    public void ProcessWithoutRedisServerNamesTheSetting()
+    public void ProcessWithoutRedisServerStopsAtStartNamingTheSetting()
     {
-        var error = Assert.Throws<InvalidOperationException>(() => Choose(RedisRuntime.Process, answers: ["podman info"]));
+        var error = Assert.Throws<InvalidOperationException>(() => ChooseAndCheck(RedisRuntime.Process, answers: ["podman info"]));
 
         Assert.StartsWith("VibeZ:Redis:Runtime is 'process', but redis-server is not on PATH", error.Message);
     }
 
-    // Chooses with a fake machine: a call succeeds when it starts with one of the answers; failing calls print what
-    // `said` holds for their prefix on standard error.
+    [Theory]
+    [InlineData(RedisRuntime.Process, null)]
+    [InlineData(RedisRuntime.Container, "podman")]
+    public void AnExplicitRuntimeIsChosenWithoutAskingTheMachine(RedisRuntime runtime, string? configuredRuntime)
+    {
+        var asked = new List<string>();
+        var choice = Choose(runtime, answers: [], configuredRuntime: configuredRuntime, asked: asked);
+
+        Assert.Empty(asked);
+        Assert.Equal((runtime, configuredRuntime, false), (choice.Runtime, choice.ContainerRuntime, choice.Checked));
+    }
+
+    [Fact]
+    public void ContainerWithoutANamedRuntimeAsksOnlyWhichRuntimeAnswersWhileBuilding()
+    {
+        var asked = new List<string>();
+        var choice = Choose(RedisRuntime.Container, answers: ["podman info"], asked: asked);
+
+        Assert.Equal(["docker info", "podman info"], asked);
+        Assert.Equal("podman", choice.ContainerRuntime);
+    }
+
+    [Fact]
+    public void ANamedContainerRuntimeThatDoesNotAnswerStopsAtStartNamingBothSettings()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => ChooseAndCheck(RedisRuntime.Container, answers: ["redis-server --version"], configuredRuntime: "podman"));
+
+        Assert.StartsWith("VibeZ:Redis:Runtime is 'container', but the container runtime podman did not answer ('podman info' failed)", error.Message);
+        Assert.Contains("ASPIRE_CONTAINER_RUNTIME", error.Message);
+    }
+
+    [Fact]
+    public void AnExplicitRuntimeThatWorksIsCheckedAtStartAndSaysWhy()
+    {
+        var choice = ChooseAndCheck(RedisRuntime.Container, answers: ["podman info", .. WorkingNetwork], configuredRuntime: "podman");
+
+        Assert.True(choice.Checked);
+        Assert.Equal("VibeZ:Redis:Runtime is 'container', and two containers of docker.io/library/redis:7.0.15 on a podman network reach each other by name at fixed addresses", choice.Reason);
+    }
+
+    [Fact]
+    public void AutoIsCheckedWhileBuildingAndNotAskedAgainAtStart()
+    {
+        var asked = new List<string>();
+        var choice = ChooseAndCheck(RedisRuntime.Auto, answers: ["redis-server --version"], asked: asked);
+        var askedWhileBuilding = asked.Count;
+
+        Assert.Equal((RedisRuntime.Process, true), (choice.Runtime, choice.Checked));
+        Assert.Equal(asked.Count, askedWhileBuilding);
+    }
+
     private static RedisRuntimeChoice Choose(
+        RedisRuntime runtime, string[] answers, string? configuredRuntime = null, List<string>? asked = null, Dictionary<string, string>? said = null) =>
+        RedisRuntimeSelector.Choose(new RedisTopologySettings { Runtime = runtime }, Configuration(configuredRuntime), Machine(answers, asked, said));
+
+    // Chooses while the model is built, then checks when the application starts, on one fake machine.
+    private static RedisRuntimeChoice ChooseAndCheck(
         RedisRuntime runtime, string[] answers, string? configuredRuntime = null, List<string>? asked = null, Dictionary<string, string>? said = null)
     {
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection([new("ASPIRE_CONTAINER_RUNTIME", configuredRuntime)])
-            .Build();
+        var settings = new RedisTopologySettings { Runtime = runtime };
+        var machine = Machine(answers, asked, said);
+        return RedisRuntimeSelector.Check(RedisRuntimeSelector.Choose(settings, Configuration(configuredRuntime), machine), settings, machine);
+    }
+
+    private static IConfiguration Configuration(string? configuredRuntime) => new ConfigurationBuilder()
+        .AddInMemoryCollection([new("ASPIRE_CONTAINER_RUNTIME", configuredRuntime)])
+        .Build();
+
+    // A fake machine: a call succeeds when it starts with one of the answers; failing calls print what `said` holds
+    // for their prefix on standard error.
+    private static RedisRuntimeProbe Machine(string[] answers, List<string>? asked, Dictionary<string, string>? said)
+    {
         var networks = new HashSet<string>();
-        return RedisRuntimeSelector.Choose(new RedisTopologySettings { Runtime = runtime }, configuration, (file, args) =>
+        return new RedisRuntimeProbe((file, args) =>
         {
             var call = string.Join(' ', [file, .. args]);
             asked?.Add(call);

@@ -10,7 +10,7 @@ public class RedisTlsContainerModelTests
     [Fact]
     public async Task ContainersMountTheTlsFolderReadOnlyAndTheirConfigNamesTheMountedFiles()
     {
-        await using var appHost = await CreateAsync();
+        await using var appHost = await AppHostModel.CreateAsync(AppHostArguments.For(RedisTopologyKind.Cluster, RedisRuntime.Container, extra: "--VibeZ:Redis:Tls=true"));
         var topology = TopologyOnItsNetwork(appHost);
         var create = (ContainerResource)appHost.Resources.Single(r => r.Name == "redis-cluster-create");
 
@@ -32,7 +32,7 @@ public class RedisTlsContainerModelTests
     [Fact]
     public async Task TheCertificateNamesTheHostAndEveryContainersNameAndFixedAddress()
     {
-        await using var appHost = await CreateAsync();
+        await using var appHost = await AppHostModel.CreateAsync(AppHostArguments.For(RedisTopologyKind.Cluster, RedisRuntime.Container, extra: "--VibeZ:Redis:Tls=true"));
         var topology = TopologyOnItsNetwork(appHost);
 
         var (_, pem, _) = new RedisTopologyTls(Path.GetTempPath()).Generate(DateTimeOffset.UtcNow, topology.ContainerHosts);
@@ -50,9 +50,4 @@ public class RedisTlsContainerModelTests
         topology.ContainerNetwork!.EnsureCreated((_, args) => args is ["network", "inspect", ..] ? new ProgramRun(0, "10.89.7.0/24 ", "") : new ProgramRun(0, "", ""), "test");
         return topology;
     }
-
-    private static async Task<IDistributedApplicationTestingBuilder> CreateAsync() =>
-        await DistributedApplicationTestingBuilder.CreateAsync<Projects.VibeZ_AppHost>(
-                AppHostArguments.For(RedisTopologyKind.Cluster, RedisRuntime.Container, extra: "--VibeZ:Redis:Tls=true"), TestContext.Current.CancellationToken)
-            .WaitAsync(TestTimeouts.BuildModel, TestContext.Current.CancellationToken);
 }

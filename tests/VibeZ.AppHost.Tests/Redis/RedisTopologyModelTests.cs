@@ -16,7 +16,7 @@ public class RedisTopologyModelTests
     [MemberData(nameof(NodesOfEachTopology))]
     public async Task EachTopologyHasItsNodesOnUnproxiedDocumentedPorts(RedisTopologyKind kind, Type resourceType, string[] expected)
     {
-        await using var appHost = await CreateAsync(AppHostArguments.For(kind, RedisRuntime.Process));
+        await using var appHost = await AppHostModel.CreateAsync(AppHostArguments.For(kind, RedisRuntime.Process));
         Assert.IsType(resourceType, appHost.Resources.OfType<RedisTopologyResource>().Single());
 
         var nodes = appHost.Resources.OfType<IRedisNodeResource>().ToList();
@@ -33,7 +33,7 @@ public class RedisTopologyModelTests
     [Fact]
     public async Task ThePortOffsetMovesEveryPortIncludingClusterBusPorts()
     {
-        await using var appHost = await CreateAsync(AppHostArguments.For(RedisTopologyKind.Cluster, RedisRuntime.Container, portOffset: 100));
+        await using var appHost = await AppHostModel.CreateAsync(AppHostArguments.For(RedisTopologyKind.Cluster, RedisRuntime.Container, portOffset: 100));
 
         var nodes = appHost.Resources.OfType<RedisContainerNodeResource>().ToList();
 
@@ -45,7 +45,7 @@ public class RedisTopologyModelTests
     [Fact]
     public async Task ContainerNodesRunTheConfiguredImageFromTheirOwnDataFolder()
     {
-        await using var appHost = await CreateAsync(AppHostArguments.For(RedisTopologyKind.Sentinel, RedisRuntime.Container));
+        await using var appHost = await AppHostModel.CreateAsync(AppHostArguments.For(RedisTopologyKind.Sentinel, RedisRuntime.Container));
 
         var sentinel = appHost.Resources.OfType<RedisContainerNodeResource>().Single(n => n.Name == "redis-sentinel-2");
         var image = sentinel.Annotations.OfType<ContainerImageAnnotation>().Single();
@@ -62,7 +62,7 @@ public class RedisTopologyModelTests
     [Fact]
     public async Task ProcessNodesRunRedisServerWithTheirConfigFile()
     {
-        await using var appHost = await CreateAsync(AppHostArguments.For(RedisTopologyKind.Sentinel, RedisRuntime.Process));
+        await using var appHost = await AppHostModel.CreateAsync(AppHostArguments.For(RedisTopologyKind.Sentinel, RedisRuntime.Process));
 
         var replica = appHost.Resources.OfType<RedisProcessNodeResource>().Single(n => n.Name == "redis-replica");
 
@@ -74,7 +74,7 @@ public class RedisTopologyModelTests
     [Fact]
     public async Task TheClusterIsCreatedByAStepThatWaitsForEveryNode()
     {
-        await using var appHost = await CreateAsync(AppHostArguments.For(RedisTopologyKind.Cluster, RedisRuntime.Process));
+        await using var appHost = await AppHostModel.CreateAsync(AppHostArguments.For(RedisTopologyKind.Cluster, RedisRuntime.Process));
 
         var create = appHost.Resources.Single(r => r.Name == "redis-cluster-create");
         var waits = create.Annotations.OfType<WaitAnnotation>().Select(w => w.Resource.Name).ToList();
@@ -87,7 +87,7 @@ public class RedisTopologyModelTests
     [Fact]
     public async Task ContainerNodesJoinTheTopologysOwnNetworkAtFixedAddressesAndKnowEveryNodeByName()
     {
-        await using var appHost = await CreateAsync(AppHostArguments.For(RedisTopologyKind.Cluster, RedisRuntime.Container, extra: "--Parameters:redis-password=s3cret"));
+        await using var appHost = await AppHostModel.CreateAsync(AppHostArguments.For(RedisTopologyKind.Cluster, RedisRuntime.Container, extra: "--Parameters:redis-password=s3cret"));
         var topology = appHost.Resources.OfType<RedisTopologyResource>().Single();
 
         // What the application does when it starts: create the network and learn the subnet the runtime gave it.
@@ -126,7 +126,7 @@ public class RedisTopologyModelTests
     [MemberData(nameof(InjectedSettings))]
     public async Task AReferenceInjectsTheDocumentsRedisVariables(RedisTopologyKind kind, RedisRuntime runtime, string[] expected)
     {
-        await using var appHost = await CreateAsync(AppHostArguments.For(kind, runtime, extra: ["--Parameters:redis-password=s3cret", "--Parameters:redis-service-password=service-s3cret"]));
+        await using var appHost = await AppHostModel.CreateAsync(AppHostArguments.For(kind, runtime, extra: ["--Parameters:redis-password=s3cret", "--Parameters:redis-service-password=service-s3cret"]));
 
         // A bare executable carries only the reference's variables; a project's own callbacks wait for allocated ports.
         var topology = appHost.CreateResourceBuilder<RedisTopologyResource>("redis");
@@ -142,7 +142,7 @@ public class RedisTopologyModelTests
     [InlineData("worker")]
     public async Task ServicesReferenceAndWaitForTheTopology(string service)
     {
-        await using var appHost = await CreateAsync(AppHostArguments.For(RedisTopologyKind.Sentinel, RedisRuntime.Process));
+        await using var appHost = await AppHostModel.CreateAsync(AppHostArguments.For(RedisTopologyKind.Sentinel, RedisRuntime.Process));
 
         var resource = appHost.Resources.Single(r => r.Name == service);
 
@@ -153,10 +153,6 @@ public class RedisTopologyModelTests
         // Healthy means the service answers /health (Redis included), not merely that its process started.
         Assert.Single(resource.Annotations.OfType<HealthCheckAnnotation>());
     }
-
-    private static async Task<IDistributedApplicationTestingBuilder> CreateAsync(string[] args) =>
-        await DistributedApplicationTestingBuilder.CreateAsync<Projects.VibeZ_AppHost>(args, TestContext.Current.CancellationToken)
-            .WaitAsync(TestTimeouts.BuildModel, TestContext.Current.CancellationToken);
 
     // These helpers are what Aspire's own model tests use; their replacement, ExecutionConfigurationBuilder, needs a
     // running application's execution context and logger.

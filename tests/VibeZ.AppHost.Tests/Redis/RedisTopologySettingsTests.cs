@@ -72,8 +72,7 @@ public class RedisTopologySettingsTests
     public async Task TheAppHostStopsAtOnceOnABadSetting()
     {
         var error = await Assert.ThrowsAnyAsync<Exception>(() =>
-            DistributedApplicationTestingBuilder.CreateAsync<Projects.VibeZ_AppHost>(["--VibeZ:Redis:Topology=ring"], TestContext.Current.CancellationToken)
-                .WaitAsync(TestTimeouts.BuildModel, TestContext.Current.CancellationToken));
+            AppHostModel.CreateAsync(["--VibeZ:Redis:Topology=ring"]));
 
         Assert.Contains("VibeZ:Redis:Topology is 'ring'", ExceptionMessages.Flatten(error));
     }
@@ -82,9 +81,7 @@ public class RedisTopologySettingsTests
     public async Task TheAppHostStopsOnAPortWantedTwice()
     {
         var error = await Assert.ThrowsAnyAsync<Exception>(() =>
-            DistributedApplicationTestingBuilder.CreateAsync<Projects.VibeZ_AppHost>(
-                    AppHostArguments.For(RedisTopologyKind.Sentinel, RedisRuntime.Process, extra: "--VibeZ:Redis:ReplicaPort=6379"), TestContext.Current.CancellationToken)
-                .WaitAsync(TestTimeouts.BuildModel, TestContext.Current.CancellationToken));
+            AppHostModel.CreateAsync(AppHostArguments.For(RedisTopologyKind.Sentinel, RedisRuntime.Process, extra: "--VibeZ:Redis:ReplicaPort=6379")));
 
         Assert.Contains("Port 6379 is wanted by both redis-master (VibeZ:Redis:MasterPort + VibeZ:Redis:PortOffset)", ExceptionMessages.Flatten(error));
     }
