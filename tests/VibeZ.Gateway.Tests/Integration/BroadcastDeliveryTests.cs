@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using VibeZ.Gateway.Tests.Infrastructure;
@@ -84,24 +83,11 @@ public sealed class BroadcastDeliveryTests(BroadcastDeliveryTests.TopologiesWith
         Assert.Equal(["twice-1", "twice-2"], history["messages"]!.AsArray().Select(m => (string?)m!["id"]).Order());
     }
 
-    private static async Task<JsonObject> PostAsync(GatewayTopology topology, string json)
-    {
-        using var response = await topology.First.Http.PostAsync("/api/broadcasts", ProtocolTests.Json(json), TestContext.Current.CancellationToken);
-        var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
-        Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"POST /api/broadcasts answered {(int)response.StatusCode}: {body}");
-        return JsonNode.Parse(body)!.AsObject();
-    }
+    private static Task<JsonObject> PostAsync(GatewayTopology topology, string json) =>
+        ScheduledBroadcasts.PostAsync(topology.First.Http, json, TestContext.Current.CancellationToken);
 
-    private static async Task<JsonObject> WaitForStateAsync(GatewayTopology topology, string id, string state)
-    {
-        JsonObject status = null!;
-        await TestWait.Until(async () =>
-        {
-            status = (await topology.First.Http.GetFromJsonAsync<JsonObject>($"/api/broadcasts/{id}", TestContext.Current.CancellationToken))!;
-            return ((string?)status["state"] == state, status.ToJsonString());
-        }, $"broadcast {id} to be {state}", DeliveryTimeout);
-        return status;
-    }
+    private static Task<JsonObject> WaitForStateAsync(GatewayTopology topology, string id, string state) =>
+        ScheduledBroadcasts.WaitForStateAsync(topology.First.Http, id, state, string.Empty, DeliveryTimeout);
 
     /// <summary>
     /// Per mode, a topology with two Gateways and one Worker with the same Redis settings, started when a test of that

@@ -1,7 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json.Nodes;
 using VibeZ.Gateway.Tests.Infrastructure;
 using VibeZ.Testing.Processes;
 
@@ -52,18 +49,7 @@ public sealed class BroadcastFailoverTests
         var crashAt = DateTimeOffset.UtcNow + SchedulingBudget + DueBeforeCrash;
         var spread = (DueBeforeCrash + DueAfterCrash) / (Count - 1);
         var ids = Enumerable.Range(1, Count).Select(i => $"crash-{i:D3}").ToArray();
-        var answers = new Dictionary<string, string>();
-        await Parallel.ForEachAsync(ids.Index(), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellation }, async (item, token) =>
-        {
-            var deliverAt = crashAt - DueBeforeCrash + spread * item.Index;
-            var json = $$"""{"id":"{{item.Item}}","channel":"{{Channel}}","data":{"n":{{item.Index + 1}}},"deliverAt":"{{deliverAt:O}}"}""";
-            using var response = await topology.First.Http.PostAsync("/api/broadcasts", ProtocolTests.Json(json), token);
-            var answer = response.StatusCode == HttpStatusCode.Accepted ? "202" : $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync(token)}";
-            lock (answers)
-            {
-                answers[item.Item] = answer;
-            }
-        });
+        var answers = await ScheduledBroadcasts.ScheduleAsync(topology.First.Http, Channel, ids, i => crashAt - DueBeforeCrash + spread * i, cancellation);
 
         var accepted = ids.Where(id => answers[id] == "202").ToHashSet();
         var scheduledBy = DateTimeOffset.UtcNow;
@@ -87,37 +73,17 @@ public sealed class BroadcastFailoverTests
         }
 
         var lastArrival = subscriber.TimedFrames.Where(f => GatewayClient.IsMessage(f.Frame, Channel)).Select(f => f.Timestamp).DefaultIfEmpty(crashed).Max();
-        var messages = subscriber.Frames.Where(f => GatewayClient.IsMessage(f, Channel)).ToList();
-        var messageIds = messages.Select(m => (string)m["id"]!).ToList();
-        var lost = accepted.Except(messageIds).Order().ToList();
-        var duplicates = messageIds.GroupBy(id => id).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
-        var offsets = messages.Select(m => (long)m["offset"]!).ToList();
+        var messages = subscriber.Frames.Where(f => GatewayClient.IsMessage(f, Channel)).Select(m => (Id: (string)m["id"]!, Offset: (long)m["offset"]!, Epoch: (string)m["epoch"]!)).ToList();
+        var delivered = DeliveredBroadcasts.Check(accepted, messages);
         TestContext.Current.TestOutputHelper?.WriteLine(
-            $"{accepted.Count} accepted, {messageIds.Distinct().Count()} delivered ({deliveredBeforeCrash} before the crash), {lost.Count} lost, " +
-            $"{duplicates.Count} duplicated; last delivery {Stopwatch.GetElapsedTime(crashed, lastArrival).TotalSeconds:0.0} s after the crash");
+            $"{delivered.Summary(accepted.Count)} ({deliveredBeforeCrash} delivered before the crash); last delivery {Stopwatch.GetElapsedTime(crashed, lastArrival).TotalSeconds:0.0} s after the crash");
 
         var logs = $"{topology.Logs}\n--- worker ---\n{worker.Output}";
-        Assert.True(lost.Count == 0, $"{lost.Count} accepted broadcasts were never delivered: {string.Join(", ", lost.Take(20))}\n{logs}");
-        Assert.True(duplicates.Count == 0, $"{duplicates.Count} broadcasts were delivered twice: {string.Join(", ", duplicates.Take(20))}");
-        Assert.True(offsets.SequenceEqual(Enumerable.Range(1, offsets.Count).Select(i => (long)i)),
-            $"offsets are not 1..{offsets.Count}: {string.Join(", ", offsets.Select((o, i) => (o, i + 1L)).Where(p => p.o != p.Item2).Take(5))}");
-        Assert.Single(messages.Select(m => (string)m["epoch"]!).Distinct());
+        Assert.True(delivered.Lost.Count == 0, $"{delivered.Lost.Count} accepted broadcasts were never delivered: {string.Join(", ", delivered.Lost.Take(20))}\n{logs}");
+        Assert.True(delivered.Duplicates.Count == 0, $"{delivered.Duplicates.Count} broadcasts were delivered twice: {string.Join(", ", delivered.Duplicates.Take(20))}");
+        Assert.True(delivered.OffsetGaps.Count == 0, $"offsets are not 1..{messages.Count}: {string.Join(", ", delivered.OffsetGaps)}");
+        Assert.Equal(1, delivered.Epochs);
 
-        // The record is marked delivered after the publish; a mark lost in the crash is written again when the
-        // Worker reclaims the entry (after its 10 s visibility timeout) and finds the message already in the channel.
-        var offsetOf = messages.ToDictionary(m => (string)m["id"]!, m => (long)m["offset"]!);
-        await TestWait.Until(async () =>
-        {
-            foreach (var id in ids)
-            {
-                var status = (await topology.First.Http.GetFromJsonAsync<JsonObject>($"/api/broadcasts/{id}", cancellation))!;
-                if ((string?)status["state"] != "delivered" || (long?)status["offset"] != offsetOf[id])
-                {
-                    return (false, $"broadcast {id} at offset {offsetOf[id]} reads as {status.ToJsonString()}");
-                }
-            }
-
-            return (true, "all delivered");
-        }, "every broadcast to read as delivered at the offset its message had", TimeSpan.FromSeconds(30));
+        await ScheduledBroadcasts.WaitUntilDeliveredAtAsync(topology.First.Http, messages.ToDictionary(m => m.Id, m => m.Offset), TimeSpan.FromSeconds(30));
     }
 }

@@ -9,7 +9,7 @@ namespace VibeZ.Testing.Redis;
 /// masters with one replica each (or more) by <c>redis-cli --cluster create</c>. Stops every process by PID and
 /// deletes every folder.
 /// </summary>
-public sealed class RedisClusterProcesses : IAsyncDisposable
+public sealed partial class RedisClusterProcesses : IAsyncDisposable
 {
     private const int BusPortOffset = 10000;
     private const int MasterCount = 3;
