@@ -105,17 +105,20 @@ internal sealed partial class GatewayConnection : IChannelSubscriber
     /// <summary>Runs the connection until either side closes it, or the Gateway stops (<paramref name="stopping"/>).</summary>
     public async Task RunAsync(CancellationToken aborted, CancellationToken stopping)
     {
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(aborted, _closing.Token);
+        // The connection stops when the client aborts or _closing fires. A registration that cancels _closing costs an
+        // idle connection less than a linked source over both would (a source and a second callback node).
+        using var abortedRegistration = aborted.UnsafeRegister(static state => ((GatewayConnection)state!)._closing.Cancel(), this);
+        var stop = _closing.Token;
 
         // Say so at once when the Gateway stops, so clients reconnect to another replica instead of waiting out the
         // host's shutdown timeout on a connection that no longer delivers.
-        using var shutdown = stopping.Register(() => Close(WebSocketCloseStatus.EndpointUnavailable, "Gateway shutting down"));
-        var sending = SendLoopAsync(stop.Token);
+        using var shutdown = stopping.UnsafeRegister(static state => ((GatewayConnection)state!).Close(WebSocketCloseStatus.EndpointUnavailable, "Gateway shutting down"), this);
+        var sending = SendLoopAsync(stop);
         StartAuthentication();
         var reason = "closed by the client";
         try
         {
-            await ReceiveLoopAsync(stop.Token);
+            await ReceiveLoopAsync(stop);
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
         {

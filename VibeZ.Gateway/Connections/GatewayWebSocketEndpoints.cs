@@ -26,12 +26,19 @@ internal static class GatewayWebSocketEndpoints
 
             // A bearer token on the upgrade authenticates the socket at once, and a bad one is refused before it opens.
             // Without one (a browser cannot set headers on a WebSocket), the first frame must be a connect frame.
+            // The token is validated here, not by the authentication middleware, so that only its grants stay for the
+            // socket's life (ValidatesItsOwnToken).
             ClientIdentity? identity = null;
-            if (!auth.Enabled || context.Request.Headers.Authorization.Count > 0)
+            if (!auth.Enabled)
             {
-                identity = auth.FromUser(context.User);
+                identity = ClientIdentity.Anonymous;
+            }
+            else if (context.Request.Headers.Authorization.Count > 0)
+            {
+                (identity, var error) = await auth.ValidateBearerAsync(context.Request.Headers.Authorization.ToString(), context.RequestAborted);
                 if (identity is null)
                 {
+                    GatewayAuthLog.TokenRefused(logger, context.TraceIdentifier, error);
                     return Results.Challenge();
                 }
             }
@@ -50,7 +57,7 @@ internal static class GatewayWebSocketEndpoints
             var connection = new GatewayConnection(context.TraceIdentifier, socket, hub, system, presence, options.Value, auth, identity, context.Abort, logger);
             await connection.RunAsync(context.RequestAborted, lifetime.ApplicationStopping);
             return Results.Empty;
-        });
+        }).WithMetadata(ValidatesItsOwnToken.Instance);
 
         return endpoints;
     }

@@ -6,9 +6,9 @@ using Microsoft.IdentityModel.Tokens;
 namespace VibeZ.Gateway.Security;
 
 /// <summary>
-/// Turns requests and tokens into <see cref="ClientIdentity"/>: for HTTP from what JwtBearer validated, for WebSocket
-/// <c>connect</c> and <c>refresh</c> frames by validating with JwtBearer's own options and token handlers. Refusals
-/// say why in words of their own, never the library's message or the token.
+/// Turns requests and tokens into <see cref="ClientIdentity"/>: for HTTP from what JwtBearer validated, for the WebSocket
+/// upgrade's header and its <c>connect</c> and <c>refresh</c> frames by validating with JwtBearer's own options and
+/// token handlers. Refusals say why in words of their own, never the library's message or the token.
 /// </summary>
 internal sealed class ClientAuthenticator(IOptions<GatewayAuthOptions> options, IOptionsMonitor<JwtBearerOptions> jwt, TimeProvider timeProvider)
 {
@@ -31,6 +31,20 @@ internal sealed class ClientAuthenticator(IOptions<GatewayAuthOptions> options, 
 
     /// <summary>When a connection authenticated as <paramref name="client"/> must have a new token: its <c>exp</c> plus the allowed clock skew.</summary>
     public DateTimeOffset? Deadline(ClientIdentity client) => client.Expires + Options.ClockSkew;
+
+    /// <summary>
+    /// Validates the token of a request's <c>Authorization</c> header, which must read <c>Bearer &lt;token&gt;</c> as for
+    /// JwtBearer. Only the grants outlive the call, not the principal, claims and parsed token behind them.
+    /// </summary>
+    /// <returns>The client, or null and why the header was refused.</returns>
+    public Task<(ClientIdentity? Client, string Error)> ValidateBearerAsync(string authorization, CancellationToken cancellationToken)
+    {
+        const string Scheme = "Bearer ";
+        var token = authorization.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase) ? authorization[Scheme.Length..].Trim() : string.Empty;
+        return token.Length > 0 || !Enabled
+            ? ValidateAsync(token, cancellationToken)
+            : Task.FromResult<(ClientIdentity?, string)>((null, "the Authorization header is not 'Bearer <token>'"));
+    }
 
     /// <summary>Validates a token sent in a frame.</summary>
     /// <returns>The client, or null and why the token was refused.</returns>
@@ -61,6 +75,11 @@ internal sealed class ClientAuthenticator(IOptions<GatewayAuthOptions> options, 
             }
 
             error = Describe(result.Exception);
+            if (result.Exception is SecurityTokenSignatureKeyNotFoundException)
+            {
+                // What JwtBearerHandler does: an unknown key id may mean the issuer rotated its keys.
+                bearer.ConfigurationManager?.RequestRefresh();
+            }
         }
 
         return (null, error);

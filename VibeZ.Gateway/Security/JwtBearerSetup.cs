@@ -51,6 +51,17 @@ internal sealed class JwtBearerSetup(IOptions<GatewayAuthOptions> auth, TimeProv
 
         options.Events = new JwtBearerEvents
         {
+            // The WebSocket endpoint keeps only a token's grants for the socket's life, not JwtBearer's cached result.
+            OnMessageReceived = context =>
+            {
+                if (context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<ValidatesItsOwnToken>() is not null)
+                {
+                    context.NoResult();
+                }
+
+                return Task.CompletedTask;
+            },
+
             // A token without sub or exp validates as a JWT, but names nobody to scope ids to.
             OnTokenValidated = context =>
             {

@@ -10,8 +10,12 @@ namespace VibeZ.Testing;
 public static class ProcessSignals
 {
     // Linux signal numbers (x86-64 and arm64 alike).
+    private const int SigTerm = 15;
     private const int SigCont = 18;
     private const int SigStop = 19;
+
+    /// <summary>Sends SIGTERM to <paramref name="process"/>, as an orchestrator stopping it would; <paramref name="what"/> names it in the error.</summary>
+    public static void Terminate(Process? process, string what) => Send(process, SigTerm, "SIGTERM", what);
 
     /// <summary>Sends SIGSTOP to <paramref name="process"/>; <paramref name="what"/> names it in the error.</summary>
     public static void Pause(Process? process, string what) => Send(process, SigStop, "SIGSTOP", what);

@@ -58,6 +58,32 @@ public sealed class ClientAuthenticatorTests
         Assert.InRange(client.Expires!.Value, DateTimeOffset.UtcNow.AddMinutes(4), DateTimeOffset.UtcNow.AddMinutes(6));
     }
 
+    [Theory]
+    [InlineData("Bearer ", true)]
+    [InlineData("bearer  ", true)]
+    [InlineData("Basic ", false)]
+    [InlineData("", false)]
+    public async Task AnUpgradesHeaderIsValidatedOnlyWhenItIsABearerToken(string scheme, bool valid)
+    {
+        var authenticator = Create();
+
+        var (client, error) = await authenticator.ValidateBearerAsync(scheme + GatewayTokens.Mint("alice"), TestContext.Current.CancellationToken);
+
+        Assert.Equal(valid ? "alice" : null, client?.Subject);
+        Assert.Equal(valid ? string.Empty : "the Authorization header is not 'Bearer <token>'", error);
+    }
+
+    [Theory]
+    [InlineData("Bearer")]
+    [InlineData("Bearer    ")]
+    public async Task AnUpgradesBearerHeaderWithoutATokenIsRefused(string header)
+    {
+        var (client, error) = await Create().ValidateBearerAsync(header, TestContext.Current.CancellationToken);
+
+        Assert.Null(client);
+        Assert.Equal("the Authorization header is not 'Bearer <token>'", error);
+    }
+
     [Fact]
     public async Task ArraysOfPatternsGrantLikeSpaceSeparatedOnes()
     {

@@ -55,6 +55,9 @@ public sealed class GatewayProcess : IAsyncDisposable
     /// <summary>Kills the Gateway with SIGKILL (<c>kill -9</c>): no 1001 close, no flush, its sockets simply die.</summary>
     public Task KillAsync() => _service.KillAsync();
 
+    /// <summary>Asks the Gateway to stop (SIGTERM), as an orchestrator would: it shuts down gracefully.</summary>
+    public void Terminate() => _service.Terminate();
+
     /// <summary>Freezes the Gateway (SIGSTOP), as a long GC pause or a stalled VM would, until <see cref="Resume"/>.</summary>
     public void Pause() => _service.Pause();
 

@@ -156,6 +156,9 @@ public sealed class ServiceProcess : IAsyncDisposable
         await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
     }
 
+    /// <summary>Asks the process to stop (SIGTERM), as an orchestrator would; it shuts down gracefully.</summary>
+    public void Terminate() => ProcessSignals.Terminate(_process, $"{Name} on {BaseAddress}");
+
     /// <summary>Freezes the process (SIGSTOP), as a long GC pause or a stalled VM would, until <see cref="Resume"/>.</summary>
     public void Pause() => ProcessSignals.Pause(_process, $"{Name} on {BaseAddress}");
 
