@@ -5,7 +5,7 @@ using Microsoft.Playwright;
 using VibeZ.AppHost.Tests.Infrastructure;
 using VibeZ.Testing.Browser;
 
-namespace VibeZ.AppHost.Tests.Integration;
+namespace VibeZ.AppHost.Tests.Integration.Dashboard;
 
 /// <summary>
 /// The design card promises "the Aspire dashboard for tracing failovers": after Force failover, a person who opens

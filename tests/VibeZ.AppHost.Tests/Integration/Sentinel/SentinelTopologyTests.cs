@@ -1,6 +1,6 @@
 using VibeZ.AppHost.Tests.Infrastructure;
 
-namespace VibeZ.AppHost.Tests.Integration;
+namespace VibeZ.AppHost.Tests.Integration.Sentinel;
 
 public abstract class SentinelTopologyTests(TopologyFixture topology) : TopologyTests(topology)
 {

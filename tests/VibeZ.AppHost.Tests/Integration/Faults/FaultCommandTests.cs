@@ -3,7 +3,7 @@ using System.Globalization;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using VibeZ.AppHost.Tests.Infrastructure;
 
-namespace VibeZ.AppHost.Tests.Integration;
+namespace VibeZ.AppHost.Tests.Integration.Faults;
 
 /// <summary>
 /// The dashboard's fault commands on data nodes, run through Aspire's command service against a started topology:

@@ -1,6 +1,6 @@
 using VibeZ.AppHost.Tests.Infrastructure;
 
-namespace VibeZ.AppHost.Tests.Integration;
+namespace VibeZ.AppHost.Tests.Integration.Sentinel;
 
 [Collection(IntegrationCollection.Name)]
 [TestCaseOrderer(typeof(DisruptiveTestsLast))]

@@ -4,7 +4,7 @@ using System.Text.Json;
 using VibeZ.AppHost.Tests.Infrastructure;
 using VibeZ.Testing;
 
-namespace VibeZ.AppHost.Tests.Integration;
+namespace VibeZ.AppHost.Tests.Integration.Tls;
 
 /// <summary>
 /// <c>VibeZ:Redis:Tls=true</c>, on local processes and in containers: the services reach Redis over TLS only, in every

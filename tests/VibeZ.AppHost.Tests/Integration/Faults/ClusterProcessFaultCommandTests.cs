@@ -1,7 +1,7 @@
 using System.Globalization;
 using VibeZ.AppHost.Tests.Infrastructure;
 
-namespace VibeZ.AppHost.Tests.Integration;
+namespace VibeZ.AppHost.Tests.Integration.Faults;
 
 [Collection(IntegrationCollection.Name)]
 [TestCaseOrderer(typeof(DisruptiveTestsLast))]

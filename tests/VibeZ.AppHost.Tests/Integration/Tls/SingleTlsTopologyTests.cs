@@ -1,4 +1,4 @@
-namespace VibeZ.AppHost.Tests.Integration;
+namespace VibeZ.AppHost.Tests.Integration.Tls;
 
 [Collection(IntegrationCollection.Name)]
 [Trait("Category", "Integration")]

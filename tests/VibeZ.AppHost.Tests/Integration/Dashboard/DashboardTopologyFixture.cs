@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using Microsoft.Extensions.Hosting;
 using VibeZ.AppHost.Tests.Infrastructure;
 
-namespace VibeZ.AppHost.Tests.Integration;
+namespace VibeZ.AppHost.Tests.Integration.Dashboard;
 
 /// <summary>
 /// The sentinel topology as local processes with Aspire's dashboard running, as <c>eng/run.sh</c> starts it: plain

@@ -1,6 +1,6 @@
 using VibeZ.AppHost.Tests.Infrastructure;
 
-namespace VibeZ.AppHost.Tests.Integration;
+namespace VibeZ.AppHost.Tests.Integration.Cluster;
 
 public abstract class ClusterTopologyTests(TopologyFixture topology) : TopologyTests(topology)
 {
