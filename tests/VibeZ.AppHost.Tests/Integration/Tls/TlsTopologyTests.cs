@@ -1,0 +1,95 @@
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using VibeZ.AppHost.Tests.Infrastructure;
+using VibeZ.Testing;
+
+namespace VibeZ.AppHost.Tests.Integration.Tls;
+
+/// <summary>
+/// <c>VibeZ:Redis:Tls=true</c>, on local processes and in containers: the services reach Redis over TLS only, in every
+/// mode. In containers replicas, sentinels and cluster peers dial each other by container name or fixed address, and
+/// services dial the names nodes announce through the NAT map, so the certificate is checked against each. A few tests
+/// per mode, not the whole topology suite again: what TLS changes is how every link is opened, and these show each
+/// kind of link working (the AppHost's checks, replication and sentinels, the cluster bus, the services) and the
+/// plain-text port closed.
+/// </summary>
+public abstract class TlsTopologyTests(TopologyFixture topology)
+{
+    private static readonly TimeSpan PlainTextAnswerWait = TimeSpan.FromSeconds(3);
+
+    protected TopologyFixture Topology { get; } = topology;
+
+    [Fact]
+    public async Task TheGatewayAndTheWorkerReportRedisHealthyOverTls()
+    {
+        foreach (var service in new[] { "gateway", "worker" })
+        {
+            using var client = Topology.CreateClient(service);
+
+            var health = await Wait.ForAsync(client.GetStringAsync("/health", TestContext.Current.CancellationToken), TestTimeouts.Request, $"{service} to answer /health");
+
+            Assert.True(HealthAnswer.Status(health) == "Healthy", $"{service} answered /health with '{health}'; resources:{Topology.States()}");
+        }
+    }
+
+    [Fact]
+    public async Task AMessagePublishedOverAWebSocketOnOneGatewayReachesASubscriberOnTheOther()
+    {
+        var replicas = await Topology.GatewayReplicasAsync();
+        Assert.True(replicas.Count >= 2, $"the Gateway runs {replicas.Count} replica(s); this test needs two");
+        var (subscriberReplica, publisherReplica) = (replicas[0], replicas[1]);
+        var channel = $"tls-{Topology.Kind}-{Guid.NewGuid():N}".ToLowerInvariant();
+
+        await using var subscriber = await GatewaySocket.ConnectAsync(subscriberReplica.WebSocket, $"the subscriber on {subscriberReplica.ResourceId}", Topology.GatewayToken());
+        await subscriber.SendAsync(new { type = "subscribe", channel });
+        await subscriber.ReceiveAsync(frame => Is(frame, "subscribed", channel), $"'subscribed' to {channel}");
+
+        await using var publisher = await GatewaySocket.ConnectAsync(publisherReplica.WebSocket, $"the publisher on {publisherReplica.ResourceId}", Topology.GatewayToken());
+        await publisher.SendAsync(new { type = "publish", channel, data = new { text = "over tls" }, id = "tls-1" });
+        var ack = await publisher.ReceiveAsync(frame => frame.TryGetProperty("id", out var id) && id.GetString() == "tls-1", "the answer to publish tls-1");
+        Assert.True(Is(ack, "ack", channel), $"publish tls-1 was answered with {ack}");
+
+        var message = await subscriber.ReceiveAsync(frame => Is(frame, "message", channel), $"the message published on {publisherReplica.ResourceId} to {channel}");
+        Assert.Equal("over tls", message.GetProperty("data").GetProperty("text").GetString());
+    }
+
+    [Fact]
+    public async Task EveryNodeRefusesPlainTextAndServesTheServicesUserOverTls()
+    {
+        foreach (var node in Topology.Topology.Nodes)
+        {
+            var plain = await PlainTextPingAsync(node.Port);
+            Assert.False(plain.StartsWith("+PONG", StringComparison.Ordinal), $"{node.Name} answered a plain-text PING on port {node.Port}: it must speak TLS only");
+
+            // The node listens on its TLS port alone (port 0), so a service connection it lists came over TLS.
+            var clients = await Topology.QueryAsync(node, "CLIENT", "LIST");
+            Assert.True(clients.Contains($"user={RedisTopologyCredentials.ServiceUser}", StringComparison.Ordinal),
+                $"{node.Name} has no connection of {RedisTopologyCredentials.ServiceUser}; its clients:\n{clients}");
+        }
+    }
+
+    /// <summary>Sends an inline <c>PING</c> without TLS and returns what came back, or an empty text for a closed or silent connection.</summary>
+    private static async Task<string> PlainTextPingAsync(int port)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(PlainTextAnswerWait);
+        using var client = new TcpClient();
+        try
+        {
+            await client.ConnectAsync(RedisTopologyResource.HostAddress, port, timeout.Token);
+            var stream = client.GetStream();
+            await stream.WriteAsync("PING\r\n"u8.ToArray(), timeout.Token);
+            var buffer = new byte[64];
+            var read = await stream.ReadAsync(buffer, timeout.Token);
+            return Encoding.ASCII.GetString(buffer, 0, read);
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException && !TestContext.Current.CancellationToken.IsCancellationRequested)
+        {
+            return "";
+        }
+    }
+
+    private static bool Is(JsonElement frame, string type, string channel) =>
+        frame.TryGetProperty("type", out var t) && t.GetString() == type && frame.TryGetProperty("channel", out var c) && c.GetString() == channel;
+}

@@ -1,0 +1,25 @@
+using VibeZ.ServiceDefaults.Redis.Connection;
+
+namespace VibeZ.ServiceDefaults.Tests.Redis.Connection;
+
+public sealed class RedisReconnectOptionsValidatorTests
+{
+    [Fact]
+    public void Validate_Defaults_Succeeds()
+    {
+        Assert.True(new RedisReconnectOptionsValidator().Validate(null, new RedisReconnectOptions()).Succeeded);
+    }
+
+    [Fact]
+    public void Validate_BadValues_NamesTheSettingsAndTheValues()
+    {
+        var result = new RedisReconnectOptionsValidator().Validate(null, new RedisReconnectOptions { BaseDelayMilliseconds = 0, MaxDelayMilliseconds = -5 });
+
+        Assert.Equal(
+            [
+                "Redis:Reconnect:BaseDelayMilliseconds value '0' is invalid: it must be at least 1.",
+                "Redis:Reconnect:MaxDelayMilliseconds value '-5' is invalid: it must be at least Redis:Reconnect:BaseDelayMilliseconds (0).",
+            ],
+            result.Failures);
+    }
+}
