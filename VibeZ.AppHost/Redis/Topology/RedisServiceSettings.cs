@@ -2,7 +2,7 @@ using VibeZ.Redis;
 
 namespace Aspire.Hosting.ApplicationModel;
 
-/// <summary>The <see cref="RedisContract"/> settings (the user's document's <c>REDIS_*</c>) as a topology hands them to services.</summary>
+/// <summary>The <see cref="RedisContract"/> settings (<c>REDIS_*</c>, docs/configuration.md, Services) as a topology hands them to services.</summary>
 public static class RedisServiceSettings
 {
     /// <summary>The settings that name nodes; the user, its password and the NAT map are added beside them.</summary>

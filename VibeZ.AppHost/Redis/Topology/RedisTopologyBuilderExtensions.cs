@@ -82,7 +82,7 @@ public static partial class RedisTopologyBuilderExtensions
     }
 
     /// <summary>
-    /// Injects the document's <c>REDIS_*</c> settings for <paramref name="topology"/> into <paramref name="builder"/>:
+    /// Injects the <c>REDIS_*</c> settings (docs/configuration.md, Services) for <paramref name="topology"/> into <paramref name="builder"/>:
     /// <c>REDIS_MODE</c>, <c>REDIS_URL</c>, <c>REDIS_SENTINELS</c> and <c>REDIS_SENTINEL_NAME</c>, or <c>REDIS_CLUSTER_NODES</c>,
     /// <c>REDIS_USERNAME</c> and <c>REDIS_PASSWORD</c> of the least-privilege service user (never the operator's default
     /// user), <c>REDIS_NAT_MAP</c> where nodes announce addresses the host cannot dial, and <c>REDIS_TLS</c> and

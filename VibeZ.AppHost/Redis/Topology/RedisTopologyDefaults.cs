@@ -3,7 +3,7 @@ using VibeZ.Redis;
 namespace Aspire.Hosting.ApplicationModel;
 
 /// <summary>
-/// Defaults of a Redis topology: the document's ports and timeouts (the image is in <see cref="RedisContainerImageTags"/>).
+/// Defaults of a Redis topology: the ports and timeouts of docs/configuration.md (AppHost) (the image is in <see cref="RedisContainerImageTags"/>).
 /// </summary>
 internal static class RedisTopologyDefaults
 {

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 
 namespace VibeZ.ServiceDefaults.Redis.Configuration;
 
+/// <summary>The TLS settings of <see cref="RedisSettingsReader"/>: <c>REDIS_TLS</c> and the CA file to trust, read once at start-up.</summary>
 internal static partial class RedisSettingsReader
 {
     /// <summary>

@@ -9,7 +9,7 @@ using VibeZ.ServiceDefaults.Redis.Telemetry;
 namespace VibeZ.ServiceDefaults.Redis.Connection;
 
 /// <summary>
-/// Turns the multiplexer's connection events into the spec's grep-able logs (<c>Redis reconnecting</c>,
+/// Turns the multiplexer's connection events into the grep-able logs of docs/resilience.md (Events) (<c>Redis reconnecting</c>,
 /// <c>Redis connected</c>, <c>Redis failover completed</c>), spans and metrics; <see cref="RedisClusterSlotTracker"/>
 /// reports <c>Redis cluster slot moved</c>.
 /// </summary>

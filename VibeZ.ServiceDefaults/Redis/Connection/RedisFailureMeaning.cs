@@ -4,7 +4,7 @@ using StackExchange.Redis;
 namespace VibeZ.ServiceDefaults.Redis.Connection;
 
 /// <summary>
-/// Says what a connection failure usually means, in the words of the spec's troubleshooting list, so an operator
+/// Says what a connection failure usually means, in the words of docs/troubleshooting.md (<c>ECONNREFUSED</c>, <c>ETIMEDOUT</c> …), so an operator
 /// reading "Redis reconnecting" knows where to look first.
 /// </summary>
 internal static class RedisFailureMeaning

@@ -1,7 +1,7 @@
 namespace VibeZ.ServiceDefaults.Redis.Health;
 
 /// <summary>
-/// Asks, on demand, whether Redis serves this process: the spec's <c>checkRedisHealthStatus()</c>.
+/// Asks, on demand, whether Redis serves this process: <c>checkRedisHealthStatus()</c> in docs/resilience.md (Health).
 /// </summary>
 public interface IRedisHealthStatus
 {

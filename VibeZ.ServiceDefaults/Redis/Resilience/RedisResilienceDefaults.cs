@@ -7,7 +7,7 @@ internal static class RedisResilienceDefaults
 {
     public const string SectionName = "Redis:Resilience";
 
-    // The monitor's interval sits directly under "Redis", where the spec's "every 30 seconds" belongs.
+    // The monitor's interval sits directly under "Redis", where docs/configuration.md (Services) lists the 30-second health interval.
     public const string MonitorSectionName = "Redis";
 
     // Every pipeline key below starts with it.
@@ -35,14 +35,14 @@ internal static class RedisResilienceDefaults
     // would otherwise decide first.
     public const int AttemptTimeoutMilliseconds = 2000;
 
-    // The spec's "50ms, 100ms, 150ms... up to 2s".
+    // The reconnect schedule of docs/resilience.md (Reconnects): 50 ms, 100 ms, 150 ms … up to 2 s.
     public const int RetryDelayMilliseconds = 50;
 
     public const int MaxRetryDelayMilliseconds = 2000;
 
     public const int MaxDelaySettingMilliseconds = 60_000;
 
-    // The spec's "Health checks run every 30 seconds".
+    // The monitor's interval of docs/resilience.md (Health): every 30 s.
     public const int HealthCheckIntervalSeconds = 30;
 
     public const int MaxHealthCheckIntervalSeconds = 3600;

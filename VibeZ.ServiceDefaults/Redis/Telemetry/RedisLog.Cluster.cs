@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace VibeZ.ServiceDefaults.Redis.Telemetry;
 
+/// <summary>Cluster logs of <see cref="RedisLog"/> (event ids 40 and up): slot moves, retired nodes, seeds.</summary>
 internal static partial class RedisLog
 {
     [LoggerMessage(40, LogLevel.Information, "Redis cluster slot moved: slots {FirstSlot}-{LastSlot} from {OldEndPoint} to {NewEndPoint}", EventName = "RedisClusterSlotsMoved")]

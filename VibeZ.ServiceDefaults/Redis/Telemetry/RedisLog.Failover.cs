@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace VibeZ.ServiceDefaults.Redis.Telemetry;
 
+/// <summary>Sentinel failover logs of <see cref="RedisLog"/> (event ids 50 and up): master switches and the old master's fence.</summary>
 internal static partial class RedisLog
 {
     [LoggerMessage(50, LogLevel.Warning, "Redis sentinels switched the master from {OldMaster} to {NewMaster}; closed {Connections} connections to {OldMaster} so commands stuck there fail and are retried", EventName = "RedisSentinelSwitchedMaster")]
