@@ -73,6 +73,9 @@ internal static class GatewayDefaults
 
     public const int UpgradedConnectionsMargin = 64;
 
+    // A mark is a channel name, an epoch and an id: a few hundred bytes, so the cap is tens of MB at most.
+    public const int MaxKnownChannels = 100_000;
+
     // Refused IPs are logged once each, like origins; past this many distinct ones, a single line says further ones are not.
     public const int MaxLoggedAddresses = 100;
 

@@ -127,6 +127,17 @@ public sealed class GatewayOptions
     public long MaxChannelHistoryBytes { get; set; } = GatewayDefaults.MaxChannelHistoryBytes;
 
     /// <summary>
+    /// Gets or sets how many channels' last acked or delivered positions this Gateway remembers
+    /// (<c>Gateway:MaxKnownChannels</c>); the least recently used is forgotten first, so the memory a client can make
+    /// the Gateway hold by publishing into ever new channels is bounded.
+    /// </summary>
+    /// <value>
+    /// The default value is 100000 (a few tens of MB at most). A forgotten position is as if this Gateway had
+    /// restarted for that channel: subscribed channels fall back to their feed's own position (docs/limits.md).
+    /// </value>
+    public int MaxKnownChannels { get; set; } = GatewayDefaults.MaxKnownChannels;
+
+    /// <summary>
     /// Gets or sets the origins, besides the Gateway's own, whose pages may open <c>/ws</c> (<c>Gateway:AllowedOrigins</c>),
     /// such as <c>https://app.example.com</c>; <c>*</c> allows any.
     /// </summary>

@@ -21,13 +21,7 @@ public sealed partial class ChannelHub
         }
 
         // Forget positions of channels nobody here used for longer than a channel lives in Redis.
-        foreach (var (channel, known) in _known)
-        {
-            if (_timeProvider.GetElapsedTime(known.Touched) > _options.ChannelTimeToLive)
-            {
-                _known.TryRemove(KeyValuePair.Create(channel, known));
-            }
-        }
+        _known.ForgetOlderThan(_options.ChannelTimeToLive);
 
         // A publisher holds nothing between publishes; one that went quiet is made again by the next publish.
         foreach (var (channel, publisher) in _publishers)

@@ -19,7 +19,7 @@ public sealed partial class ChannelHub : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly Lock _lock = new();
     private readonly Dictionary<string, (ChannelFeed Feed, int Subscribers)> _feeds = [];
-    private readonly ConcurrentDictionary<string, KnownMark> _known = new();
+    private readonly KnownMarks _known;
     private readonly ConcurrentDictionary<string, ChannelPublisher> _publishers = new();
     private readonly ITimer _resyncTimer;
 
@@ -32,6 +32,7 @@ public sealed partial class ChannelHub : IAsyncDisposable
         _logger = logger;
         Node = node.Id;
         HistoryReads = new HistoryReadGate(_options.MaxConcurrentHistoryReads);
+        _known = new KnownMarks(_options.MaxKnownChannels, timeProvider);
         _store.LiveFeedInterrupted += ResyncAll;
         _resyncTimer = timeProvider.CreateTimer(_ => OnTimer(), null, _options.ResyncInterval, _options.ResyncInterval);
     }
@@ -132,20 +133,34 @@ public sealed partial class ChannelHub : IAsyncDisposable
     }
 
     /// <summary>Gets the highest position this process acked or delivered on <paramref name="channel"/> and the message there, if it knows one.</summary>
-    public ChannelMark? Known(string channel) => _known.TryGetValue(channel, out var known) ? known.Mark : null;
+    /// <remarks>
+    /// A mark is what lets the next append see that Redis lost messages this process acked or delivered, and start a
+    /// new epoch instead of handing their offsets to other messages. The marks are bounded
+    /// (<see cref="GatewayOptions.MaxKnownChannels"/>, least recently used forgotten first), so a forgotten mark falls
+    /// back to the safe path: the channel's live feed, if it has local subscribers, still holds what it delivered last
+    /// (and its own resync finds a rollback by the message's identity and restarts the epoch); without one, the channel
+    /// is as unknown here as after a restart of this Gateway, and every Gateway whose feed delivered the lost messages
+    /// finds the rollback in its resync the same way.
+    /// </remarks>
+    public ChannelMark? Known(string channel)
+    {
+        if (_known.Get(channel) is { } known)
+        {
+            return known;
+        }
+
+        ChannelFeed? feed;
+        lock (_lock)
+        {
+            feed = _feeds.TryGetValue(channel, out var entry) ? entry.Feed : null;
+        }
+
+        // Read outside the hub's lock: the feed's own lock is never taken inside it.
+        return feed?.Delivered;
+    }
 
     /// <summary>Records an acked or delivered message; the highest of an epoch is kept, and a new epoch replaces the old.</summary>
-    public void Observe(string channel, ChannelMark mark)
-    {
-        var now = _timeProvider.GetTimestamp();
-        _known.AddOrUpdate(
-            channel,
-            static (_, state) => new KnownMark(state.mark, state.now),
-            static (_, existing, state) => existing.Mark.Epoch == state.mark.Epoch && existing.Mark.Offset >= state.mark.Offset
-                ? existing with { Touched = state.now }
-                : new KnownMark(state.mark, state.now),
-            (mark, now));
-    }
+    public void Observe(string channel, ChannelMark mark) => _known.Observe(channel, mark);
 
     /// <summary>Asks every channel to compare itself with Redis.</summary>
     public void ResyncAll()
@@ -181,6 +196,4 @@ public sealed partial class ChannelHub : IAsyncDisposable
             return [.. _feeds.Values.Select(entry => entry.Feed)];
         }
     }
-
-    private sealed record KnownMark(ChannelMark Mark, long Touched);
 }
