@@ -73,6 +73,9 @@ internal static class GatewayDefaults
 
     public const int UpgradedConnectionsMargin = 64;
 
+    // Kestrel's own default is 30 s; an honest client sends its headers in one packet, so a third of that is plenty.
+    public const double RequestHeadersTimeoutSeconds = 10;
+
     // A mark is a channel name, an epoch and an id: a few hundred bytes, so the cap is tens of MB at most.
     public const int MaxKnownChannels = 100_000;
 

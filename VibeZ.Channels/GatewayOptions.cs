@@ -127,6 +127,14 @@ public sealed class GatewayOptions
     public long MaxChannelHistoryBytes { get; set; } = GatewayDefaults.MaxChannelHistoryBytes;
 
     /// <summary>
+    /// Gets or sets how long a client has to send a request's headers, a WebSocket upgrade's included
+    /// (<c>Gateway:RequestHeadersTimeoutSeconds</c>); Kestrel's <c>RequestHeadersTimeout</c> is set to it, so a
+    /// slow-loris client that trickles its headers byte by byte holds its connection this long at most.
+    /// </summary>
+    /// <value>The default value is 10; past it Kestrel answers 408 and closes the connection.</value>
+    public double RequestHeadersTimeoutSeconds { get; set; } = GatewayDefaults.RequestHeadersTimeoutSeconds;
+
+    /// <summary>
     /// Gets or sets how many channels' last acked or delivered positions this Gateway remembers
     /// (<c>Gateway:MaxKnownChannels</c>); the least recently used is forgotten first, so the memory a client can make
     /// the Gateway hold by publishing into ever new channels is bounded.
@@ -147,6 +155,8 @@ public sealed class GatewayOptions
     internal TimeSpan ChannelTimeToLive => TimeSpan.FromSeconds(ChannelTimeToLiveSeconds);
 
     internal TimeSpan DedupeWindow => TimeSpan.FromSeconds(DedupeWindowSeconds);
+
+    internal TimeSpan RequestHeadersTimeout => TimeSpan.FromSeconds(RequestHeadersTimeoutSeconds);
 
     internal TimeSpan ResyncInterval => TimeSpan.FromSeconds(ResyncIntervalSeconds);
 

@@ -39,6 +39,8 @@ public sealed class GatewayOptionsValidatorTests
     [InlineData("MaxConnections", "0")]
     [InlineData("MaxKnownChannels", "0")]
     [InlineData("MaxKnownChannels", "10000001")]
+    [InlineData("RequestHeadersTimeoutSeconds", "0")]
+    [InlineData("RequestHeadersTimeoutSeconds", "3601")]
     [InlineData("MaxChannelHistoryBytes", "100")]
     public void AnOutOfRangeSettingIsNamedWithItsValue(string setting, string value)
     {
