@@ -22,6 +22,7 @@ public sealed partial class ChannelHub : IAsyncDisposable
     private readonly KnownMarks _known;
     private readonly ConcurrentDictionary<string, ChannelPublisher> _publishers = new();
     private readonly ITimer _resyncTimer;
+    private int _knownFull;
 
     /// <summary>Creates the hub and starts its resync timer.</summary>
     public ChannelHub(IChannelStore store, GatewayNode node, IOptions<GatewayOptions> options, TimeProvider timeProvider, ILogger<ChannelHub> logger)
@@ -160,7 +161,15 @@ public sealed partial class ChannelHub : IAsyncDisposable
     }
 
     /// <summary>Records an acked or delivered message; the highest of an epoch is kept, and a new epoch replaces the old.</summary>
-    public void Observe(string channel, ChannelMark mark) => _known.Observe(channel, mark);
+    public void Observe(string channel, ChannelMark mark)
+    {
+        // Once, so an operator can see the cap being reached; after that it stays reached, and a line per forgotten
+        // mark would only be noise.
+        if (_known.Observe(channel, mark) is not null && Interlocked.Exchange(ref _knownFull, 1) == 0)
+        {
+            GatewayLog.KnownChannelsFull(_logger, _options.MaxKnownChannels);
+        }
+    }
 
     /// <summary>Asks every channel to compare itself with Redis.</summary>
     public void ResyncAll()

@@ -173,6 +173,23 @@ public sealed class ChannelHubTests
     }
 
     [Fact]
+    public async Task ReachingMaxKnownChannelsIsLoggedOnceNotOncePerForgottenMark()
+    {
+        await using var harness = new ChannelHubHarness(options => options.MaxKnownChannels = 2);
+        harness.Hub.Observe("a", Mark("e1", 1));
+        harness.Hub.Observe("b", Mark("e1", 1));
+        Assert.DoesNotContain("KnownChannelsFull", harness.LoggedEvents);
+
+        for (var i = 0; i < 10; i++)
+        {
+            harness.Hub.Observe($"c-{i}", Mark("e1", 1));
+        }
+
+        Assert.Single(harness.LoggedEvents, e => e == "KnownChannelsFull");
+        Assert.Contains("Gateway:MaxKnownChannels", harness.Logger.Collector.GetSnapshot().Single(r => r.Id.Name == "KnownChannelsFull").Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task PublishAsyncPassesTheKnownMessageToTheStoreAndRemembersWhereTheMessageLanded()
     {
         await using var harness = new ChannelHubHarness();
