@@ -9,7 +9,8 @@ internal static partial class HostileClients
     public static async Task<HostileTally> ReadHistoryAsync(GatewayProcess gateway, string channel, CancellationToken stop)
     {
         var tally = new HostileTally("history");
-        await Parallel.ForAsync(0, 4, async (_, _) =>
+        // Four at once, as said: without a degree Parallel.ForAsync runs only as many as the machine has cores.
+        await Parallel.ForAsync(0, 4, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (_, _) =>
         {
             while (!stop.IsCancellationRequested)
             {
