@@ -71,6 +71,12 @@ internal static class GatewayDefaults
 
     public const int MaxConnections = 10_000;
 
+    // Like CommandsPerSecond: far above a browser or a backend behind one address, low enough that one address cannot
+    // make the Gateway validate tokens as fast as it can send requests.
+    public const int HttpRequestsPerSecondPerIp = 1000;
+
+    public const int HttpRequestBurstPerIp = 2000;
+
     public const int UpgradedConnectionsMargin = 64;
 
     // Kestrel's own default is 30 s; an honest client sends its headers in one packet, so a third of that is plenty.

@@ -112,6 +112,18 @@ public sealed class GatewayOptions
     public int MaxConnectionsPerIp { get; set; } = GatewayDefaults.MaxConnectionsPerIp;
 
     /// <summary>
+    /// Gets or sets how many HTTP requests one IP address may send this Gateway a second, WebSocket upgrades included
+    /// (<c>Gateway:HttpRequestsPerSecondPerIp</c>), as a token bucket of <see cref="HttpRequestBurstPerIp"/>. Checked
+    /// before the token is, so a flood costs no token validation; <c>/health</c> and <c>/alive</c> are not counted.
+    /// </summary>
+    /// <value>The default value is 1000; past it the request gets 429 and <c>rate_limited</c> (retryable).</value>
+    public int HttpRequestsPerSecondPerIp { get; set; } = GatewayDefaults.HttpRequestsPerSecondPerIp;
+
+    /// <summary>Gets or sets how many HTTP requests one IP address may send at once (<c>Gateway:HttpRequestBurstPerIp</c>): the bucket's size.</summary>
+    /// <value>The default value is 2000.</value>
+    public int HttpRequestBurstPerIp { get; set; } = GatewayDefaults.HttpRequestBurstPerIp;
+
+    /// <summary>
     /// Gets or sets how many WebSocket connections this Gateway holds in total (<c>Gateway:MaxConnections</c>); Kestrel's
     /// <c>MaxConcurrentUpgradedConnections</c> is set to it as a backstop.
     /// </summary>

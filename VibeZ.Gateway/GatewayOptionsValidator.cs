@@ -29,6 +29,8 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
         Check(failures, nameof(options.CommandBurst), options.CommandBurst, 1, 1_000_000);
         Check(failures, nameof(options.MaxConnectionsPerIp), options.MaxConnectionsPerIp, 1, 1_000_000);
         Check(failures, nameof(options.MaxConnections), options.MaxConnections, 1, 1_000_000);
+        Check(failures, nameof(options.HttpRequestsPerSecondPerIp), options.HttpRequestsPerSecondPerIp, 1, 1_000_000);
+        Check(failures, nameof(options.HttpRequestBurstPerIp), options.HttpRequestBurstPerIp, 1, 1_000_000);
         Check(failures, nameof(options.MaxKnownChannels), options.MaxKnownChannels, 1, 10_000_000);
         Check(failures, nameof(options.RequestHeadersTimeoutSeconds), options.RequestHeadersTimeoutSeconds, 0.1, 3600);
         var factorsValid = failures.Count == 0 || !failures.Any(f => f.Contains($":{nameof(options.MaxMessageBytes)} is", StringComparison.Ordinal)

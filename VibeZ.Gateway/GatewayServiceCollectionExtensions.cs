@@ -26,6 +26,7 @@ internal static class GatewayServiceCollectionExtensions
         builder.Services.AddSingleton<ChannelHub>();
         builder.Services.AddSingleton<SystemChannel>();
         builder.Services.AddSingleton<ConnectionLimiter>();
+        builder.Services.AddHttpRateLimit();
         builder.Services.AddPresenceStore();
         builder.Services.AddSingleton<PresenceMetrics>();
         builder.Services.AddSingleton<ChannelPresence>();

@@ -37,6 +37,8 @@ public sealed class GatewayOptionsValidatorTests
     [InlineData("CommandBurst", "0")]
     [InlineData("MaxConnectionsPerIp", "0")]
     [InlineData("MaxConnections", "0")]
+    [InlineData("HttpRequestsPerSecondPerIp", "0")]
+    [InlineData("HttpRequestBurstPerIp", "0")]
     [InlineData("MaxKnownChannels", "0")]
     [InlineData("MaxKnownChannels", "10000001")]
     [InlineData("RequestHeadersTimeoutSeconds", "0")]
