@@ -71,7 +71,19 @@ internal static class GatewayDefaults
 
     public const int MaxConnections = 10_000;
 
+    // Like CommandsPerSecond: far above a browser or a backend behind one address, low enough that one address cannot
+    // make the Gateway validate tokens as fast as it can send requests.
+    public const int HttpRequestsPerSecondPerIp = 1000;
+
+    public const int HttpRequestBurstPerIp = 2000;
+
     public const int UpgradedConnectionsMargin = 64;
+
+    // Kestrel's own default is 30 s; an honest client sends its headers in one packet, so a third of that is plenty.
+    public const double RequestHeadersTimeoutSeconds = 10;
+
+    // A mark is a channel name, an epoch and an id: a few hundred bytes, so the cap is tens of MB at most.
+    public const int MaxKnownChannels = 100_000;
 
     // Refused IPs are logged once each, like origins; past this many distinct ones, a single line says further ones are not.
     public const int MaxLoggedAddresses = 100;

@@ -62,4 +62,7 @@ internal static partial class GatewayLog
 
     [LoggerMessage(18, LogLevel.Warning, "Refusing WebSocket connections: the Gateway holds {Limit} (Gateway:MaxConnections); logged once until it has room again", EventName = "GatewayFull")]
     public static partial void GatewayFull(ILogger logger, int limit);
+
+    [LoggerMessage(21, LogLevel.Warning, "This Gateway remembers the last message of {Limit} channels (Gateway:MaxKnownChannels); from now on the least recently used channel's is forgotten to make room (logged once)", EventName = "KnownChannelsFull")]
+    public static partial void KnownChannelsFull(ILogger logger, int limit);
 }

@@ -134,6 +134,20 @@ public sealed partial class GatewayOptions
     public int MaxConnectionsPerIp { get; set; } = GatewayDefaults.MaxConnectionsPerIp;
 
     /// <summary>
+    /// Gets or sets how many HTTP requests one IP address may send this Gateway a second, WebSocket upgrades included
+    /// (<c>Gateway:HttpRequestsPerSecondPerIp</c>), as a token bucket of <see cref="HttpRequestBurstPerIp"/>. Checked
+    /// before the token is, so a flood costs no token validation; <c>/health</c> and <c>/alive</c> are not counted.
+    /// </summary>
+    /// <value>The default value is 1000; past it the request gets 429 and <c>rate_limited</c> (retryable).</value>
+    [SettingRange(Section, 1, 1_000_000)]
+    public int HttpRequestsPerSecondPerIp { get; set; } = GatewayDefaults.HttpRequestsPerSecondPerIp;
+
+    /// <summary>Gets or sets how many HTTP requests one IP address may send at once (<c>Gateway:HttpRequestBurstPerIp</c>): the bucket's size.</summary>
+    /// <value>The default value is 2000.</value>
+    [SettingRange(Section, 1, 1_000_000)]
+    public int HttpRequestBurstPerIp { get; set; } = GatewayDefaults.HttpRequestBurstPerIp;
+
+    /// <summary>
     /// Gets or sets how many WebSocket connections this Gateway holds in total (<c>Gateway:MaxConnections</c>); Kestrel's
     /// <c>MaxConcurrentUpgradedConnections</c> is set to it as a backstop.
     /// </summary>
@@ -151,6 +165,27 @@ public sealed partial class GatewayOptions
     public long MaxChannelHistoryBytes { get; set; } = GatewayDefaults.MaxChannelHistoryBytes;
 
     /// <summary>
+    /// Gets or sets how long a client has to send a request's headers, a WebSocket upgrade's included
+    /// (<c>Gateway:RequestHeadersTimeoutSeconds</c>); Kestrel's <c>RequestHeadersTimeout</c> is set to it, so a
+    /// slow-loris client that trickles its headers byte by byte holds its connection this long at most.
+    /// </summary>
+    /// <value>The default value is 10; past it Kestrel answers 408 and closes the connection.</value>
+    [SettingRange(Section, 0.1, 3600)]
+    public double RequestHeadersTimeoutSeconds { get; set; } = GatewayDefaults.RequestHeadersTimeoutSeconds;
+
+    /// <summary>
+    /// Gets or sets how many channels' last acked or delivered positions this Gateway remembers
+    /// (<c>Gateway:MaxKnownChannels</c>); the least recently used is forgotten first, so the memory a client can make
+    /// the Gateway hold by publishing into ever new channels is bounded.
+    /// </summary>
+    /// <value>
+    /// The default value is 100000 (a few tens of MB at most). A forgotten position is as if this Gateway had
+    /// restarted for that channel: subscribed channels fall back to their feed's own position (docs/limits.md).
+    /// </value>
+    [SettingRange(Section, 1, 10_000_000)]
+    public int MaxKnownChannels { get; set; } = GatewayDefaults.MaxKnownChannels;
+
+    /// <summary>
     /// Gets or sets the origins, besides the Gateway's own, whose pages may open <c>/ws</c> (<c>Gateway:AllowedOrigins</c>),
     /// such as <c>https://app.example.com</c>; <c>*</c> allows any.
     /// </summary>
@@ -160,6 +195,8 @@ public sealed partial class GatewayOptions
     internal TimeSpan ChannelTimeToLive => TimeSpan.FromSeconds(ChannelTimeToLiveSeconds);
 
     internal TimeSpan DedupeWindow => TimeSpan.FromSeconds(DedupeWindowSeconds);
+
+    internal TimeSpan RequestHeadersTimeout => TimeSpan.FromSeconds(RequestHeadersTimeoutSeconds);
 
     internal TimeSpan ResyncInterval => TimeSpan.FromSeconds(ResyncIntervalSeconds);
 

@@ -28,6 +28,7 @@ internal static class GatewayServiceCollectionExtensions
         builder.Services.AddSingleton<ChannelHub>();
         builder.Services.AddSingleton<SystemChannel>();
         builder.Services.AddSingleton<ConnectionLimiter>();
+        builder.Services.AddHttpRateLimit();
         builder.Services.AddPresenceStore();
         builder.Services.AddSingleton<PresenceMetrics>();
         builder.Services.AddSingleton<ChannelPresence>();
@@ -36,9 +37,13 @@ internal static class GatewayServiceCollectionExtensions
 
         // Kestrel's own cap is the backstop behind ConnectionLimiter's, set a little above it: a socket still closing
         // after its place was given back must not make Kestrel refuse an upgrade that ours admitted (Kestrel answers that
-        // with an exception, not a reason). It also caps any upgrade that bypasses /ws.
+        // with an exception, not a reason). It also caps any upgrade that bypasses /ws. The headers timeout is what
+        // ends a slow-loris client: ConnectionLimiter counts upgrades, and a client still sending its headers has none.
         builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<GatewayOptions>>((kestrel, gateway) =>
-            kestrel.Limits.MaxConcurrentUpgradedConnections = gateway.Value.MaxConnections + GatewayDefaults.UpgradedConnectionsMargin);
+        {
+            kestrel.Limits.MaxConcurrentUpgradedConnections = gateway.Value.MaxConnections + GatewayDefaults.UpgradedConnectionsMargin;
+            kestrel.Limits.RequestHeadersTimeout = gateway.Value.RequestHeadersTimeout;
+        });
         builder.Services.AddBroadcastStore();
         return builder;
     }

@@ -21,6 +21,7 @@ app.UseWebSockets(new WebSocketOptions
     KeepAliveInterval = TimeSpan.FromSeconds(15),
     KeepAliveTimeout = gateway.KeepAliveTimeoutSeconds > 0 ? TimeSpan.FromSeconds(gateway.KeepAliveTimeoutSeconds) : Timeout.InfiniteTimeSpan,
 });
+app.UseRateLimiter();
 app.UseClientAuthentication();
 
 app.MapDefaultEndpoints();

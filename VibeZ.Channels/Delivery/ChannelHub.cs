@@ -11,23 +11,18 @@ namespace VibeZ.Channels.Delivery;
 /// published to, which keeps each client's publishes in order. Also remembers, per channel, the highest position this
 /// process acked or delivered and the message there, which is how a master that lost acked writes is recognised.
 /// </summary>
-public sealed class ChannelHub : IAsyncDisposable
+public sealed partial class ChannelHub : IAsyncDisposable
 {
-    // Channels compared with Redis per round trip of the resync sweep: ten thousand channels take twenty.
-    private const int SweepBatchChannels = 500;
-
     private readonly IChannelStore _store;
     private readonly GatewayOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly Lock _lock = new();
     private readonly Dictionary<string, (ChannelFeed Feed, int Subscribers)> _feeds = [];
-    private readonly ConcurrentDictionary<string, KnownMark> _known = new();
+    private readonly KnownMarks _known;
     private readonly ConcurrentDictionary<string, ChannelPublisher> _publishers = new();
     private readonly ITimer _resyncTimer;
-    private int _sweeping;
-    private Task _sweep = Task.CompletedTask;
-    private bool _sweepFailing;
+    private int _knownFull;
 
     /// <summary>Creates the hub and starts its resync timer.</summary>
     public ChannelHub(IChannelStore store, GatewayNode node, IOptions<GatewayOptions> options, TimeProvider timeProvider, ILogger<ChannelHub> logger)
@@ -38,6 +33,7 @@ public sealed class ChannelHub : IAsyncDisposable
         _logger = logger;
         Node = node.Id;
         HistoryReads = new HistoryReadGate(_options.MaxConcurrentHistoryReads);
+        _known = new KnownMarks(_options.MaxKnownChannels, timeProvider);
         _store.LiveFeedInterrupted += ResyncAll;
         _resyncTimer = timeProvider.CreateTimer(_ => OnTimer(), null, _options.ResyncInterval, _options.ResyncInterval);
     }
@@ -138,19 +134,41 @@ public sealed class ChannelHub : IAsyncDisposable
     }
 
     /// <summary>Gets the highest position this process acked or delivered on <paramref name="channel"/> and the message there, if it knows one.</summary>
-    public ChannelMark? Known(string channel) => _known.TryGetValue(channel, out var known) ? known.Mark : null;
+    /// <remarks>
+    /// A mark is what lets the next append see that Redis lost messages this process acked or delivered, and start a
+    /// new epoch instead of handing their offsets to other messages. The marks are bounded
+    /// (<see cref="GatewayOptions.MaxKnownChannels"/>, least recently used forgotten first), so a forgotten mark falls
+    /// back to the safe path: the channel's live feed, if it has local subscribers, still holds what it delivered last
+    /// (and its own resync finds a rollback by the message's identity and restarts the epoch); without one, the channel
+    /// is as unknown here as after a restart of this Gateway, and every Gateway whose feed delivered the lost messages
+    /// finds the rollback in its resync the same way.
+    /// </remarks>
+    public ChannelMark? Known(string channel)
+    {
+        if (_known.Get(channel) is { } known)
+        {
+            return known;
+        }
+
+        ChannelFeed? feed;
+        lock (_lock)
+        {
+            feed = _feeds.TryGetValue(channel, out var entry) ? entry.Feed : null;
+        }
+
+        // Read outside the hub's lock: the feed's own lock is never taken inside it.
+        return feed?.Delivered;
+    }
 
     /// <summary>Records an acked or delivered message; the highest of an epoch is kept, and a new epoch replaces the old.</summary>
     public void Observe(string channel, ChannelMark mark)
     {
-        var now = _timeProvider.GetTimestamp();
-        _known.AddOrUpdate(
-            channel,
-            static (_, state) => new KnownMark(state.mark, state.now),
-            static (_, existing, state) => existing.Mark.Epoch == state.mark.Epoch && existing.Mark.Offset >= state.mark.Offset
-                ? existing with { Touched = state.now }
-                : new KnownMark(state.mark, state.now),
-            (mark, now));
+        // Once, so an operator can see the cap being reached; after that it stays reached, and a line per forgotten
+        // mark would only be noise.
+        if (_known.Observe(channel, mark) is not null && Interlocked.Exchange(ref _knownFull, 1) == 0)
+        {
+            GatewayLog.KnownChannelsFull(_logger, _options.MaxKnownChannels);
+        }
     }
 
     /// <summary>Asks every channel to compare itself with Redis.</summary>
@@ -187,89 +205,4 @@ public sealed class ChannelHub : IAsyncDisposable
             return [.. _feeds.Values.Select(entry => entry.Feed)];
         }
     }
-
-    private void OnTimer()
-    {
-        // One sweep at a time: a tick that finds the last one still reading skips, as that one is comparing now.
-        if (Interlocked.CompareExchange(ref _sweeping, 1, 0) == 0)
-        {
-            _sweep = SweepAsync();
-        }
-
-        // Forget positions of channels nobody here used for longer than a channel lives in Redis.
-        foreach (var (channel, known) in _known)
-        {
-            if (_timeProvider.GetElapsedTime(known.Touched) > _options.ChannelTimeToLive)
-            {
-                _known.TryRemove(KeyValuePair.Create(channel, known));
-            }
-        }
-
-        // A publisher holds nothing between publishes; one that went quiet is made again by the next publish.
-        foreach (var (channel, publisher) in _publishers)
-        {
-            if (publisher.TryRetire())
-            {
-                _publishers.TryRemove(KeyValuePair.Create(channel, publisher));
-            }
-        }
-    }
-
-    /// <summary>
-    /// The timer's resync of every channel, made cheap for the quiet ones: each channel's head is read in batches
-    /// (<see cref="IChannelStore.ReadHeadsAsync"/>), and only a channel whose head is not what it delivered last, or
-    /// that has appended messages waiting for a commit, gets a full resync. So a live message lost without a reconnect
-    /// is delivered within <see cref="GatewayOptions.ResyncIntervalSeconds"/> plus one sweep, as when every channel read
-    /// its history on each tick, at two small reads per channel instead of a read and a catch-up each.
-    /// </summary>
-    private async Task SweepAsync()
-    {
-        try
-        {
-            var feeds = Feeds();
-            for (var start = 0; start < feeds.Count; start += SweepBatchChannels)
-            {
-                var batch = new List<(ChannelFeed Feed, ChannelMark Mark)>(Math.Min(SweepBatchChannels, feeds.Count - start));
-                foreach (var feed in feeds.Skip(start).Take(SweepBatchChannels))
-                {
-                    // A feed not synced yet has nothing to compare: its first join reads the position.
-                    if (feed.Delivered is { } mark)
-                    {
-                        batch.Add((feed, mark));
-                    }
-                }
-
-                var heads = await _store.ReadHeadsAsync([.. batch.Select(b => (b.Feed.Channel, b.Mark))], CancellationToken.None);
-                for (var i = 0; i < batch.Count; i++)
-                {
-                    if (!batch[i].Feed.IsCurrent(batch[i].Mark, heads[i]))
-                    {
-                        batch[i].Feed.Resync(checkPending: true);
-                    }
-                }
-            }
-
-            _sweepFailing = false;
-        }
-        catch (ChannelStoreException ex)
-        {
-            // Redis stayed away for the whole budget: the next tick compares again. One warning per outage, not one per tick.
-            if (!_sweepFailing)
-            {
-                GatewayLog.SweepFailed(_logger, ex.Message);
-            }
-
-            _sweepFailing = true;
-        }
-        catch (Exception ex)
-        {
-            GatewayLog.SweepCrashed(_logger, ex);
-        }
-        finally
-        {
-            Volatile.Write(ref _sweeping, 0);
-        }
-    }
-
-    private sealed record KnownMark(ChannelMark Mark, long Touched);
 }

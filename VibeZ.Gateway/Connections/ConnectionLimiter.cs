@@ -115,7 +115,7 @@ internal sealed class ConnectionLimiter
 
     // Dual-stack sockets report IPv4 clients as ::ffff:a.b.c.d; one client is one address either way. A connection
     // without an address (a test server, a pipe) counts under "none".
-    private static IPAddress Normalize(IPAddress? address) =>
+    internal static IPAddress Normalize(IPAddress? address) =>
         address is null ? IPAddress.None : address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
 
     /// <summary>A connection's place; disposing it gives the place back.</summary>

@@ -141,6 +141,55 @@ public sealed class ChannelHubTests
     }
 
     [Fact]
+    public async Task AForgottenMarkOfASubscribedChannelFallsBackToWhatItsFeedDelivered()
+    {
+        await using var harness = new ChannelHubHarness(options => options.MaxKnownChannels = 2);
+        var alice = await harness.JoinAsync("alice");
+        harness.Store.Append(Channel);
+        await alice.WaitForAsync("message epoch-1:1");
+
+        // Two other channels push the subscribed one's mark out of the cap.
+        harness.Hub.Observe("room-2", Mark("e1", 1));
+        harness.Hub.Observe("room-3", Mark("e1", 1));
+        Assert.Null(harness.Hub.Known("unsubscribed"));
+
+        Assert.Equal(new ChannelPosition("epoch-1", 1), harness.Hub.Known(Channel)?.Position);
+        Assert.NotNull(harness.Hub.Known(Channel)?.Id);
+    }
+
+    [Fact]
+    public async Task TheHubRemembersAtMostMaxKnownChannelsMarksAndForgetsTheLeastRecentlyUsed()
+    {
+        await using var harness = new ChannelHubHarness(options => options.MaxKnownChannels = 2);
+
+        harness.Hub.Observe("a", Mark("e1", 1));
+        harness.Hub.Observe("b", Mark("e1", 1));
+        harness.Hub.Observe("a", Mark("e1", 2));
+        harness.Hub.Observe("c", Mark("e1", 1));
+
+        Assert.Null(harness.Hub.Known("b"));
+        Assert.Equal(Mark("e1", 2), harness.Hub.Known("a"));
+        Assert.Equal(Mark("e1", 1), harness.Hub.Known("c"));
+    }
+
+    [Fact]
+    public async Task ReachingMaxKnownChannelsIsLoggedOnceNotOncePerForgottenMark()
+    {
+        await using var harness = new ChannelHubHarness(options => options.MaxKnownChannels = 2);
+        harness.Hub.Observe("a", Mark("e1", 1));
+        harness.Hub.Observe("b", Mark("e1", 1));
+        Assert.DoesNotContain("KnownChannelsFull", harness.LoggedEvents);
+
+        for (var i = 0; i < 10; i++)
+        {
+            harness.Hub.Observe($"c-{i}", Mark("e1", 1));
+        }
+
+        Assert.Single(harness.LoggedEvents, e => e == "KnownChannelsFull");
+        Assert.Contains("Gateway:MaxKnownChannels", harness.Logger.Collector.GetSnapshot().Single(r => r.Id.Name == "KnownChannelsFull").Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task PublishAsyncPassesTheKnownMessageToTheStoreAndRemembersWhereTheMessageLanded()
     {
         await using var harness = new ChannelHubHarness();

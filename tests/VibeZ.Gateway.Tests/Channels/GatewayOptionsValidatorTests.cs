@@ -39,6 +39,12 @@ public sealed class GatewayOptionsValidatorTests
     [InlineData("CommandBurst", "0")]
     [InlineData("MaxConnectionsPerIp", "0")]
     [InlineData("MaxConnections", "0")]
+    [InlineData("HttpRequestsPerSecondPerIp", "0")]
+    [InlineData("HttpRequestBurstPerIp", "0")]
+    [InlineData("MaxKnownChannels", "0")]
+    [InlineData("MaxKnownChannels", "10000001")]
+    [InlineData("RequestHeadersTimeoutSeconds", "0")]
+    [InlineData("RequestHeadersTimeoutSeconds", "3601")]
     [InlineData("MaxChannelHistoryBytes", "100")]
     public void AnOutOfRangeSettingIsNamedWithItsValue(string setting, string value)
     {

@@ -24,13 +24,14 @@ public sealed class HostileClientTests
     private static readonly TimeSpan MaxP99 = TimeSpan.FromMilliseconds(50);
 
     [Fact]
-    public async Task AWellBehavedClientKeepsItsP99Under50MsWhileAnotherFloodsChurnsSendsOversizeFramesStopsReadingAndReadsHistory()
+    public async Task AWellBehavedClientKeepsItsP99Under50MsWhileAnotherFloodsChurnsSendsOversizeFramesStopsReadingReadsHistoryAndTricklesHandshakes()
     {
         await using var redis = new RedisServerProcess();
         await redis.InitializeAsync();
         await using var gateway = await SingleGateway.StartAsync(redis,
             ("Gateway__CommandsPerSecond", "200"), ("Gateway__CommandBurst", "400"),
-            ("Gateway__SendQueueBytes", (256 * 1024).ToString()), ("Gateway__WriteTimeoutSeconds", "2"));
+            ("Gateway__SendQueueBytes", (256 * 1024).ToString()), ("Gateway__WriteTimeoutSeconds", "2"),
+            ("Gateway__RequestHeadersTimeoutSeconds", "1"));
 
         // 300 messages of 3.4 KiB: every history read is a full page, 300 messages (Gateway:MaxHistoryPageSize) and
         // about 1 MB, just under the page's byte bound (Gateway:MaxHistoryPageBytes, 1 MiB).
@@ -51,6 +52,7 @@ public sealed class HostileClientTests
             stop => HostileClients.OversizeAsync(gateway, stop),
             stop => HostileClients.ZeroWindowAsync(gateway, stop),
             stop => HostileClients.ReadHistoryAsync(gateway, archive, stop),
+            stop => HostileClients.SlowLorisAsync(gateway, stop),
         ];
         var phases = new List<(string Name, Latencies Latencies, HostileTally[] Tallies)>();
         foreach (var misbehave in misbehaviours)
@@ -63,11 +65,15 @@ public sealed class HostileClientTests
         phases.Add(("all at once", together, all));
 
         var underAttack = new Latencies([.. phases.SelectMany(p => p.Latencies.Milliseconds)]);
+
+        // 1000 history reads at once cost the test process itself a thousand connections and tasks, which on a loaded
+        // 2-core machine is the calm client's latency too (measured p99 24-524 ms under load, 38.5 ms quiet): its p99 is
+        // reported, not held to 50 ms. What is asserted is that the Gateway answers every read and loses nothing.
+        var (burst, burstTallies) = await UnderAttackAsync(calm, "burst", [stop => HostileClients.HistoryBurstAsync(gateway, archive, stop)], PhaseMessages);
         var report = $"quiet: {quiet}\n" + string.Join("\n", phases.Select(p => $"{p.Name}: {p.Latencies}; " + string.Join("; ", p.Tallies.Select(t => t.ToString())))) +
-            $"\nunder attack, all phases: {underAttack}";
+            $"\nunder attack, all phases above: {underAttack}\n1000 concurrent history reads (p99 reported, not asserted): {burst}; {burstTallies[0]}";
         TestContext.Current.TestOutputHelper?.WriteLine(report);
 
-        Assert.True(underAttack.P(0.99) < MaxP99.TotalMilliseconds, $"the well-behaved client's p99 is {underAttack.P(0.99):F1} ms, limit {MaxP99.TotalMilliseconds} ms\n{report}");
         Assert.DoesNotContain(calm.Frames, f => GatewayClient.Is(f, "error"));
 
         // Each hostile client got what docs/limits.md promises, alone and together.
@@ -80,7 +86,21 @@ public sealed class HostileClientTests
         Assert.All([.. Of("flood"), .. Of("churn"), .. Of("oversize")], t => Assert.All(t.Closes, c => Assert.StartsWith("1008 ", c)));
         Assert.All(Of("zero-window"), t => Assert.NotEmpty(t.Closes));
         Assert.All(Of("history"), t => Assert.Equal(["ok"], t.Answers.Keys));
+        Assert.All(Of("slow-loris"), t => Assert.All(t.Closes, c => Assert.True(c.StartsWith("408 ", StringComparison.Ordinal) || c.StartsWith("closed ", StringComparison.Ordinal),
+            $"a slow-loris handshake was not answered 408 or closed within {HostileClients.SlowLorisLimit.TotalSeconds} s of Gateway:RequestHeadersTimeoutSeconds=1: {c}\n{report}")));
+        Assert.All(Of("slow-loris"), t => Assert.NotEmpty(t.Closes));
+
+        // Only a page or a clear refusal from the history-read gate (or, past 2000 requests, the per-address HTTP
+        // limit); never a 500, a reset or a hang.
+        var burstAnswers = burstTallies[0].Answers.Keys;
+        Assert.All(burstAnswers, a => Assert.True(a is "ok" or "HTTP 429 too_many_history_reads" or "HTTP 429 rate_limited" || a.StartsWith("HTTP 503 ", StringComparison.Ordinal),
+            $"a read of the burst got '{a}'\n{report}"));
+        Assert.Contains("ok", burstAnswers);
+        Assert.Contains("HTTP 429 too_many_history_reads", burstAnswers);
         Assert.False(gateway.HasExited, "the Gateway exited");
+
+        // Last, so that a run on a loaded machine still shows whether every hostile client got its answer.
+        Assert.True(underAttack.P(0.99) < MaxP99.TotalMilliseconds, $"the well-behaved client's p99 is {underAttack.P(0.99):F1} ms, limit {MaxP99.TotalMilliseconds} ms\n{report}");
     }
 
     /// <summary>Runs the misbehaviours while the calm client publishes <paramref name="count"/> messages, then stops them.</summary>
