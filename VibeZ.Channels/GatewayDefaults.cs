@@ -71,6 +71,10 @@ internal static class GatewayDefaults
 
     public const int MaxConnections = 10_000;
 
+    // Plain HTTP connections are short or idle keep-alives (Kestrel holds one 130 s); as many as WebSockets is far
+    // above an honest load and bounds what sockets that never upgrade (slow loris, idle keep-alives) can hold.
+    public const int MaxHttpConnections = 10_000;
+
     // Like CommandsPerSecond: far above a browser or a backend behind one address, low enough that one address cannot
     // make the Gateway validate tokens as fast as it can send requests.
     public const int HttpRequestsPerSecondPerIp = 1000;

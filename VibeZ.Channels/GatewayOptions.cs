@@ -156,6 +156,16 @@ public sealed partial class GatewayOptions
     public int MaxConnections { get; set; } = GatewayDefaults.MaxConnections;
 
     /// <summary>
+    /// Gets or sets how many TCP connections this Gateway holds that are not WebSockets (<c>Gateway:MaxHttpConnections</c>):
+    /// HTTP requests, idle keep-alive connections and handshakes still being sent. Kestrel's
+    /// <c>MaxConcurrentConnections</c> is set to it; a connection that upgrades to a WebSocket gives its place back
+    /// and counts against <see cref="MaxConnections"/> instead.
+    /// </summary>
+    /// <value>The default value is 10000; one more is closed by Kestrel as soon as it is accepted, with no HTTP answer.</value>
+    [SettingRange(Section, 1, 1_000_000)]
+    public int MaxHttpConnections { get; set; } = GatewayDefaults.MaxHttpConnections;
+
+    /// <summary>
     /// Gets or sets the most history one channel may hold in the worst case, <c>Gateway:MaxMessageBytes</c> ×
     /// <c>Gateway:HistoryLength</c> (<c>Gateway:MaxChannelHistoryBytes</c>): start-up fails when the two allow more,
     /// so one publisher cannot make a single channel hold more of Redis's memory than the operator agreed to.

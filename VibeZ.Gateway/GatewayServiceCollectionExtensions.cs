@@ -39,9 +39,12 @@ internal static class GatewayServiceCollectionExtensions
         // after its place was given back must not make Kestrel refuse an upgrade that ours admitted (Kestrel answers that
         // with an exception, not a reason). It also caps any upgrade that bypasses /ws. The headers timeout is what
         // ends a slow-loris client: ConnectionLimiter counts upgrades, and a client still sending its headers has none.
+        // MaxConcurrentConnections caps the sockets that never upgrade, however many addresses open them; Kestrel
+        // gives a connection's place back when it upgrades, so WebSockets are bounded by the caps above only.
         builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<GatewayOptions>>((kestrel, gateway) =>
         {
             kestrel.Limits.MaxConcurrentUpgradedConnections = gateway.Value.MaxConnections + GatewayDefaults.UpgradedConnectionsMargin;
+            kestrel.Limits.MaxConcurrentConnections = gateway.Value.MaxHttpConnections;
             kestrel.Limits.RequestHeadersTimeout = gateway.Value.RequestHeadersTimeout;
         });
         builder.Services.AddBroadcastStore();

@@ -85,9 +85,11 @@ internal sealed class BenchTopology : IAsyncDisposable
         ("Gateway__CommandBurst", "1000000"),
 
         // Every bench client comes from 127.0.0.1, and `connections` opens 10,000 or more of them on one Gateway: the
-        // per-address and total limits would refuse the run with 429/503 before the memory is measured.
+        // per-address and total limits would refuse the run with 429/503 before the memory is measured, and Kestrel's
+        // cap on connections not yet upgraded (MaxHttpConnections) would close handshakes still in flight unanswered.
         ("Gateway__MaxConnectionsPerIp", "1000000"),
         ("Gateway__MaxConnections", "1000000"),
+        ("Gateway__MaxHttpConnections", "1000000"),
     ];
 
     private async Task StartPartsAsync(IReadOnlyCollection<string> systems, Action<string> progress, int serverProcesses)

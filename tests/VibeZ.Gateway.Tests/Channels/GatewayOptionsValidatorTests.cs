@@ -39,6 +39,8 @@ public sealed class GatewayOptionsValidatorTests
     [InlineData("CommandBurst", "0")]
     [InlineData("MaxConnectionsPerIp", "0")]
     [InlineData("MaxConnections", "0")]
+    [InlineData("MaxHttpConnections", "0")]
+    [InlineData("MaxHttpConnections", "1000001")]
     [InlineData("HttpRequestsPerSecondPerIp", "0")]
     [InlineData("HttpRequestBurstPerIp", "0")]
     [InlineData("MaxKnownChannels", "0")]

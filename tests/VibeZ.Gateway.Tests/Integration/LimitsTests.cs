@@ -149,6 +149,95 @@ public sealed class LimitsTests
         await first.SubscribeAsync("still-served");
     }
 
+    [Fact]
+    public async Task AConnectionPastMaxHttpConnectionsIsClosedUnansweredAndWebSocketsDoNotCount()
+    {
+        await using var redis = new RedisServerProcess();
+        await redis.InitializeAsync();
+        await using var gateway = await SingleGateway.StartAsync(redis, ("Gateway__MaxHttpConnections", "4"));
+
+        // The harness's HttpClient holds one keep-alive connection: it waited for /health through it, one request at a
+        // time. A request through it now makes sure that connection is open, so three more fill the Gateway.
+        using (var alive = await TestWait.For(gateway.Http.GetAsync("/alive", TestContext.Current.CancellationToken), "GET /alive through the harness's client"))
+        {
+            Assert.Equal(HttpStatusCode.OK, alive.StatusCode);
+        }
+
+        var held = new List<RawHttpConnection>();
+        try
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                var connection = await RawHttpConnection.OpenAsync(gateway);
+                held.Add(connection);
+                Assert.Equal("HTTP/1.1 200 OK", await connection.GetAsync("/alive"));
+            }
+
+            await AssertClosedUnansweredAsync(gateway, "a fifth connection with Gateway:MaxHttpConnections=4");
+            await TestWait.Until(
+                () => Task.FromResult((gateway.Output.Contains("rejected because the maximum number of concurrent connections has been reached", StringComparison.Ordinal), "no such line")),
+                "Kestrel to log the rejected connection");
+
+            // A place given back is a place again; Kestrel sees the close a moment later, so refusals meanwhile are retried.
+            held[0].Dispose();
+            held[0] = await AnsweredAfterAPlaceIsFreedAsync(gateway, "a connection to be answered after one of the four closed");
+            await AssertClosedUnansweredAsync(gateway, "a fifth connection once the freed place was taken again");
+
+            // A WebSocket gives its place back when it upgrades: with one open, four HTTP connections fit again.
+            held[0].Dispose();
+            GatewayClient? upgraded = null;
+            await TestWait.Until(async () =>
+            {
+                upgraded = await GatewayClient.ConnectAsync(gateway, "upgraded");
+                return (true, "connected");
+            }, "a WebSocket to connect through the freed place");
+            await using var webSocket = upgraded!;
+            held[0] = await AnsweredAfterAPlaceIsFreedAsync(gateway, "a fourth HTTP connection to be answered beside the open WebSocket");
+            await AssertClosedUnansweredAsync(gateway, "a fifth HTTP connection beside four and the WebSocket");
+            await webSocket.SubscribeAsync("still-served");
+        }
+        finally
+        {
+            held.ForEach(c => c.Dispose());
+        }
+    }
+
+    /// <summary>Opens a connection and checks that Kestrel closes it without any HTTP answer: it is over the cap.</summary>
+    private static async Task AssertClosedUnansweredAsync(GatewayProcess gateway, string what)
+    {
+        using var connection = await RawHttpConnection.OpenAsync(gateway);
+        var answer = await connection.GetAsync("/alive");
+        Assert.True(answer is null, $"{what} was answered '{answer}' instead of closed unanswered");
+    }
+
+    private static async Task<RawHttpConnection> AnsweredAfterAPlaceIsFreedAsync(GatewayProcess gateway, string what)
+    {
+        RawHttpConnection? answered = null;
+        await TestWait.Until(async () =>
+        {
+            var connection = await RawHttpConnection.OpenAsync(gateway);
+            try
+            {
+                var answer = await connection.GetAsync("/alive");
+                if (answer == "HTTP/1.1 200 OK")
+                {
+                    answered = connection;
+                    return (true, answer);
+                }
+
+                return (false, answer ?? "closed unanswered");
+            }
+            finally
+            {
+                if (answered != connection)
+                {
+                    connection.Dispose();
+                }
+            }
+        }, what);
+        return answered!;
+    }
+
     /// <summary>
     /// A WebSocket upgrade request by hand, so the refusal's status and problem body can be read (a ClientWebSocket
     /// only throws); an accepted one (101) is dropped at once.
