@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text.RegularExpressions;
 using VibeZ.Gateway.Tests.Infrastructure;
 
-namespace VibeZ.Gateway.Tests.Integration;
+namespace VibeZ.Gateway.Tests.Integration.Failover;
 
 /// <summary>
 /// The document's cluster test as a new user runs it: its six-node cluster (<c>cluster-node-timeout 5000</c>), one

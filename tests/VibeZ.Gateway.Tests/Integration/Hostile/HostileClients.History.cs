@@ -1,4 +1,4 @@
-namespace VibeZ.Gateway.Tests.Integration;
+namespace VibeZ.Gateway.Tests.Integration.Hostile;
 
 internal static partial class HostileClients
 {

@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 using VibeZ.Gateway.Tests.Infrastructure;
 using VibeZ.Testing.Processes;
 
-namespace VibeZ.Gateway.Tests.Integration;
+namespace VibeZ.Gateway.Tests.Integration.Broadcasts;
 
 /// <summary>
 /// Broadcasts a consumer read and never acknowledged (a Worker that died holding them) are reclaimed by a real Worker

@@ -2,7 +2,7 @@ using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text;
 
-namespace VibeZ.Gateway.Tests.Integration;
+namespace VibeZ.Gateway.Tests.Integration.Hostile;
 
 internal static partial class HostileClients
 {

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 
-namespace VibeZ.Gateway.Tests.Integration;
+namespace VibeZ.Gateway.Tests.Integration.Broadcasts;
 
 /// <summary>
 /// <c>POST /api/broadcasts</c> and <c>GET /api/broadcasts/{id}</c> against two real Gateways on a real sentinel

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace VibeZ.Gateway.Tests.Integration;
+namespace VibeZ.Gateway.Tests.Integration.Hostile;
 
 internal static partial class HostileClients
 {

@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using VibeZ.Gateway.Tests.Infrastructure;
 
-namespace VibeZ.Gateway.Tests.Integration;
+namespace VibeZ.Gateway.Tests.Integration.Limits;
 
 /// <summary>
 /// Redis saying no — out of memory, a command the Gateway's ACL user may not run (NOPERM), a script running too long

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using VibeZ.Gateway.Tests.Infrastructure;
 
-namespace VibeZ.Gateway.Tests.Integration;
+namespace VibeZ.Gateway.Tests.Integration.Failover;
 
 /// <summary>
 /// The promise the peers do not keep: while the Redis master crashes, a publisher sending 100 messages/s through one

@@ -3,7 +3,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using VibeZ.Gateway.Tests.Infrastructure;
 
-namespace VibeZ.Gateway.Tests.Integration;
+namespace VibeZ.Gateway.Tests.Integration.Limits;
 
 /// <summary>Gateway:HttpRequestsPerSecondPerIp bounds one address's HTTP requests before its token is checked (docs/limits.md).</summary>
 [Trait("Category", "Integration")]

@@ -1,6 +1,6 @@
 using VibeZ.Gateway.Tests.Infrastructure;
 
-namespace VibeZ.Gateway.Tests.Integration;
+namespace VibeZ.Gateway.Tests.Integration.Failover;
 
 /// <summary>
 /// Each way a channel's history can be lost starts a new epoch, and subscribers are told with <c>recovered:false</c>

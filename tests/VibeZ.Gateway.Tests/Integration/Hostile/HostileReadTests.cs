@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using VibeZ.Gateway.Tests.Infrastructure;
 
-namespace VibeZ.Gateway.Tests.Integration;
+namespace VibeZ.Gateway.Tests.Integration.Hostile;
 
 /// <summary>
 /// Reads never write, and numbers past what a channel can hold are refused: against a real redis-server and a real

@@ -1,7 +1,7 @@
 using System.Net.WebSockets;
 using VibeZ.Gateway.Tests.Infrastructure;
 
-namespace VibeZ.Gateway.Tests.Integration;
+namespace VibeZ.Gateway.Tests.Integration.Hostile;
 
 /// <summary>A client that does not read is disconnected with a reason once its queue overflows; nobody else waits for it.</summary>
 [Trait("Category", "Integration")]

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text;
 
-namespace VibeZ.Gateway.Tests.Integration;
+namespace VibeZ.Gateway.Tests.Integration.Hostile;
 
 internal static partial class HostileClients
 {

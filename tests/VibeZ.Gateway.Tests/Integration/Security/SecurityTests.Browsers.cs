@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using VibeZ.Gateway.Tests.Infrastructure;
 
-namespace VibeZ.Gateway.Tests.Integration;
+namespace VibeZ.Gateway.Tests.Integration.Security;
 
 /// <summary>What protects the Gateway from the web pages its users open: origins, content types, host names, headers.</summary>
 public sealed partial class SecurityTests

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.WebSockets;
 
-namespace VibeZ.Gateway.Tests.Integration;
+namespace VibeZ.Gateway.Tests.Integration.Security;
 
 /// <summary>The Gateway the security tests share, and how they knock on its door.</summary>
 public sealed partial class SecurityTests

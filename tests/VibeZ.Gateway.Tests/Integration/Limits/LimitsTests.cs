@@ -4,7 +4,7 @@ using System.Net.WebSockets;
 using System.Text.Json.Nodes;
 using VibeZ.Gateway.Tests.Infrastructure;
 
-namespace VibeZ.Gateway.Tests.Integration;
+namespace VibeZ.Gateway.Tests.Integration.Limits;
 
 /// <summary>
 /// Per-connection and per-Gateway limits (docs/limits.md), each against a real redis-server, a real Gateway process and

@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using VibeZ.Gateway.Tests.Infrastructure;
 
-namespace VibeZ.Gateway.Tests.Integration;
+namespace VibeZ.Gateway.Tests.Integration.Security;
 
 /// <summary>
 /// Runs a Gateway at Trace level through good and bad tokens, refused publishes, a Redis outage and every read-only

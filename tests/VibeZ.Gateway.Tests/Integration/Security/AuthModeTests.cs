@@ -3,7 +3,7 @@ using System.Net;
 using VibeZ.Gateway.Tests.Infrastructure;
 using VibeZ.Testing.Processes;
 
-namespace VibeZ.Gateway.Tests.Integration;
+namespace VibeZ.Gateway.Tests.Integration.Security;
 
 /// <summary>How the Gateway starts with authentication off, in Production, and with a key too short to trust.</summary>
 [Trait("Category", "Integration")]

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace VibeZ.Gateway.Tests.Integration;
+namespace VibeZ.Gateway.Tests.Integration.Hostile;
 
 /// <summary>What one hostile behaviour did and what the Gateway answered it with.</summary>
 internal sealed class HostileTally(string behaviour)

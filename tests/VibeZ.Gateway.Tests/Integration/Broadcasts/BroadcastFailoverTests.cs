@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using VibeZ.Gateway.Tests.Infrastructure;
+using VibeZ.Gateway.Tests.Integration.Failover;
 using VibeZ.Testing.Processes;
 
-namespace VibeZ.Gateway.Tests.Integration;
+namespace VibeZ.Gateway.Tests.Integration.Broadcasts;
 
 /// <summary>
 /// The crash test: 500 broadcasts due from 1 s before to 3 s after a sentinel master crashes (<c>DEBUG

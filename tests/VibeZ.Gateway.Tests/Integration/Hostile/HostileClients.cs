@@ -1,7 +1,7 @@
 using System.Net.WebSockets;
 using VibeZ.Gateway.Tests.Infrastructure;
 
-namespace VibeZ.Gateway.Tests.Integration;
+namespace VibeZ.Gateway.Tests.Integration.Hostile;
 
 /// <summary>
 /// Ways one client can misbehave on a Gateway (docs/limits.md), each run in rounds until stopped: a client the Gateway

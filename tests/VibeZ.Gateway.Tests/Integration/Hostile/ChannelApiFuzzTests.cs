@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 using CsCheck;
 using VibeZ.Gateway.Tests.Infrastructure;
 
-namespace VibeZ.Gateway.Tests.Integration;
+namespace VibeZ.Gateway.Tests.Integration.Hostile;
 
 /// <summary>
 /// Hostile input for the HTTP API, generated (as <c>ClientFrameFuzzTests</c> does for frames) and sent to a real

@@ -1,4 +1,4 @@
-namespace VibeZ.Gateway.Tests.Integration;
+namespace VibeZ.Gateway.Tests.Integration.Hostile;
 
 /// <summary>A stream that only counts what is written to it.</summary>
 internal sealed class CountingStream : Stream

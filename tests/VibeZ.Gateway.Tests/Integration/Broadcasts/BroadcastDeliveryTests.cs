@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 using VibeZ.Gateway.Tests.Infrastructure;
 using VibeZ.Testing.Processes;
 
-namespace VibeZ.Gateway.Tests.Integration;
+namespace VibeZ.Gateway.Tests.Integration.Broadcasts;
 
 /// <summary>
 /// Broadcasts stored through one real Gateway are published by a real Worker process into the channel and reach a

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using VibeZ.Gateway.Tests.Infrastructure;
 
-namespace VibeZ.Gateway.Tests.Integration;
+namespace VibeZ.Gateway.Tests.Integration.Hostile;
 
 /// <summary>
 /// One client misbehaving in every way docs/limits.md bounds must not cost a well-behaved client on the same Gateway

@@ -4,7 +4,7 @@ using System.Net.WebSockets;
 using System.Text.Json.Nodes;
 using VibeZ.Gateway.Tests.Infrastructure;
 
-namespace VibeZ.Gateway.Tests.Integration;
+namespace VibeZ.Gateway.Tests.Integration.Security;
 
 /// <summary>
 /// Client authentication and the browser-facing checks against a real Gateway on a real redis-server: tokens on the
