@@ -1,7 +1,8 @@
 using VibeZ.Channels.Storage;
 using VibeZ.Channels.Publishing;
+using VibeZ.Gateway.Tests.Channels.Storage;
 
-namespace VibeZ.Gateway.Tests.Channels;
+namespace VibeZ.Gateway.Tests.Channels.Delivery;
 
 /// <summary>The hub's own bookkeeping: one store subscription per channel, known positions, publishing, failures.</summary>
 public sealed class ChannelHubTests

@@ -1,7 +1,7 @@
 using VibeZ.Channels.Storage;
 using VibeZ.Channels.Publishing;
 
-namespace VibeZ.Gateway.Tests.Channels;
+namespace VibeZ.Gateway.Tests.Channels.Publishing;
 
 public sealed class PublishRequestTests
 {

@@ -3,7 +3,7 @@ using System.Text.Json;
 using VibeZ.Channels.Publishing;
 using VibeZ.Channels.Storage;
 
-namespace VibeZ.Gateway.Tests.Channels;
+namespace VibeZ.Gateway.Tests.Channels.Storage;
 
 /// <summary>
 /// Channels in memory, with the semantics of <see cref="ChannelScripts"/>: appends take the next offset and stay

@@ -1,6 +1,6 @@
 using VibeZ.Channels.Storage;
 
-namespace VibeZ.Gateway.Tests.Channels;
+namespace VibeZ.Gateway.Tests.Channels.Storage;
 
 /// <summary>
 /// The arithmetic that bounds a history page in bytes: every Redis read asks for only as many entries as fit the

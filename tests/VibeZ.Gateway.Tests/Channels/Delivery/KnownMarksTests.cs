@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using VibeZ.Channels.Delivery;
 
-namespace VibeZ.Gateway.Tests.Channels;
+namespace VibeZ.Gateway.Tests.Channels.Delivery;
 
 /// <summary>The Gateway's bounded memory of each channel's last acked or delivered message (Gateway:MaxKnownChannels).</summary>
 public sealed class KnownMarksTests

@@ -1,8 +1,9 @@
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 using VibeZ.Channels.Delivery;
+using VibeZ.Gateway.Tests.Channels.Storage;
 
-namespace VibeZ.Gateway.Tests.Channels;
+namespace VibeZ.Gateway.Tests.Channels.Delivery;
 
 /// <summary>A <see cref="ChannelHub"/> over a <see cref="FakeChannelStore"/>, with fake time and a fake logger.</summary>
 internal sealed class ChannelHubHarness : IAsyncDisposable

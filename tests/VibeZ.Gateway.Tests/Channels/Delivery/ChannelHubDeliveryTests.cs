@@ -1,4 +1,4 @@
-namespace VibeZ.Gateway.Tests.Channels;
+namespace VibeZ.Gateway.Tests.Channels.Delivery;
 
 /// <summary>
 /// Live delivery: every message once, in offset order, with whatever the live feed missed read from history, and a

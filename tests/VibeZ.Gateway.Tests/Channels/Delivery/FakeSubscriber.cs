@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using VibeZ.Channels.Delivery;
 
-namespace VibeZ.Gateway.Tests.Channels;
+namespace VibeZ.Gateway.Tests.Channels.Delivery;
 
 /// <summary>
 /// A local subscriber that records every frame it is sent (each must be a JSON object), and that refuses frames

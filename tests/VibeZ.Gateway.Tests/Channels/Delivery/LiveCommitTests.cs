@@ -1,7 +1,7 @@
 using System.Text;
 using VibeZ.Channels.Delivery;
 
-namespace VibeZ.Gateway.Tests.Channels;
+namespace VibeZ.Gateway.Tests.Channels.Delivery;
 
 public sealed class LiveCommitTests
 {

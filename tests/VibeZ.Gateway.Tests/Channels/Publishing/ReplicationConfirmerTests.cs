@@ -1,6 +1,6 @@
 using VibeZ.Channels.Publishing;
 
-namespace VibeZ.Gateway.Tests.Channels;
+namespace VibeZ.Gateway.Tests.Channels.Publishing;
 
 public sealed class ReplicationConfirmerTests
 {

@@ -1,6 +1,6 @@
 using VibeZ.Channels.Storage;
 
-namespace VibeZ.Gateway.Tests.Channels;
+namespace VibeZ.Gateway.Tests.Channels.Storage;
 
 public sealed class ChannelHistoryTests
 {

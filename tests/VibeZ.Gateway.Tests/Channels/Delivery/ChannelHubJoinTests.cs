@@ -1,4 +1,4 @@
-namespace VibeZ.Gateway.Tests.Channels;
+namespace VibeZ.Gateway.Tests.Channels.Delivery;
 
 /// <summary>Joining a channel: the <c>subscribed</c> frame, and the replay a <c>since</c> asks for.</summary>
 public sealed class ChannelHubJoinTests

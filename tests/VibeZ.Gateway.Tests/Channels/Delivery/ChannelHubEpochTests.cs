@@ -1,6 +1,6 @@
 using VibeZ.Channels.Storage;
 
-namespace VibeZ.Gateway.Tests.Channels;
+namespace VibeZ.Gateway.Tests.Channels.Delivery;
 
 /// <summary>
 /// A channel's history lost — its keys expired, or a failover took writes this Gateway had delivered — is never a

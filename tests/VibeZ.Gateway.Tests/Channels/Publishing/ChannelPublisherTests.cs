@@ -1,7 +1,9 @@
 using VibeZ.Channels.Storage;
 using VibeZ.Channels.Publishing;
+using VibeZ.Gateway.Tests.Channels.Delivery;
+using VibeZ.Gateway.Tests.Channels.Storage;
 
-namespace VibeZ.Gateway.Tests.Channels;
+namespace VibeZ.Gateway.Tests.Channels.Publishing;
 
 /// <summary>
 /// Publishing through the hub: one channel's publishes go to the store in the order they arrive, in batches, one
