@@ -9,6 +9,7 @@ using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Hosting;
 using VibeZ.Channels.Presence;
 using VibeZ.Gateway.Presence;
+using VibeZ.Gateway.Tests.Channels.Delivery;
 using VibeZ.Gateway.Tests.Infrastructure;
 using VibeZ.Gateway.Tests.Integration;
 

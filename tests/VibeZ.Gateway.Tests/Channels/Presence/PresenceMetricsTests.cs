@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using VibeZ.Channels.Presence;
 using VibeZ.Gateway.Presence;
+using VibeZ.Gateway.Tests.Channels.Delivery;
 
 namespace VibeZ.Gateway.Tests.Channels.Presence;
 

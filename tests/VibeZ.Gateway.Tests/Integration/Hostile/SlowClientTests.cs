@@ -1,0 +1,94 @@
+using System.Net.WebSockets;
+using VibeZ.Gateway.Tests.Infrastructure;
+
+namespace VibeZ.Gateway.Tests.Integration.Hostile;
+
+/// <summary>A client that does not read is disconnected with a reason once its queue overflows; nobody else waits for it.</summary>
+[Trait("Category", "Integration")]
+[Collection(GatewayIntegration.Name)]
+public sealed class SlowClientTests
+{
+    [Fact]
+    public async Task ASlowClientIsDisconnectedWithAReasonWhileAFastOneOnTheSameGatewayGetsEverything()
+    {
+        const int count = 600;
+        await using var topology = await GatewayTopology.StartAsync("single", ("Gateway__SendQueueBytes", (4 * 1024 * 1024).ToString()));
+        const string channel = "firehose";
+        await using var slow = await GatewayClient.ConnectAsync(topology.Second, "slow");
+        await using var fast = await GatewayClient.ConnectAsync(topology.Second, "fast");
+        await slow.SubscribeAsync(channel);
+        await fast.SubscribeAsync(channel);
+
+        // The slow client stops reading: its TCP buffers fill (some MB on loopback), then its queue; 36 MB of messages
+        // overflow both, while the fast client, with the same queue, keeps up.
+        slow.Reading.Reset();
+        var payload = new string('x', 60 * 1024);
+        await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = TestContext.Current.CancellationToken },
+            async (i, _) => await ProtocolTests.PostAsync(topology.First, channel, $$"""{"n":{{i}},"pad":"{{payload}}"}""", key: $"big-{i}"));
+
+        var delivered = await fast.WaitForCountAsync(f => GatewayClient.IsMessage(f, channel), count, "every message at the fast client", TimeSpan.FromSeconds(30));
+        Assert.Equal(Enumerable.Range(1, count).Select(i => (long)i), delivered.Select(f => (long)f["offset"]!));
+
+        slow.Reading.Set();
+        await slow.WaitUntilClosedAsync();
+        Assert.Equal(WebSocketCloseStatus.PolicyViolation, slow.CloseStatus);
+        Assert.Contains("send queue overflow", slow.CloseDescription);
+        Assert.True(slow.Frames.Count(f => GatewayClient.IsMessage(f, channel)) < count, "the slow client cannot have received everything");
+        Assert.Contains("Closing client", topology.Second.Output);
+    }
+
+    [Fact]
+    public async Task AClientWhoseTcpWindowStaysShutIsClosedByTheWriteTimeoutEvenWithRoomInItsQueue()
+    {
+        // A queue far larger than what is sent, so only the write timeout can close the reader.
+        await using var topology = await GatewayTopology.StartAsync("single",
+            ("Gateway__SendQueueBytes", (512 * 1024 * 1024).ToString()), ("Gateway__WriteTimeoutSeconds", "2"));
+        const string channel = "zero-window";
+        await using var stuck = await GatewayClient.ConnectAsync(topology.Second, "stuck");
+        await stuck.SubscribeAsync(channel);
+
+        // It stops reading: the loopback socket's buffers fill (receive buffers autotune up to 32 MiB here, net.ipv4.tcp_rmem),
+        // then the Gateway's write blocks on a zero window. 72 MB of messages are more than the buffers hold.
+        stuck.Reading.Reset();
+        var payload = new string('x', 60 * 1024);
+        await Parallel.ForAsync(0, 1200, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = TestContext.Current.CancellationToken },
+            async (i, _) => await ProtocolTests.PostAsync(topology.First, channel, $$"""{"n":{{i}},"pad":"{{payload}}"}""", key: $"big-{i}"));
+
+        await TestWait.Until(
+            () => Task.FromResult((topology.Second.Output.Contains("write timeout", StringComparison.Ordinal), "the second Gateway's log: " + topology.Second.Output[^Math.Min(2000, topology.Second.Output.Length)..])),
+            "the Gateway to log that it closed the non-reading client for a write timeout",
+            // 72 MB reach the reader's Gateway through Redis before its socket's buffers fill; with the integration
+            // phase loading both cores that once took longer than 30 s. The write timeout itself is 2 s.
+            TimeSpan.FromSeconds(90));
+        Assert.DoesNotContain("send queue overflow", topology.Second.Output);
+        stuck.Reading.Set();
+        await stuck.WaitUntilClosedAsync();
+    }
+
+    [Fact]
+    public async Task APublisherThatDoesNotReadItsAcksIsHeldBackNeverRefusedOrClosed()
+    {
+        // Eight credits and the smallest send queue: before back-pressure, this publisher got too_many_publishes for
+        // most of its messages, and its own acks could overflow its send queue.
+        const int count = 500;
+        await using var topology = await GatewayTopology.StartAsync("single",
+            ("Gateway__MaxPublishesInFlight", "8"), ("Gateway__SendQueueBytes", "1024"));
+        await using var publisher = await GatewayClient.ConnectAsync(topology.First, "publisher");
+
+        publisher.Reading.Reset();
+        for (var i = 0; i < count; i++)
+        {
+            await publisher.SendAsync(new { type = "publish", channel = "held-back", id = $"m-{i}", data = new { n = i } });
+        }
+
+        publisher.Reading.Set();
+        var acks = await publisher.WaitForCountAsync(f => GatewayClient.Is(f, "ack"), count, "acks, one per publish", TimeSpan.FromSeconds(60));
+
+        // Acks may arrive in any order; the offsets follow the order sent.
+        var byOffset = acks.OrderBy(a => (long)a["offset"]!).ToList();
+        Assert.Equal(Enumerable.Range(1, count).Select(i => (long)i), byOffset.Select(a => (long)a["offset"]!));
+        Assert.Equal(Enumerable.Range(0, count).Select(i => $"m-{i}"), byOffset.Select(a => (string?)a["id"]));
+        Assert.DoesNotContain(publisher.Frames, f => GatewayClient.Is(f, "error"));
+        Assert.Null(publisher.CloseStatus);
+    }
+}
