@@ -57,7 +57,7 @@ internal sealed partial class RedisSentinelFailoverTracker(
 
         // StackExchange.Redis follows +switch-master for routing, but leaves connections to a hung old master open,
         // and the commands waiting there with them.
-        var sentinelConnection = sentinels.Multiplexer ?? throw new InvalidOperationException("The sentinels are connected before the master they name.");
+        var sentinelConnection = sentinels.Multiplexer ?? throw new InvalidOperationException("Attached before RedisConnector connected to the sentinels.");
         sentinelConnection.GetSubscriber().Subscribe(
             RedisChannel.Literal("+switch-master"),
             (_, message) => OnSentinelSwitchedMaster(message.ToString()));
