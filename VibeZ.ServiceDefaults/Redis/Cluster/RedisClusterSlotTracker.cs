@@ -18,14 +18,14 @@ namespace VibeZ.ServiceDefaults.Redis.Cluster;
 /// would never learn of the takeover; so while a master that owned slots is unreachable the cluster is read again
 /// every <see cref="RedisDefaults.ClusterTopologyPollInterval"/>, one read at a time. The same knowledge drives what
 /// the process reports (<see cref="IRedisConnectionState"/>: reconnecting while some slots have no reachable owner)
-/// and which nodes are dialed only at the reconnect cap (<see cref="RedisClusterDialGate"/>).
+/// and which nodes are dialed only at the reconnect cap (<see cref="RedisClusterDialGate"/>). Registered in cluster
+/// mode only; <see cref="RedisReconnectReporter"/> logs the lost connections themselves.
 /// </remarks>
 internal sealed partial class RedisClusterSlotTracker(
     ILogger<RedisClusterSlotTracker> logger,
     TimeProvider timeProvider,
-    RedisConnectionSettings settings,
     RedisConnectionState state,
-    RedisClusterDialGate dialGate) : IDisposable
+    RedisClusterDialGate dialGate) : IRedisConnectionObserver, IDisposable
 {
     private readonly Lock _lock = new();
     private readonly ILogger _logger = logger;
@@ -35,16 +35,11 @@ internal sealed partial class RedisClusterSlotTracker(
     private readonly HashSet<string> _lostMasters = [];
     private IConnectionMultiplexer? _multiplexer;
 
-    /// <summary>Subscribes to <paramref name="multiplexer"/>; called once, right after it is created.</summary>
     public void Attach(IConnectionMultiplexer multiplexer)
     {
         _multiplexer = multiplexer;
+        ReportNodesDownAtConnect(multiplexer);
         multiplexer.HashSlotMoved += (_, e) => Guard(() => OnHashSlotMoved(e));
-        if (settings.Mode != RedisMode.Cluster)
-        {
-            return;
-        }
-
         multiplexer.ConfigurationChanged += (_, _) => RefreshTopologyInBackground(preferred: null, reconfigure: false);
         multiplexer.ConfigurationChangedBroadcast += (_, _) => RefreshTopologyInBackground(preferred: null, reconfigure: false);
         multiplexer.ConnectionFailed += (_, e) => Guard(() => OnClusterConnectionFailed(e));
@@ -62,16 +57,6 @@ internal sealed partial class RedisClusterSlotTracker(
             _promotedReplicas.Clear();
             _topologyTimer?.Dispose();
             _topologyTimer = null;
-        }
-    }
-
-    /// <summary>Whether an outage of <paramref name="endPoint"/> leaves slots without a reachable owner.</summary>
-    /// <remarks>Before the first look at the cluster nothing is known, so every node counts.</remarks>
-    public bool Serves(string endPoint)
-    {
-        lock (_lock)
-        {
-            return !_slotOwners.IsKnown || _slotOwners.Owns(endPoint);
         }
     }
 
@@ -95,7 +80,7 @@ internal sealed partial class RedisClusterSlotTracker(
         }
 
         var oldEndPoint = e.OldEndPoint is null ? "(unknown)" : RedisEndPointFormatter.Format(e.OldEndPoint);
-        if (settings.Mode == RedisMode.Cluster && _multiplexer is not null)
+        if (_multiplexer is not null)
         {
             // A failover moves all of a master's slots at once: the topology says which, so the move is logged as
             // ranges, and the MOVED of the next command to another of those slots is then nothing new.
@@ -129,49 +114,6 @@ internal sealed partial class RedisClusterSlotTracker(
 
         RedisLog.ClusterSlotMoved(_logger, hashSlot, oldEndPoint, newEndPoint);
         Report(outcome, $"Redis cluster slot moved: slot {hashSlot} from {oldEndPoint} to {newEndPoint}", newEndPoint);
-    }
-
-    private void OnClusterConnectionFailed(ConnectionFailedEventArgs e)
-    {
-        if (e.ConnectionType != ConnectionType.Interactive || e.EndPoint is null)
-        {
-            return;
-        }
-
-        var endPoint = RedisEndPointFormatter.Format(e.EndPoint);
-        lock (_lock)
-        {
-            // Only a master's death moves slots; the poll runs until a replica has taken all of them over.
-            if (_slotOwners.Owns(endPoint) && _lostMasters.Add(endPoint))
-            {
-                StartTopologyPoll();
-            }
-        }
-    }
-
-    private void OnClusterConnectionRestored(ConnectionFailedEventArgs e)
-    {
-        if (e.ConnectionType == ConnectionType.Interactive && e.EndPoint is not null)
-        {
-            // A master back before any replica took over (a quick restart) ends the wait; a retired node that answers
-            // again is dialed on the schedule again.
-            var endPoint = RedisEndPointFormatter.Format(e.EndPoint);
-            dialGate.Restore(endPoint);
-            bool whole;
-            lock (_lock)
-            {
-                _lostMasters.Remove(endPoint);
-                whole = _lostMasters.Count == 0;
-                StopTopologyPollIfDone();
-            }
-
-            if (whole)
-            {
-                state.ReportRestored(endPoint, $"Redis connected to {endPoint} again; every slot has a reachable owner");
-            }
-        }
-
-        RefreshTopologyInBackground(preferred: null, reconfigure: false);
     }
 
     /// <summary>

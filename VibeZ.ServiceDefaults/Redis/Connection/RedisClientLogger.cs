@@ -9,7 +9,7 @@ namespace VibeZ.ServiceDefaults.Redis.Connection;
 /// For every reconnect attempt to a node that is down, StackExchange.Redis logs two errors with the whole
 /// <c>RedisConnectionException</c> and the configuration string, and at Information that it is resurrecting the
 /// connection: about 100 lines a second while a node is down, for as long as it stays down. VibeZ already reports
-/// those outages (<see cref="RedisConnectionEvents"/>: the first failure in full, then summaries), so these entries
+/// those outages (<see cref="RedisReconnectReporter"/>: the first failure in full, then summaries), so these entries
 /// are kept for Debug. They are told apart by the names StackExchange.Redis gives its log events (its method names).
 /// </remarks>
 internal sealed class RedisClientLogger(ILogger inner) : ILogger

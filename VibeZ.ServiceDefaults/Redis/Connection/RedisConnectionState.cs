@@ -1,6 +1,6 @@
 namespace VibeZ.ServiceDefaults.Redis.Connection;
 
-/// <summary>Holds the state <see cref="RedisConnectionEvents"/> last reported and tells subscribers about changes.</summary>
+/// <summary>Holds the state the connection observers (<see cref="IRedisConnectionObserver"/>) last reported and tells subscribers about changes.</summary>
 internal sealed class RedisConnectionState(TimeProvider timeProvider) : IRedisConnectionState
 {
     private readonly Lock _lock = new();

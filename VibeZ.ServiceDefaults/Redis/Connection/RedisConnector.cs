@@ -13,11 +13,10 @@ namespace VibeZ.ServiceDefaults.Redis.Connection;
 /// cannot give sentinels a password of their own; this one can, and owns the sentinel connection it needs for that.
 /// </summary>
 /// <remarks>
-/// Also where the reconnect schedule is applied and <see cref="RedisConnectionEvents"/> and
-/// <see cref="RedisClusterSlotTracker"/> start listening, so every multiplexer a VibeZ process has reports its
-/// reconnects, failovers and slot moves the same way.
+/// Also where the reconnect schedule is applied and every <see cref="IRedisConnectionObserver"/> registered for the mode
+/// starts listening, so every multiplexer a VibeZ process has reports its reconnects, failovers and slot moves the same way.
 /// </remarks>
-internal sealed class RedisConnector : IDisposable
+internal sealed class RedisConnector
 {
     private readonly IOptions<ConfigurationOptions> _options;
     private readonly RedisConnectionSettings _settings;
@@ -25,10 +24,9 @@ internal sealed class RedisConnector : IDisposable
     private readonly ILogger _logger;
     private readonly RedisReconnectPolicy _policy;
     private readonly IOptions<RedisReconnectOptions> _reconnectOptions;
-    private readonly RedisConnectionEvents _events;
-    private readonly RedisClusterSlotTracker _slots;
-    private readonly RedisClusterDialGate _dialGate;
-    private ConnectionMultiplexer? _sentinels;
+    private readonly IEnumerable<IRedisConnectionObserver> _observers;
+    private readonly RedisSocketTracker? _sockets;
+    private readonly RedisSentinelConnection? _sentinels;
 
     public RedisConnector(
         IOptions<ConfigurationOptions> options,
@@ -36,9 +34,9 @@ internal sealed class RedisConnector : IDisposable
         ILoggerFactory loggerFactory,
         RedisReconnectPolicy policy,
         IOptions<RedisReconnectOptions> reconnectOptions,
-        RedisConnectionEvents events,
-        RedisClusterSlotTracker slots,
-        RedisClusterDialGate dialGate)
+        IEnumerable<IRedisConnectionObserver> observers,
+        RedisSocketTracker? sockets = null,
+        RedisSentinelConnection? sentinels = null)
     {
         _options = options;
         _settings = settings;
@@ -46,20 +44,20 @@ internal sealed class RedisConnector : IDisposable
         _logger = loggerFactory.CreateLogger<RedisConnector>();
         _policy = policy;
         _reconnectOptions = reconnectOptions;
-        _events = events;
-        _slots = slots;
-        _dialGate = dialGate;
+        _observers = observers;
+        _sockets = sockets;
+        _sentinels = sentinels;
     }
 
     /// <summary>Gets the sentinel connection in sentinel mode once connected; null otherwise.</summary>
-    public IConnectionMultiplexer? Sentinels => _sentinels;
+    public IConnectionMultiplexer? Sentinels => _sentinels?.Multiplexer;
 
     public ConnectionMultiplexer Connect()
     {
         var options = _options.Value;
         var clientLog = options.LoggerFactory ?? _loggerFactory;
 
-        // Only this multiplexer's failures are reported by RedisConnectionEvents; the sentinels' keep their own log.
+        // Only this multiplexer's failures are reported by RedisReconnectReporter; the sentinels' keep their own log.
         options.LoggerFactory = new RedisClientLoggerFactory(clientLog);
         RedisConfigurationOptionsFactory.ApplyReconnect(options, _policy);
 
@@ -74,9 +72,10 @@ internal sealed class RedisConnector : IDisposable
             RaiseThreadPoolMinimum();
         }
 
-        if (_settings.Mode == RedisMode.Cluster)
+        // Sentinel and cluster modes: set before the sentinel options are cloned from these, so both connections keep it.
+        if (_sockets is not null)
         {
-            options.Tunnel = new RedisSocketTracker(options.Tunnel, _dialGate);
+            options.Tunnel = _sockets;
         }
 
         var multiplexer = _settings.Mode switch
@@ -85,19 +84,14 @@ internal sealed class RedisConnector : IDisposable
             RedisMode.Cluster => ConnectToCluster(options),
             _ => ConnectionMultiplexer.Connect(options),
         };
-        _events.Attach(multiplexer);
-        _slots.Attach(multiplexer);
-        if (_settings.Mode == RedisMode.Sentinel
-            && multiplexer.GetServers().FirstOrDefault(server => server.IsConnected && !server.IsReplica) is { } master)
+        foreach (var observer in _observers)
         {
-            _events.OnSentinelsNamedMaster(RedisEndPointFormatter.Format(master.EndPoint));
+            observer.Attach(multiplexer);
         }
 
         RedisLog.Connected(_logger, _settings.Mode, string.Join(",", multiplexer.GetEndPoints().Select(RedisEndPointFormatter.Format)));
         return multiplexer;
     }
-
-    public void Dispose() => _sentinels?.Dispose();
 
     /// <summary>
     /// Connects, and connects again if seeds were given by name: by the addresses the nodes announce, so the client
@@ -140,7 +134,8 @@ internal sealed class RedisConnector : IDisposable
 
     /// <summary>
     /// The same two steps <c>ConnectionMultiplexer.Connect</c> takes when <c>ServiceName</c> is set, with the sentinel
-    /// step on its own options. The sentinel connection stays open: it follows <c>+switch-master</c> for the primary.
+    /// step on its own options. The sentinel connection stays open (<see cref="RedisSentinelConnection"/>): the
+    /// failover tracker follows <c>+switch-master</c> on it.
     /// </summary>
     private ConnectionMultiplexer ConnectThroughSentinels(ConfigurationOptions primaryOptions, ILoggerFactory sentinelLog)
     {
@@ -149,24 +144,12 @@ internal sealed class RedisConnector : IDisposable
             RedisLog.SentinelSeparateAuth(_logger);
         }
 
-        // Set before the sentinel options are cloned from these, so both connections keep the configured tunnel.
-        var sockets = primaryOptions.Tunnel as RedisSocketTracker ?? new RedisSocketTracker(primaryOptions.Tunnel);
-        primaryOptions.Tunnel = sockets;
         var sentinelOptions = RedisConfigurationOptionsFactory.CreateSentinelOptions(primaryOptions, _settings);
         sentinelOptions.LoggerFactory = sentinelLog;
 
         // Same schedule, but a policy of its own: sentinel retries must not be counted as the primary's.
         RedisConfigurationOptionsFactory.ApplyReconnect(sentinelOptions, new RedisReconnectPolicy(_reconnectOptions.Value));
-        _sentinels = ConnectionMultiplexer.SentinelConnect(sentinelOptions);
-        sockets.Fence = new RedisMasterFence(_sentinels, _settings.SentinelServiceName!, TimeProvider.System, _logger);
-        _events.UseSentinels(sockets.Fence, new RedisSentinelMasterQuery(_sentinels, _settings.SentinelServiceName!));
-        var primary = _sentinels.GetSentinelMasterConnection(primaryOptions);
-
-        // StackExchange.Redis follows +switch-master for routing, but leaves connections to a hung old master open,
-        // and the commands waiting there with them.
-        _sentinels.GetSubscriber().Subscribe(
-            RedisChannel.Literal("+switch-master"),
-            (_, message) => _events.OnSentinelSwitchedMaster(message.ToString(), sockets));
-        return primary;
+        var sentinels = _sentinels ?? throw new InvalidOperationException($"Sentinel mode needs a {nameof(RedisSentinelConnection)}; AddVibeZRedis registers one.");
+        return sentinels.Connect(sentinelOptions).GetSentinelMasterConnection(primaryOptions);
     }
 }

@@ -8,6 +8,7 @@ using VibeZ.ServiceDefaults.Redis.Cluster;
 using VibeZ.ServiceDefaults.Redis.Configuration;
 using VibeZ.ServiceDefaults.Redis.Health;
 using VibeZ.ServiceDefaults.Redis.Resilience;
+using VibeZ.ServiceDefaults.Redis.Sentinel;
 using VibeZ.ServiceDefaults.Redis.Telemetry;
 
 namespace VibeZ.ServiceDefaults.Redis.Connection;
@@ -45,10 +46,7 @@ public static class RedisHostApplicationBuilderExtensions
         builder.Services.AddOptions<RedisReconnectOptions>().BindConfiguration(RedisDefaults.ReconnectSection).ValidateOnStart();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RedisReconnectOptions>, RedisReconnectOptionsValidator>());
         builder.Services.AddSingleton(services => new RedisReconnectPolicy(services.GetRequiredService<IOptions<RedisReconnectOptions>>().Value));
-        builder.Services.AddSingleton<RedisConnectionEvents>();
         builder.Services.TryAddSingleton<RedisFailoverSpan>();
-        builder.Services.AddSingleton<RedisClusterSlotTracker>();
-        builder.Services.AddSingleton<RedisClusterDialGate>();
         builder.Services.AddSingleton<RedisConnectionState>();
         builder.Services.AddSingleton<IRedisConnectionState>(services => services.GetRequiredService<RedisConnectionState>());
         builder.Services.AddSingleton<RedisMetrics>();
@@ -58,6 +56,8 @@ public static class RedisHostApplicationBuilderExtensions
         {
             builder.Services.AddSingleton(tunnel);
         }
+
+        AddObservers(builder.Services, settings.Mode);
 
         var tracingEnabled = true;
         builder.AddRedisClient(
@@ -94,4 +94,45 @@ public static class RedisHostApplicationBuilderExtensions
 
         return builder;
     }
+
+    /// <summary>
+    /// Registers what <see cref="RedisConnector"/> attaches to the multiplexer, in the order it attaches them: the
+    /// reconnect reporter in every mode, so a lost connection is logged before the failover it may start, then the
+    /// one tracker the mode has, with the parts only that mode uses.
+    /// </summary>
+    private static void AddObservers(IServiceCollection services, RedisMode mode)
+    {
+        services.AddObserver<RedisReconnectReporter>();
+        switch (mode)
+        {
+            case RedisMode.Sentinel:
+                services.AddSingleton<RedisSentinelConnection>();
+                services.AddSingleton<RedisSentinelMasterQuery>();
+                services.AddSingleton<RedisMasterFence>();
+                services.AddSocketTracker();
+                services.AddObserver<RedisSentinelFailoverTracker>();
+                break;
+            case RedisMode.Cluster:
+                services.AddSingleton<RedisClusterDialGate>();
+                services.AddSocketTracker();
+                services.AddObserver<RedisClusterSlotTracker>();
+                break;
+        }
+    }
+
+    private static void AddObserver<TObserver>(this IServiceCollection services) where TObserver : class, IRedisConnectionObserver
+    {
+        services.AddSingleton<TObserver>();
+        services.AddSingleton<IRedisConnectionObserver>(provider => provider.GetRequiredService<TObserver>());
+    }
+
+    /// <summary>
+    /// The tracker wraps the tunnel the options were configured with (the NAT map, if any): it is built before
+    /// <see cref="RedisConnector"/> puts it in that tunnel's place, because the connector depends on it.
+    /// </summary>
+    private static void AddSocketTracker(this IServiceCollection services) =>
+        services.AddSingleton(provider => new RedisSocketTracker(
+            provider.GetRequiredService<IOptions<ConfigurationOptions>>().Value.Tunnel,
+            provider.GetService<RedisClusterDialGate>(),
+            provider.GetService<RedisMasterFence>()));
 }

@@ -9,7 +9,7 @@ namespace VibeZ.ServiceDefaults.Redis.Connection;
 /// StackExchange.Redis retries once at once when a connection drops, then asks this policy on every heartbeat whether
 /// the next attempt is due; <c>currentRetryCount</c> is 0 before the first scheduled retry and resets once connected.
 /// The policy is shared by every connection of the multiplexer and is not told which one asks, so it only reports
-/// that an attempt is starting and <see cref="RedisConnectionEvents"/> attributes it.
+/// that an attempt is starting and <see cref="RedisReconnectReporter"/> attributes it.
 /// </remarks>
 internal sealed class RedisReconnectPolicy : IReconnectRetryPolicy
 {

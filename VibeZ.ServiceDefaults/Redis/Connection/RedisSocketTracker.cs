@@ -14,21 +14,19 @@ namespace VibeZ.ServiceDefaults.Redis.Connection;
 /// </summary>
 /// <remarks>A <see cref="Tunnel"/> because that is the client's one hook that sees its sockets; it hands every
 /// call on to the tunnel that was configured before (the NAT map), so routing does not change. For the same reason it
-/// is where dials are refused: to an old sentinel master (<see cref="Fence"/>), or to a cluster node the cluster gave
-/// up on more often than the reconnect cap (<see cref="RedisClusterDialGate"/>).</remarks>
+/// is where dials are refused: to an old sentinel master (<see cref="RedisMasterFence"/>), or to a cluster node the cluster
+/// gave up on more often than the reconnect cap (<see cref="RedisClusterDialGate"/>).</remarks>
 /// <param name="inner">The tunnel configured before, or null.</param>
 /// <param name="clusterGate">In cluster mode, which nodes are dialed only at the reconnect cap; null otherwise.</param>
-internal sealed class RedisSocketTracker(Tunnel? inner, RedisClusterDialGate? clusterGate = null) : Tunnel
+/// <param name="fence">In sentinel mode, which replaced masters are not dialed; null otherwise.</param>
+internal sealed class RedisSocketTracker(Tunnel? inner, RedisClusterDialGate? clusterGate = null, RedisMasterFence? fence = null) : Tunnel
 {
     private readonly Lock _lock = new();
     private readonly List<(string EndPoint, Socket Socket)> _sockets = [];
 
-    /// <summary>Gets or sets the fence that keeps a replaced sentinel master from being dialed; null outside sentinel mode.</summary>
-    public RedisMasterFence? Fence { get; set; }
-
     public override async ValueTask<EndPoint?> GetSocketConnectEndpointAsync(EndPoint endpoint, CancellationToken cancellationToken)
     {
-        if (Fence is { } fence && !await fence.AdmitsAsync(RedisEndPointFormatter.Format(endpoint)))
+        if (fence is not null && !await fence.AdmitsAsync(RedisEndPointFormatter.Format(endpoint)))
         {
             throw new RedisConnectionException(ConnectionFailureType.UnableToConnect,
                 $"{RedisEndPointFormatter.Format(endpoint)} was the master before a failover; it is not dialed until the sentinels report it as a replica");

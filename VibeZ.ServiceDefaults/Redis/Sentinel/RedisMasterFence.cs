@@ -13,12 +13,15 @@ namespace VibeZ.ServiceDefaults.Redis.Sentinel;
 /// losing the master on (or from <c>+switch-master</c>, if that comes first), the old master is dialed again only when
 /// the sentinels name it the master still (a restart without a failover), or report it replicating from the new one.
 /// </summary>
-internal sealed class RedisMasterFence(IConnectionMultiplexer sentinels, string serviceName, TimeProvider timeProvider, ILogger logger)
+internal sealed class RedisMasterFence(RedisSentinelConnection sentinels, RedisConnectionSettings settings, TimeProvider timeProvider, ILogger<RedisMasterFence> logger)
 {
     // The sentinels are asked at most this often per fenced node; the client redials on its reconnect schedule.
     private static readonly TimeSpan CheckInterval = TimeSpan.FromSeconds(1);
 
     private readonly ConcurrentDictionary<string, long> _fenced = new();
+
+    // Sentinel mode always names its service (RedisSettingsReader).
+    private readonly string _serviceName = settings.SentinelServiceName!;
 
     /// <summary>Fences <paramref name="oldMaster"/> and lifts any fence on <paramref name="newMaster"/>.</summary>
     public void OnSwitch(string oldMaster, string newMaster)
@@ -81,11 +84,11 @@ internal sealed class RedisMasterFence(IConnectionMultiplexer sentinels, string 
     /// </summary>
     private async Task<Verdict> AskSentinelsAsync(string endPoint)
     {
-        foreach (var sentinel in sentinels.GetServers().Where(server => server.IsConnected))
+        foreach (var sentinel in sentinels.ConnectedSentinels())
         {
             try
             {
-                var named = (await sentinel.SentinelMasterAsync(serviceName)).ToDictionary(field => field.Key, field => field.Value);
+                var named = (await sentinel.SentinelMasterAsync(_serviceName)).ToDictionary(field => field.Key, field => field.Value);
                 var master = $"{named.GetValueOrDefault("ip")}:{named.GetValueOrDefault("port")}";
                 if (master == endPoint)
                 {
@@ -96,7 +99,7 @@ internal sealed class RedisMasterFence(IConnectionMultiplexer sentinels, string 
                         : Verdict.Master;
                 }
 
-                foreach (var replica in await sentinel.SentinelReplicasAsync(serviceName))
+                foreach (var replica in await sentinel.SentinelReplicasAsync(_serviceName))
                 {
                     var fields = replica.ToDictionary(field => field.Key, field => field.Value);
                     var address = $"{fields.GetValueOrDefault("ip")}:{fields.GetValueOrDefault("port")}";

@@ -1,12 +1,14 @@
 using StackExchange.Redis;
 using VibeZ.ServiceDefaults.Redis.Configuration;
-using VibeZ.ServiceDefaults.Redis.Connection;
 
 namespace VibeZ.ServiceDefaults.Redis.Sentinel;
 
-/// <summary>Asks the sentinels, over the connection <see cref="RedisConnector"/> keeps to them, which master they name.</summary>
-internal sealed class RedisSentinelMasterQuery(IConnectionMultiplexer sentinels, string serviceName)
+/// <summary>Asks the sentinels, over the connection <see cref="RedisSentinelConnection"/> keeps to them, which master they name.</summary>
+internal sealed class RedisSentinelMasterQuery(RedisSentinelConnection sentinels, RedisConnectionSettings settings)
 {
+    // Sentinel mode always names its service (RedisSettingsReader).
+    private readonly string _serviceName = settings.SentinelServiceName!;
+
     /// <summary>
     /// The master every connected sentinel that answers names (formatted as <see cref="RedisEndPointFormatter"/> does),
     /// or <see langword="null"/> while none answers or they disagree, as they may for a moment during a switch.
@@ -14,11 +16,11 @@ internal sealed class RedisSentinelMasterQuery(IConnectionMultiplexer sentinels,
     public async Task<string?> NamedMasterAsync()
     {
         var answers = new HashSet<string>();
-        foreach (var sentinel in sentinels.GetServers().Where(server => server.IsConnected))
+        foreach (var sentinel in sentinels.ConnectedSentinels())
         {
             try
             {
-                if (await sentinel.SentinelGetMasterAddressByNameAsync(serviceName) is { } master)
+                if (await sentinel.SentinelGetMasterAddressByNameAsync(_serviceName) is { } master)
                 {
                     answers.Add(RedisEndPointFormatter.Format(master));
                 }

@@ -4,7 +4,6 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using StackExchange.Redis;
 using VibeZ.ServiceDefaults.Redis.Cluster;
-using VibeZ.ServiceDefaults.Redis.Configuration;
 using VibeZ.ServiceDefaults.Redis.Connection;
 
 namespace VibeZ.ServiceDefaults.Tests.Redis.Cluster;
@@ -18,8 +17,7 @@ public sealed class RedisClusterSlotTrackerTests : IDisposable
 
     public RedisClusterSlotTrackerTests()
     {
-        var settings = new RedisConnectionSettings { Mode = RedisMode.Single, EndPoints = [_endPoint] };
-        _slots = new RedisClusterSlotTracker(_logger, _time, settings, new RedisConnectionState(_time), new RedisClusterDialGate(_time, Options.Create(new RedisReconnectOptions())));
+        _slots = new RedisClusterSlotTracker(_logger, _time, new RedisConnectionState(_time), new RedisClusterDialGate(_time, Options.Create(new RedisReconnectOptions())));
     }
 
     public void Dispose() => _slots.Dispose();

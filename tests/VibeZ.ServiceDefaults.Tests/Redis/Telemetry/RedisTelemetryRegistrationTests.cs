@@ -33,7 +33,7 @@ public sealed class RedisTelemetryRegistrationTests
 
         // A port of its own: other tests' spans reach this exporter too, since the source is process-wide.
         var endPoint = new IPEndPoint(IPAddress.Loopback, Random.Shared.Next(20000, 60000));
-        var events = host.Services.GetRequiredService<RedisConnectionEvents>();
+        var events = host.Services.GetRequiredService<RedisReconnectReporter>();
         var args = new ConnectionFailedEventArgs(this, endPoint, ConnectionType.Interactive, ConnectionFailureType.SocketFailure, new SocketException((int)SocketError.ConnectionRefused), "test");
         events.OnConnectionFailed(args);
         events.OnConnectionRestored(args);

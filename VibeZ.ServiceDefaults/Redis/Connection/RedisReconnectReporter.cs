@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
-using VibeZ.ServiceDefaults.Redis.Cluster;
 using VibeZ.ServiceDefaults.Redis.Configuration;
 using VibeZ.ServiceDefaults.Redis.Telemetry;
 
@@ -10,8 +9,8 @@ namespace VibeZ.ServiceDefaults.Redis.Connection;
 
 /// <summary>
 /// Turns the multiplexer's connection events into the grep-able logs of docs/resilience.md (Events) (<c>Redis reconnecting</c>,
-/// <c>Redis connected</c>, <c>Redis failover completed</c>), spans and metrics; <see cref="RedisClusterSlotTracker"/>
-/// reports <c>Redis cluster slot moved</c>.
+/// <c>Redis connected</c>), spans and metrics, in every mode. Outside cluster mode it also reports the connection state;
+/// in cluster mode the slot tracker does, because only it knows whether a lost node leaves slots unserved.
 /// </summary>
 /// <remarks>
 /// StackExchange.Redis raises <c>ConnectionFailed</c> once per outage of a connection, not once per attempt, so
@@ -21,80 +20,59 @@ namespace VibeZ.ServiceDefaults.Redis.Connection;
 /// first failure in full, then a summary at most every <see cref="RedisDefaults.ReconnectReportInterval"/>; the
 /// metric still counts every attempt.
 /// </remarks>
-internal sealed partial class RedisConnectionEvents : IDisposable
+internal sealed class RedisReconnectReporter : IRedisConnectionObserver, IDisposable
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<(string EndPoint, ConnectionType Type), Outage> _outages = [];
     private readonly ILogger _logger;
     private readonly TimeProvider _timeProvider;
     private readonly RedisMetrics _metrics;
-    private readonly RedisConnectionSettings _settings;
     private readonly RedisReconnectPolicy _policy;
     private readonly RedisConnectionState _state;
-    private readonly RedisClusterSlotTracker _slots;
-    private readonly RedisFailoverSpan _failoverSpan;
-    private IConnectionMultiplexer? _multiplexer;
+    private readonly bool _reportsState;
 
-    public RedisConnectionEvents(
-        ILogger<RedisConnectionEvents> logger,
+    public RedisReconnectReporter(
+        ILogger<RedisReconnectReporter> logger,
         TimeProvider timeProvider,
         RedisMetrics metrics,
         RedisConnectionSettings settings,
         RedisReconnectPolicy policy,
-        RedisConnectionState state,
-        RedisClusterSlotTracker slots,
-        RedisFailoverSpan failoverSpan)
+        RedisConnectionState state)
     {
         _logger = logger;
         _timeProvider = timeProvider;
         _metrics = metrics;
-        _settings = settings;
         _policy = policy;
         _state = state;
-        _slots = slots;
-        _failoverSpan = failoverSpan;
+        _reportsState = settings.Mode != RedisMode.Cluster;
         _policy.RetryStarting += OnRetryStarting;
     }
 
-    /// <summary>Subscribes to <paramref name="multiplexer"/>; called once, right after it is created.</summary>
     public void Attach(IConnectionMultiplexer multiplexer)
     {
-        _multiplexer = multiplexer;
         multiplexer.ConnectionFailed += (_, e) => Guard(() => OnConnectionFailed(e));
         multiplexer.ConnectionRestored += (_, e) => Guard(() => OnConnectionRestored(e));
-        multiplexer.ConfigurationChanged += (_, _) => Guard(CheckFailover);
-        multiplexer.ConfigurationChangedBroadcast += (_, _) => Guard(CheckFailover);
 
         // Connect returns even when a server did not answer (AbortOnConnectFail is off), and that failure was raised
         // before anyone listened: record it here so its retries are reported like those of any other outage.
-        foreach (var endPoint in multiplexer.GetEndPoints())
+        foreach (var endPoint in multiplexer.GetEndPoints().Where(endPoint => !multiplexer.GetServer(endPoint).IsConnected))
         {
-            if (!multiplexer.GetServer(endPoint).IsConnected)
-            {
-                Guard(() => BeginOutage(endPoint, ConnectionType.Interactive, ConnectionFailureType.UnableToConnect, exception: null));
-            }
+            Guard(() => BeginOutage(endPoint, ConnectionType.Interactive, ConnectionFailureType.UnableToConnect, exception: null));
         }
     }
 
-    public void Dispose()
-    {
-        _policy.RetryStarting -= OnRetryStarting;
-        lock (_lock)
-        {
-            EndFailoverLocked();
-        }
-    }
+    public void Dispose() => _policy.RetryStarting -= OnRetryStarting;
 
     internal void OnConnectionFailed(ConnectionFailedEventArgs e)
     {
-        if (e.EndPoint is not null && BeginOutage(e.EndPoint, e.ConnectionType, e.FailureType, e.Exception) && e.ConnectionType == ConnectionType.Interactive)
+        if (e.EndPoint is not null)
         {
-            OnPossibleMasterLoss(e.EndPoint, RedisEndPointFormatter.Format(e.EndPoint), e.FailureType);
+            BeginOutage(e.EndPoint, e.ConnectionType, e.FailureType, e.Exception);
         }
     }
 
-    /// <summary>Records the start of an outage; false when this connection was already known to be down.</summary>
-    private bool BeginOutage(EndPoint endPoint, ConnectionType type, ConnectionFailureType failureType, Exception? exception)
+    /// <summary>Records the start of an outage, unless this connection was already known to be down.</summary>
+    private void BeginOutage(EndPoint endPoint, ConnectionType type, ConnectionFailureType failureType, Exception? exception)
     {
         var formatted = RedisEndPointFormatter.Format(endPoint);
         var meaning = RedisFailureMeaning.Describe(failureType, exception);
@@ -102,7 +80,7 @@ internal sealed partial class RedisConnectionEvents : IDisposable
         {
             if (!_outages.TryAdd((formatted, type), new Outage(_timeProvider.GetUtcNow(), failureType, meaning)))
             {
-                return false;
+                return;
             }
         }
 
@@ -111,15 +89,11 @@ internal sealed partial class RedisConnectionEvents : IDisposable
             // StackExchange.Redis retries once at once when a connection drops: that is attempt 1.
             RedisLog.Reconnecting(_logger, formatted, 1, failureType, meaning, exception);
             CountAttempt(formatted);
-
-            // A cluster replica, or an old master the cluster failed over, can be down while every slot is served.
-            if (_settings.Mode != RedisMode.Cluster || _slots.Serves(formatted))
+            if (_reportsState)
             {
                 _state.Report(RedisConnectionStatus.Reconnecting, formatted, $"Redis reconnecting to {formatted}: {meaning}");
             }
         }
-
-        return true;
     }
 
     private void OnRetryStarting(long retry)
@@ -166,35 +140,32 @@ internal sealed partial class RedisConnectionEvents : IDisposable
 
     internal void OnConnectionRestored(ConnectionFailedEventArgs e)
     {
-        if (e.EndPoint is not null)
+        if (e.EndPoint is null)
         {
-            var endPoint = RedisEndPointFormatter.Format(e.EndPoint);
-            Outage? outage;
-            lock (_lock)
-            {
-                _outages.Remove((endPoint, e.ConnectionType), out outage);
-            }
-
-            if (outage is not null)
-            {
-                var now = _timeProvider.GetUtcNow();
-                RedisLog.Reconnected(_logger, endPoint, e.ConnectionType, outage.Attempts, (long)(now - outage.Start).TotalMilliseconds);
-
-                // A subscription connection that comes back resubscribes to every channel, so its outage is a resubscribe.
-                var name = e.ConnectionType == ConnectionType.Subscription ? RedisTelemetry.ResubscribeActivity : RedisTelemetry.ReconnectActivity;
-                RecordSpan(name, outage.Start, now, [new(RedisTelemetry.EndPointTag, endPoint), new(RedisTelemetry.AttemptTag, outage.Attempts)]);
-                // In a cluster one node coming back says nothing of the others; RedisClusterSlotTracker reports that.
-                if (e.ConnectionType == ConnectionType.Interactive && _settings.Mode != RedisMode.Cluster)
-                {
-                    _state.ReportRestored(endPoint);
-                }
-            }
+            return;
         }
 
-        CheckFailover();
-        if (e.ConnectionType == ConnectionType.Interactive && e.EndPoint is not null && _settings.Mode != RedisMode.Cluster)
+        var endPoint = RedisEndPointFormatter.Format(e.EndPoint);
+        Outage? outage;
+        lock (_lock)
         {
-            CancelFailoverIfMasterReturned(RedisEndPointFormatter.Format(e.EndPoint));
+            _outages.Remove((endPoint, e.ConnectionType), out outage);
+        }
+
+        if (outage is not null)
+        {
+            var now = _timeProvider.GetUtcNow();
+            RedisLog.Reconnected(_logger, endPoint, e.ConnectionType, outage.Attempts, (long)(now - outage.Start).TotalMilliseconds);
+
+            // A subscription connection that comes back resubscribes to every channel, so its outage is a resubscribe.
+            var name = e.ConnectionType == ConnectionType.Subscription ? RedisTelemetry.ResubscribeActivity : RedisTelemetry.ReconnectActivity;
+            RecordSpan(name, outage.Start, now, [new(RedisTelemetry.EndPointTag, endPoint), new(RedisTelemetry.AttemptTag, outage.Attempts)]);
+        }
+
+        // A pending sentinel failover is not ended by this (RedisConnectionState.ReportRestored); its tracker ends it.
+        if (e.ConnectionType == ConnectionType.Interactive && _reportsState)
+        {
+            _state.ReportRestored(endPoint);
         }
     }
 

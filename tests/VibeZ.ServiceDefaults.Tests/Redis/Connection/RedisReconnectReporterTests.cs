@@ -8,35 +8,32 @@ using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using StackExchange.Redis;
-using VibeZ.ServiceDefaults.Redis.Cluster;
 using VibeZ.ServiceDefaults.Redis.Configuration;
 using VibeZ.ServiceDefaults.Redis.Connection;
 using VibeZ.ServiceDefaults.Redis.Telemetry;
 
 namespace VibeZ.ServiceDefaults.Tests.Redis.Connection;
 
-public sealed class RedisConnectionEventsTests : IDisposable
+public sealed class RedisReconnectReporterTests : IDisposable
 {
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 12, 0, 0, TimeSpan.Zero));
-    private readonly FakeLogger<RedisConnectionEvents> _logger;
+    private readonly FakeLogger<RedisReconnectReporter> _logger;
     private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
     private readonly RedisReconnectPolicy _policy = new(new RedisReconnectOptions());
-    private readonly RedisConnectionEvents _events;
-    private readonly RedisClusterSlotTracker _slots;
+    private readonly RedisReconnectReporter _events;
     private readonly List<RedisConnectionStatus> _states = [];
     private readonly ActivityCollector _activities = new();
 
     // A port of its own, so spans from other tests running at the same time are told apart by endpoint.
     private readonly IPEndPoint _endPoint = new(IPAddress.Loopback, Random.Shared.Next(20000, 60000));
 
-    public RedisConnectionEventsTests()
+    public RedisReconnectReporterTests()
     {
-        _logger = new FakeLogger<RedisConnectionEvents>(new FakeLogCollector(Options.Create(new FakeLogCollectorOptions { TimeProvider = _time })));
+        _logger = new FakeLogger<RedisReconnectReporter>(new FakeLogCollector(Options.Create(new FakeLogCollectorOptions { TimeProvider = _time })));
         State = new RedisConnectionState(_time);
         State.Changed += change => _states.Add(change.Status);
         var settings = new RedisConnectionSettings { Mode = RedisMode.Single, EndPoints = [_endPoint] };
-        _slots = new RedisClusterSlotTracker(new FakeLogger<RedisClusterSlotTracker>(), _time, settings, State, new RedisClusterDialGate(_time, Options.Create(new RedisReconnectOptions())));
-        _events = new RedisConnectionEvents(_logger, _time, new RedisMetrics(MeterFactory), settings, _policy, State, _slots, new RedisFailoverSpan(_time));
+        _events = new RedisReconnectReporter(_logger, _time, new RedisMetrics(MeterFactory), settings, _policy, State);
     }
 
     private RedisConnectionState State { get; }
@@ -48,7 +45,6 @@ public sealed class RedisConnectionEventsTests : IDisposable
     public void Dispose()
     {
         _events.Dispose();
-        _slots.Dispose();
         _activities.Dispose();
         _services.Dispose();
     }
