@@ -69,11 +69,6 @@ internal sealed class RedisConnector : IDisposable
             RedisLog.UrlPasswordOverridden(_logger, passwordSetting);
         }
 
-        if (_settings.Mode == RedisMode.Sentinel)
-        {
-            RaiseThreadPoolMinimum();
-        }
-
         if (_settings.Mode == RedisMode.Cluster)
         {
             options.Tunnel = new RedisSocketTracker(options.Tunnel, _dialGate);
@@ -121,21 +116,6 @@ internal sealed class RedisConnector : IDisposable
         }
 
         return ConnectionMultiplexer.Connect(options);
-    }
-
-    /// <summary>
-    /// StackExchange.Redis follows a sentinel switch with blocking <c>SENTINEL GET-MASTER-ADDR-BY-NAME</c> calls on the
-    /// thread pool, in parallel; on two cores the pool then adds threads one by one and timers (the reconnect schedule,
-    /// the failover report) fire seconds late. The StackExchange.Redis docs recommend a higher minimum for this.
-    /// </summary>
-    private void RaiseThreadPoolMinimum()
-    {
-        ThreadPool.GetMinThreads(out var workers, out var completionPorts);
-        var wanted = Math.Max(workers, RedisDefaults.MinimumWorkerThreads);
-        if (wanted > workers && ThreadPool.SetMinThreads(wanted, Math.Max(completionPorts, RedisDefaults.MinimumWorkerThreads)))
-        {
-            RedisLog.ThreadPoolRaised(_logger, workers, wanted);
-        }
     }
 
     /// <summary>
