@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
@@ -122,6 +123,21 @@ public sealed class RedisHealthMonitorTests
             line => AssertLine(line, "RedisBecameHealthy", LogLevel.Information, "PING answered"));
         Assert.True(redis.Runs >= 3, $"The redis check ran {redis.Runs} times.");
         Assert.Equal(0, other.Runs);
+    }
+
+    [Fact]
+    public void TheHealthCheckServiceLogsNothingByDefaultAndWhatSettingsAskFor()
+    {
+        const string category = "Microsoft.Extensions.Diagnostics.HealthChecks.DefaultHealthCheckService";
+        var settings = new ConfigurationBuilder()
+            .AddInMemoryCollection([new KeyValuePair<string, string?>($"Logging:LogLevel:{category}", "Error")])
+            .Build();
+        using var quiet = RedisResilienceTestHost.Build(new FakeTimeProvider());
+        using var asked = RedisResilienceTestHost.Build(
+            new FakeTimeProvider(), services => services.AddLogging(logging => logging.AddConfiguration(settings.GetSection("Logging"))));
+
+        Assert.False(quiet.Services.GetRequiredService<ILoggerFactory>().CreateLogger(category).IsEnabled(LogLevel.Error));
+        Assert.True(asked.Services.GetRequiredService<ILoggerFactory>().CreateLogger(category).IsEnabled(LogLevel.Error));
     }
 
     private static HealthReportEntry Entry(HealthStatus status, string description) => new(status, description, TimeSpan.Zero, null, null);
