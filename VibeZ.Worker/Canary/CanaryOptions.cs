@@ -1,7 +1,9 @@
+using VibeZ.ServiceDefaults;
+
 namespace VibeZ.Worker.Canary;
 
 /// <summary>Settings of the end-to-end canary (section <c>Canary</c>, environment <c>Canary__…</c>).</summary>
-internal sealed class CanaryOptions
+internal sealed partial class CanaryOptions
 {
     public const string SectionName = "Canary";
 
@@ -20,7 +22,8 @@ internal sealed class CanaryOptions
     public string Channel { get; set; } = "vibez-canary";
 
     /// <summary>Gets or sets the seconds between rounds; /health turns Degraded after three without a round.</summary>
-    /// <value>The default value is 5.</value>
+    /// <value>The default value is 5; it must be from 0.1 to 3600, checked even while the canary is off.</value>
+    [SettingRange(SectionName, 0.1, 3600)]
     public double IntervalSeconds { get; set; } = 5;
 
     /// <summary>Gets or sets the Gateways' HMAC key (<c>Gateway:Auth:SigningKey</c>: its UTF-8 text, or <c>base64:</c> and its bytes).</summary>

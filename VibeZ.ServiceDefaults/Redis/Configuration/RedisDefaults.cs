@@ -9,10 +9,6 @@ internal static class RedisDefaults
 
     public const string SentinelName = RedisContract.DefaultSentinelName;
 
-    // Enough threads for StackExchange.Redis's parallel blocking sentinel queries during a switch, without waiting
-    // for the pool's slow thread injection; see RedisConnector.RaiseThreadPoolMinimum.
-    public const int MinimumWorkerThreads = 32;
-
     public const int RedisPort = RedisContract.DefaultRedisPort;
 
     public const int SentinelPort = RedisContract.DefaultSentinelPort;

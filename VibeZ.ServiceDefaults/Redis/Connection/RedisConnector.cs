@@ -67,11 +67,6 @@ internal sealed class RedisConnector
             RedisLog.UrlPasswordOverridden(_logger, passwordSetting);
         }
 
-        if (_settings.Mode == RedisMode.Sentinel)
-        {
-            RaiseThreadPoolMinimum();
-        }
-
         // Sentinel and cluster modes: set before the sentinel options are cloned from these, so both connections keep it.
         if (_sockets is not null)
         {
@@ -115,21 +110,6 @@ internal sealed class RedisConnector
         }
 
         return ConnectionMultiplexer.Connect(options);
-    }
-
-    /// <summary>
-    /// StackExchange.Redis follows a sentinel switch with blocking <c>SENTINEL GET-MASTER-ADDR-BY-NAME</c> calls on the
-    /// thread pool, in parallel; on two cores the pool then adds threads one by one and timers (the reconnect schedule,
-    /// the failover report) fire seconds late. The StackExchange.Redis docs recommend a higher minimum for this.
-    /// </summary>
-    private void RaiseThreadPoolMinimum()
-    {
-        ThreadPool.GetMinThreads(out var workers, out var completionPorts);
-        var wanted = Math.Max(workers, RedisDefaults.MinimumWorkerThreads);
-        if (wanted > workers && ThreadPool.SetMinThreads(wanted, Math.Max(completionPorts, RedisDefaults.MinimumWorkerThreads)))
-        {
-            RedisLog.ThreadPoolRaised(_logger, workers, wanted);
-        }
     }
 
     /// <summary>

@@ -1,85 +1,57 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
+using VibeZ.ServiceDefaults.Redis.Configuration;
 using VibeZ.ServiceDefaults.Redis.Resilience;
 
 namespace VibeZ.ServiceDefaults.Redis.Health;
 
 /// <summary>
-/// Checks Redis every <c>Redis:HealthCheckIntervalSeconds</c> and logs when its health changes, so the log tells
-/// when an outage began and ended without a line per tick.
+/// Logs when Redis health changes, so the log tells when an outage began and ended without a line per check. It is an
+/// <see cref="IHealthCheckPublisher"/>: the health checks' own publisher service runs the <c>redis</c> check every
+/// <c>Redis:HealthCheckIntervalSeconds</c> and hands it the report (<see cref="RedisHealthMonitorSchedule"/>).
 /// </summary>
-internal sealed class RedisHealthMonitor(
-    IRedisHealthStatus status,
-    IOptions<RedisHealthMonitorOptions> options,
-    TimeProvider timeProvider,
-    ILogger<RedisHealthMonitor> logger) : BackgroundService
+internal sealed class RedisHealthMonitor(ILogger<RedisHealthMonitor> logger) : IHealthCheckPublisher
 {
     // Assumed healthy at start: services wait for Redis before they start, so only a change from that is news.
-    private HealthStatus _status = HealthStatus.Healthy;
-    private PeriodicTimer? _timer;
+    private int _status = (int)HealthStatus.Healthy;
 
-    public override Task StartAsync(CancellationToken cancellationToken)
+    public Task PublishAsync(HealthReport report, CancellationToken cancellationToken)
     {
-        // Created here rather than in ExecuteAsync (which runs on another thread) so the schedule counts from start.
-        // The first check waits one interval: a multiplexer still connecting at start-up is not an outage.
-        _timer = new PeriodicTimer(options.Value.HealthCheckInterval, timeProvider);
-        return base.StartAsync(cancellationToken);
-    }
-
-    public override void Dispose()
-    {
-        _timer?.Dispose();
-        base.Dispose();
-    }
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        try
+        // A check registered with a Delay or Period of its own gets a timer of its own, whose reports lack this entry.
+        if (!report.Entries.TryGetValue(RedisDefaults.HealthCheckName, out var entry))
         {
-            while (await _timer!.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
-            {
-                await CheckOnceAsync(stoppingToken).ConfigureAwait(false);
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // The host is stopping.
-        }
-    }
-
-    private async Task CheckOnceAsync(CancellationToken stoppingToken)
-    {
-        RedisHealthReport report;
-        try
-        {
-            report = await status.CheckAsync(stoppingToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
-        {
-            // A monitor that dies on the first odd failure would go quiet exactly when it is needed.
-            report = new RedisHealthReport(HealthStatus.Unhealthy, $"The health check threw {ex.GetType().Name}: {ex.Message}");
+            return Task.CompletedTask;
         }
 
+        // The publisher's timer does not wait for a slow run, so two can overlap; the exchange still logs each change once.
         // Degraded (a master near its maxmemory) is a change of its own: Redis still serves, but writes will soon fail.
-        if (report.Status == _status)
+        if ((HealthStatus)Interlocked.Exchange(ref _status, (int)entry.Status) == entry.Status)
         {
-            return;
+            return Task.CompletedTask;
         }
 
-        _status = report.Status;
-        switch (_status)
+        var reason = Reason(entry);
+        switch (entry.Status)
         {
             case HealthStatus.Healthy:
-                RedisResilienceLog.BecameHealthy(logger, report.Reason);
+                RedisResilienceLog.BecameHealthy(logger, reason);
                 break;
             case HealthStatus.Degraded:
-                RedisResilienceLog.BecameDegraded(logger, report.Reason);
+                RedisResilienceLog.BecameDegraded(logger, reason);
                 break;
             default:
-                RedisResilienceLog.BecameUnhealthy(logger, report.Reason);
+                RedisResilienceLog.BecameUnhealthy(logger, reason);
                 break;
         }
+
+        // Never throws: the publisher service would log an error for every failed publish, a line per interval again.
+        return Task.CompletedTask;
     }
+
+    private static string Reason(HealthReportEntry entry) =>
+
+        // The health check service reports a check that threw by the exception's message alone; the type says what broke.
+        entry.Exception is { } exception && entry.Description == exception.Message
+            ? $"The health check threw {exception.GetType().Name}: {exception.Message}"
+            : entry.Description ?? entry.Exception?.Message ?? entry.Status.ToString();
 }

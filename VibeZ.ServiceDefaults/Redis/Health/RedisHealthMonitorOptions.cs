@@ -3,7 +3,8 @@ using VibeZ.ServiceDefaults.Redis.Resilience;
 namespace VibeZ.ServiceDefaults.Redis.Health;
 
 /// <summary>
-/// How often the Redis health monitor asks; bound from the <c>Redis</c> section.
+/// How often the Redis health monitor asks; bound from the <c>Redis</c> section and handed to the health check
+/// publisher's schedule by <see cref="RedisHealthMonitorSchedule"/>.
 /// </summary>
 public sealed class RedisHealthMonitorOptions
 {

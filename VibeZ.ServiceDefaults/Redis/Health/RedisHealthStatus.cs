@@ -7,8 +7,8 @@ namespace VibeZ.ServiceDefaults.Redis.Health;
 
 /// <summary>
 /// Runs the registered <c>redis</c> health check directly, with its own factory, failure status and timeout, so
-/// there is one definition of "Redis is healthy" per mode. It bypasses <see cref="HealthCheckService"/> because
-/// that logs an error for every unhealthy run, and the monitor must log only changes.
+/// there is one definition of "Redis is healthy" per mode. It bypasses <see cref="HealthCheckService"/>, whose answer
+/// for a check that times out or throws is a bare message, so a caller is told which check gave up and how.
 /// </summary>
 internal sealed class RedisHealthStatus(IServiceScopeFactory scopes, IOptions<HealthCheckServiceOptions> healthChecks, TimeProvider timeProvider) : IRedisHealthStatus
 {

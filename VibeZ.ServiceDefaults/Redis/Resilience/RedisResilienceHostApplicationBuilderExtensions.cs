@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Retry;
@@ -19,9 +21,12 @@ public static class RedisResilienceHostApplicationBuilderExtensions
     // Polly.Extensions reports its metrics on this meter.
     private const string PollyMeterName = "Polly";
 
+    // The category of the service that runs health checks, for /health and for the publisher alike.
+    private const string HealthCheckServiceCategory = "Microsoft.Extensions.Diagnostics.HealthChecks.DefaultHealthCheckService";
+
     /// <summary>
     /// Registers <see cref="IRedisResilience"/> (two Polly pipelines, with telemetry), <see cref="IRedisHealthStatus"/>
-    /// and a background monitor that logs changes of Redis health. Settings under <c>Redis:Resilience</c> and
+    /// and a health check publisher that logs changes of Redis health. Settings under <c>Redis:Resilience</c> and
     /// <c>Redis:HealthCheckIntervalSeconds</c> are validated on start.
     /// </summary>
     /// <typeparam name="TBuilder">The host builder type.</typeparam>
@@ -97,7 +102,16 @@ public static class RedisResilienceHostApplicationBuilderExtensions
         services.AddSingleton<RedisResilienceClusterRefresh>();
         services.AddSingleton<IRedisResilience, RedisResilience>();
         services.AddSingleton<IRedisHealthStatus, RedisHealthStatus>();
-        services.AddHostedService<RedisHealthMonitor>();
+        services.AddHealthChecks();
+        services.AddSingleton<IConfigureOptions<HealthCheckPublisherOptions>, RedisHealthMonitorSchedule>();
+        services.AddSingleton<IHealthCheckPublisher, RedisHealthMonitor>();
+
+        // The health check service logs every unhealthy run at Error and every degraded one at Warning: a line per
+        // /health probe and per monitor run for as long as an outage lasts. The monitor logs each change once instead,
+        // and /health's body says why. Only that category: the publisher service still logs a publisher that fails, and
+        // request logging still shows a 503. Put first, so a Logging:LogLevel entry for the category in settings wins.
+        services.Configure<LoggerFilterOptions>(filters =>
+            filters.Rules.Insert(0, new LoggerFilterRule(providerName: null, HealthCheckServiceCategory, LogLevel.Critical, filter: null)));
 
         services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(PollyMeterName));
 

@@ -39,6 +39,5 @@ internal static partial class RedisLog
     [LoggerMessage(12, LogLevel.Warning, "Redis reconnecting to {EndPoint}: attempt {Attempt}, down for {DownSeconds} s after {FailureType} ({Meaning}); {Attempts} attempts since the last report", EventName = "RedisStillReconnecting")]
     public static partial void StillReconnecting(ILogger logger, string endPoint, long attempt, long downSeconds, ConnectionFailureType failureType, string meaning, long attempts);
 
-    [LoggerMessage(11, LogLevel.Information, "Raised the thread pool's minimum worker threads from {Before} to {After}: StackExchange.Redis's sentinel switch makes blocking calls on the pool, and on few cores a starved pool delays failover handling by seconds", EventName = "RedisThreadPoolRaised")]
-    public static partial void ThreadPoolRaised(ILogger logger, int before, int after);
+    // Event id 11 (RedisThreadPoolRaised) is retired: the thread-pool minimum is a build setting now (Directory.Build.props).
 }
