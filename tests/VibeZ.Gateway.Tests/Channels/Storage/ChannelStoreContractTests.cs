@@ -6,8 +6,8 @@ namespace VibeZ.Gateway.Tests.Channels.Storage;
 
 /// <summary>
 /// What every <see cref="IChannelStore"/> must do, written against the interface alone and run against each store: the
-/// real one on a real redis-server (<c>RedisChannelStoreContractTests</c>) and the fake the unit tests use
-/// (<c>FakeChannelStoreContractTests</c>), so the fake cannot drift from what Redis does. Each test uses
+/// real one on a real redis-server (<see cref="RedisChannelStoreContractTests"/>) and the fake the unit tests use
+/// (<see cref="FakeChannelStoreContractTests"/>), so the fake cannot drift from what Redis does. Each test uses
 /// channels of its own, so one store may serve a whole class.
 /// </summary>
 /// <remarks>
