@@ -72,6 +72,20 @@ public abstract partial class ChannelStoreContractTests
     }
 
     [Fact]
+    public async Task ACanceledAppendOrReadThrowsAndAppendsNothing()
+    {
+        var channel = NewChannel();
+        using var canceled = new CancellationTokenSource();
+        await canceled.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Store.AppendAsync(channel, [Message(channel, "a")], known: null, canceled.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Store.ReadAsync(channel, Origin, limit: 10, canceled.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Store.SubscribeAsync(channel, _ => { }, canceled.Token));
+
+        Assert.Equal(new ChannelPosition(string.Empty, 0), (await ReadAllAsync(channel)).Position);
+    }
+
+    [Fact]
     public async Task TheSameIdWithTheSameDataIsADuplicateThatKeepsItsFirstOffset()
     {
         var channel = NewChannel();

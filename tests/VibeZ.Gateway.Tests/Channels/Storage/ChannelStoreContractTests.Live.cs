@@ -1,3 +1,5 @@
+using VibeZ.Channels.Storage;
+
 namespace VibeZ.Gateway.Tests.Channels.Storage;
 
 /// <summary>The contract's live feed: subscriptions and the commits they carry.</summary>
@@ -73,6 +75,28 @@ public abstract partial class ChannelStoreContractTests
         await PublishAsync(channel, Message(channel, "b"));
         Assert.Equal(2, (await staying.NextAsync("the second commit, on the subscription that stays")).UpTo);
         Assert.Equal(0, leaving.Waiting);
+    }
+
+    [Fact]
+    public async Task ACommitTooLongForOneLiveMessageAnnouncesOnlyItsOffsetAndReadersCatchUpFromHistory()
+    {
+        var channel = NewChannel();
+        var first = await PublishAsync(channel, Message(channel, "first"));
+        var live = new CommitRecorder();
+        await using var subscription = await Store.SubscribeAsync(channel, live.Record, Cancel);
+
+        await PublishAsync(channel, [.. Enumerable.Range(1, RedisChannelStore.MaxLiveMessages).Select(i => Message(channel, $"full-{i}"))]);
+        await PublishAsync(channel, [.. Enumerable.Range(1, RedisChannelStore.MaxLiveMessages + 1).Select(i => Message(channel, $"over-{i}"))]);
+        var full = await live.NextAsync($"the commit of {RedisChannelStore.MaxLiveMessages} messages");
+        var over = await live.NextAsync($"the commit of {RedisChannelStore.MaxLiveMessages + 1} messages");
+
+        var upTo = 1 + RedisChannelStore.MaxLiveMessages;
+        Assert.Equal((upTo, new ChannelMark(new ChannelPosition(first.Epoch, 1), "5:alice:first")), (full.UpTo, full.Previous));
+        Assert.Equal(Enumerable.Range(2, RedisChannelStore.MaxLiveMessages).Select(i => (long)i), full.Messages.Select(m => m.Offset));
+        Assert.Equal((upTo * 2L, new ChannelMark(new ChannelPosition(first.Epoch, upTo), null)), (over.UpTo, over.Previous));
+        Assert.Empty(over.Messages);
+        var rest = await Store.ReadAsync(channel, new ChannelMark(new ChannelPosition(first.Epoch, upTo), null), limit: 1000, Cancel);
+        Assert.Equal(Enumerable.Range(upTo + 1, upTo).Select(i => (long)i), Offsets(rest));
     }
 
     /// <summary>What a subscription received, in order, to be awaited one commit at a time.</summary>
