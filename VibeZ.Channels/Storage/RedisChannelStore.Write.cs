@@ -9,9 +9,12 @@ namespace VibeZ.Channels.Storage;
 /// <summary>The write side of <see cref="RedisChannelStore"/>: appends, commits once a replica confirmed them, and new epochs.</summary>
 internal sealed partial class RedisChannelStore
 {
-    // A commit that makes more messages visible than this announces only the new committed offset; subscribers
-    // read the rest from history, so a live message stays small however long the commit waited.
-    private const int MaxLiveMessages = 256;
+    /// <summary>
+    /// The most messages one live message carries. A commit that makes more visible announces only the new committed
+    /// offset (and no previous id); subscribers read the rest from history, so a live message stays small however long
+    /// the commit waited.
+    /// </summary>
+    internal const int MaxLiveMessages = 256;
 
     public async Task<AppendedBatch> AppendAsync(string channel, IReadOnlyList<PublishRequest> batch, ChannelMark? known, CancellationToken cancellationToken)
     {

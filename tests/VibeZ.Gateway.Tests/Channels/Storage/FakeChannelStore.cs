@@ -88,6 +88,7 @@ internal sealed class FakeChannelStore : IChannelStore
 
     public async Task<AppendedBatch> AppendAsync(string channel, IReadOnlyList<PublishRequest> batch, ChannelMark? known, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         if (BeforeAppend is { } before)
         {
             await before();
@@ -143,6 +144,11 @@ internal sealed class FakeChannelStore : IChannelStore
 
     public Task<ChannelHistory> ReadAsync(string channel, ChannelMark after, int limit, CancellationToken cancellationToken)
     {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<ChannelHistory>(cancellationToken);
+        }
+
         lock (_lock)
         {
             _reads.Add(new ReadCall(channel, after, limit));
@@ -236,6 +242,7 @@ internal sealed class FakeChannelStore : IChannelStore
 
     public async Task<IAsyncDisposable> SubscribeAsync(string channel, Action<ChannelCommit> onCommit, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         Task gate;
         lock (_lock)
         {
@@ -437,8 +444,10 @@ internal sealed class FakeChannelStore : IChannelStore
             return null;
         }
 
-        var previous = state.History.FirstOrDefault(m => m.Offset == state.Committed);
-        var messages = state.History.Where(m => m.Offset > state.Committed && m.Offset <= upTo).ToList();
+        // As the commit script: a range longer than one live message announces only its offset, without the previous id.
+        var announced = upTo - state.Committed <= RedisChannelStore.MaxLiveMessages;
+        var previous = announced ? state.History.FirstOrDefault(m => m.Offset == state.Committed) : null;
+        var messages = announced ? state.History.Where(m => m.Offset > state.Committed && m.Offset <= upTo).ToList() : [];
         var commit = new ChannelCommit(state.Epoch!, upTo, new ChannelMark(new ChannelPosition(state.Epoch!, state.Committed), previous?.Id), messages);
         state.Committed = upTo;
         return commit;
