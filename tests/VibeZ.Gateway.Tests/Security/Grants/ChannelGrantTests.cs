@@ -1,6 +1,6 @@
-using VibeZ.Gateway.Security;
+using VibeZ.Gateway.Security.Grants;
 
-namespace VibeZ.Gateway.Tests.Security;
+namespace VibeZ.Gateway.Tests.Security.Grants;
 
 public sealed class ChannelGrantTests
 {

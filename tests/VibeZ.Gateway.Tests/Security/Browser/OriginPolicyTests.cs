@@ -1,9 +1,9 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
-using VibeZ.Gateway.Security;
+using VibeZ.Gateway.Security.Browser;
 
-namespace VibeZ.Gateway.Tests.Security;
+namespace VibeZ.Gateway.Tests.Security.Browser;
 
 public sealed class OriginPolicyTests
 {

@@ -1,4 +1,4 @@
-namespace VibeZ.Gateway.Security;
+namespace VibeZ.Gateway.Security.Grants;
 
 /// <summary>
 /// The claims a client token carries. Each grant is a list of channel patterns — a JSON array of strings, or one string

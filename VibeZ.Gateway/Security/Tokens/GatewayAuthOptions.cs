@@ -1,6 +1,6 @@
 using VibeZ.ServiceDefaults;
 
-namespace VibeZ.Gateway.Security;
+namespace VibeZ.Gateway.Security.Tokens;
 
 /// <summary>How clients authenticate; bound from the <c>Gateway:Auth</c> section. See docs/security.md.</summary>
 public sealed partial class GatewayAuthOptions

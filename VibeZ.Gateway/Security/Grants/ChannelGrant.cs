@@ -1,4 +1,4 @@
-namespace VibeZ.Gateway.Security;
+namespace VibeZ.Gateway.Security.Grants;
 
 /// <summary>The channel patterns one claim grants, such as <c>room-*</c>; <c>*</c> stands for any run of characters.</summary>
 internal sealed class ChannelGrant

@@ -6,8 +6,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.IdentityModel.Tokens;
 using VibeZ.Gateway.Security;
+using VibeZ.Gateway.Security.Tokens;
 
-namespace VibeZ.Gateway.Tests.Security;
+namespace VibeZ.Gateway.Tests.Security.Tokens;
 
 /// <summary>Tokens in frames, validated with the very JwtBearer options the HTTP path uses.</summary>
 public sealed class ClientAuthenticatorTests

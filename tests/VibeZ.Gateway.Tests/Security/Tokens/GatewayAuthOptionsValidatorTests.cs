@@ -1,6 +1,6 @@
-using VibeZ.Gateway.Security;
+using VibeZ.Gateway.Security.Tokens;
 
-namespace VibeZ.Gateway.Tests.Security;
+namespace VibeZ.Gateway.Tests.Security.Tokens;
 
 public sealed class GatewayAuthOptionsValidatorTests
 {

@@ -1,7 +1,8 @@
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using VibeZ.Gateway.Security.Grants;
 
-namespace VibeZ.Gateway.Security;
+namespace VibeZ.Gateway.Security.Tokens;
 
 /// <summary>
 /// <c>GET /api/dev/token?sub=NAME&amp;subscribe=PATTERN&amp;publish=PATTERN[&amp;history=PATTERN]</c>, in Development only:

@@ -6,8 +6,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using VibeZ.Gateway.Security;
+using VibeZ.Gateway.Security.Tokens;
 
-namespace VibeZ.Gateway.Tests.Security;
+namespace VibeZ.Gateway.Tests.Security.Tokens;
 
 /// <summary>What JwtBearer does with a request before it validates anything.</summary>
 public sealed class JwtBearerSetupTests

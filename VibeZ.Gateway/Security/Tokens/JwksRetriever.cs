@@ -2,7 +2,7 @@ using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
 
-namespace VibeZ.Gateway.Security;
+namespace VibeZ.Gateway.Security.Tokens;
 
 /// <summary>
 /// Reads a bare JSON Web Key Set (<c>Gateway:Auth:JwksUrl</c>) as the configuration JwtBearer's configuration manager

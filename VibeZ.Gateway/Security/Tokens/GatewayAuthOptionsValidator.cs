@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace VibeZ.Gateway.Security;
+namespace VibeZ.Gateway.Security.Tokens;
 
 /// <summary>
 /// Stops start-up with a message naming the setting when <c>Gateway:Auth</c> cannot authenticate anyone safely;

@@ -1,4 +1,4 @@
-namespace VibeZ.Gateway.Security;
+namespace VibeZ.Gateway.Security.Tokens;
 
 /// <summary>
 /// Endpoint metadata: the endpoint validates its request's bearer token itself (<see cref="ClientAuthenticator"/>),

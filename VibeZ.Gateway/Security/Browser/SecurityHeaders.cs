@@ -1,4 +1,4 @@
-namespace VibeZ.Gateway.Security;
+namespace VibeZ.Gateway.Security.Browser;
 
 /// <summary>
 /// The usual headers on every answer: the page may run only its own script and style and talk only to its own origin

@@ -1,4 +1,4 @@
-namespace VibeZ.Gateway.Security;
+namespace VibeZ.Gateway.Security.Tokens;
 
 /// <summary>Whether clients must authenticate (<c>Gateway:Auth:Mode</c>).</summary>
 public enum GatewayAuthMode

@@ -2,7 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Security.Claims;
 
-namespace VibeZ.Gateway.Security;
+namespace VibeZ.Gateway.Security.Grants;
 
 /// <summary>Who a client is and what its token grants, read from a validated token's claims.</summary>
 internal sealed class ClientIdentity

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 
-namespace VibeZ.Gateway.Security;
+namespace VibeZ.Gateway.Security.Browser;
 
 /// <summary>
 /// Which web pages may open <c>/ws</c>: a browser says which page opens a socket in <c>Origin</c>, and any page could

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace VibeZ.Gateway.Security;
+namespace VibeZ.Gateway.Security.Browser;
 
 /// <summary>
 /// Stops start-up on a <c>Gateway:AllowedOrigins</c> entry that is not an origin, quoting it: only the Gateway's

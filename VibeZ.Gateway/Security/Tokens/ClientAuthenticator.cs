@@ -2,8 +2,9 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
+using VibeZ.Gateway.Security.Grants;
 
-namespace VibeZ.Gateway.Security;
+namespace VibeZ.Gateway.Security.Tokens;
 
 /// <summary>
 /// Turns requests and tokens into <see cref="ClientIdentity"/>: for HTTP from what JwtBearer validated, for the WebSocket

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace VibeZ.Gateway.Security;
+namespace VibeZ.Gateway.Security.Tokens;
 
 /// <summary>
 /// The rules attributes on single properties cannot state: the mode, and the keys the allowed algorithms need. A

@@ -3,8 +3,9 @@ using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
+using VibeZ.Gateway.Security.Grants;
 
-namespace VibeZ.Gateway.Security;
+namespace VibeZ.Gateway.Security.Tokens;
 
 /// <summary>
 /// Configures JwtBearer from <c>Gateway:Auth</c>: algorithms pinned, signature, <c>exp</c> and lifetime required, issuer

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.IdentityModel.Tokens;
 
-namespace VibeZ.Gateway.Security;
+namespace VibeZ.Gateway.Security.Tokens;
 
 /// <summary>
 /// Reads the keys <c>Gateway:Auth</c> names: the HMAC secret (text, or <c>base64:</c> bytes) and a PEM public key.
