@@ -1,6 +1,7 @@
 using System.Text.Json;
+using VibeZ.Gateway.Tests.Guarantees.Observations;
 
-namespace VibeZ.Gateway.Tests.Guarantees;
+namespace VibeZ.Gateway.Tests.Guarantees.Traffic;
 
 /// <summary>A message a traffic publisher sends: its data carries its id and sender, so any copy can be traced.</summary>
 internal sealed record OutgoingMessage(string Channel, string Id, string Data, PublishProbe Probe)

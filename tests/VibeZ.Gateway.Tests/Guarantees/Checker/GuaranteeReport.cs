@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace VibeZ.Gateway.Tests.Guarantees;
+namespace VibeZ.Gateway.Tests.Guarantees.Checker;
 
 /// <summary>What <see cref="GuaranteeChecker"/> found in one run: the figures of the fault table and every violation.</summary>
 public sealed class GuaranteeReport

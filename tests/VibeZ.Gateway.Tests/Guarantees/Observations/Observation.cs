@@ -1,4 +1,4 @@
-namespace VibeZ.Gateway.Tests.Guarantees;
+namespace VibeZ.Gateway.Tests.Guarantees.Observations;
 
 /// <summary>
 /// One thing a client did or saw, with the time since the run started. <see cref="Client"/> is a logical client (a

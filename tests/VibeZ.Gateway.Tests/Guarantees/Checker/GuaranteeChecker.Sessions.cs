@@ -1,4 +1,6 @@
-namespace VibeZ.Gateway.Tests.Guarantees;
+using VibeZ.Gateway.Tests.Guarantees.Observations;
+
+namespace VibeZ.Gateway.Tests.Guarantees.Checker;
 
 /// <summary>
 /// G3 (exactly once, in order), G4 (no silent gap) and G5 (resume), walked per connection and channel in arrival

@@ -1,4 +1,4 @@
-namespace VibeZ.Gateway.Tests.Guarantees;
+namespace VibeZ.Gateway.Tests.Guarantees.Checker;
 
 /// <summary>
 /// One broken promise, with what is needed to find it in the logs: which guarantee (G1…G8 of the delivery

@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using VibeZ.Gateway.Tests.Guarantees.Observations;
 
-namespace VibeZ.Gateway.Tests.Guarantees;
+namespace VibeZ.Gateway.Tests.Guarantees.Traffic;
 
 /// <summary>
 /// A client publishing over one WebSocket at a fixed rate, round the channels, without waiting for acks. A retryable

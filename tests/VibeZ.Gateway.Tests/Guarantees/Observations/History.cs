@@ -1,4 +1,4 @@
-namespace VibeZ.Gateway.Tests.Guarantees;
+namespace VibeZ.Gateway.Tests.Guarantees.Observations;
 
 /// <summary>
 /// Every observation of every client of one run, in the order they were made. Thread-safe: publishers, subscribers

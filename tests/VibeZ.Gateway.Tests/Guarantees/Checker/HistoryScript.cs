@@ -1,4 +1,6 @@
-namespace VibeZ.Gateway.Tests.Guarantees;
+using VibeZ.Gateway.Tests.Guarantees.Observations;
+
+namespace VibeZ.Gateway.Tests.Guarantees.Checker;
 
 /// <summary>Writes hand-made histories for the checker's own tests: each call records one observation, 10 ms after the last.</summary>
 internal sealed class HistoryScript

@@ -1,4 +1,4 @@
-namespace VibeZ.Gateway.Tests.Guarantees;
+namespace VibeZ.Gateway.Tests.Guarantees.Traffic;
 
 /// <summary>Messages acked so far, shared by the publishers so that a probe can resend one another client published.</summary>
 internal sealed class AckedMessages

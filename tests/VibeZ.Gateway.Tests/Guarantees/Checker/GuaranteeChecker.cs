@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
+using VibeZ.Gateway.Tests.Guarantees.Observations;
 
-namespace VibeZ.Gateway.Tests.Guarantees;
+namespace VibeZ.Gateway.Tests.Guarantees.Checker;
 
 /// <summary>
 /// Checks a run's <see cref="History"/> against the delivery guarantees (G1–G8 in the lead's guarantees text), from

@@ -1,7 +1,8 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using VibeZ.Gateway.Tests.Guarantees.Observations;
 
-namespace VibeZ.Gateway.Tests.Guarantees;
+namespace VibeZ.Gateway.Tests.Guarantees.Traffic;
 
 /// <summary>Reads a channel's whole history over HTTP, a page at a time, into one <see cref="Observation.HistoryRead"/>.</summary>
 internal static class HistoryReader

@@ -1,5 +1,4 @@
-
-namespace VibeZ.Gateway.Tests.Guarantees;
+namespace VibeZ.Gateway.Tests.Guarantees.Traffic;
 
 /// <summary>The Gateways traffic may use, named A, B, … in observations; a killed one is skipped.</summary>
 internal sealed class GatewaySet(IReadOnlyList<GatewayProcess> gateways)

@@ -1,4 +1,6 @@
-namespace VibeZ.Gateway.Tests.Guarantees;
+using VibeZ.Gateway.Tests.Guarantees.Observations;
+
+namespace VibeZ.Gateway.Tests.Guarantees.Checker;
 
 /// <summary>G6 (a connection's publishes land in the order sent) and G8 (errors do not lie; retryable or for good).</summary>
 public sealed partial class GuaranteeChecker

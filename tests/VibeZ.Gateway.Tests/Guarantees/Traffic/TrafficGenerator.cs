@@ -1,5 +1,6 @@
+using VibeZ.Gateway.Tests.Guarantees.Observations;
 
-namespace VibeZ.Gateway.Tests.Guarantees;
+namespace VibeZ.Gateway.Tests.Guarantees.Traffic;
 
 /// <summary>
 /// Traffic for one run, recorded into a <see cref="History"/>: four publishers with unique ids (WebSocket and HTTP on

@@ -1,4 +1,4 @@
-namespace VibeZ.Gateway.Tests.Guarantees;
+namespace VibeZ.Gateway.Tests.Guarantees.Checker;
 
 /// <summary>What a run's fault lets the checker demand beyond what every run must keep (G1, G3–G8).</summary>
 /// <param name="SingleFault">

@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using VibeZ.Gateway.Tests.Guarantees.Observations;
 
-namespace VibeZ.Gateway.Tests.Guarantees;
+namespace VibeZ.Gateway.Tests.Guarantees.Traffic;
 
 /// <summary>
 /// A client subscribed to every channel on one connection. It remembers the last position it saw per channel; when its

@@ -1,4 +1,6 @@
-namespace VibeZ.Gateway.Tests.Guarantees;
+using VibeZ.Gateway.Tests.Guarantees.Observations;
+
+namespace VibeZ.Gateway.Tests.Guarantees.Checker;
 
 /// <summary>The checker on hand-made histories: each broken promise is found and named, and a correct history passes.</summary>
 public sealed class GuaranteeCheckerTests

@@ -1,7 +1,8 @@
 using System.Text.Json.Nodes;
+using VibeZ.Gateway.Tests.Guarantees.Observations;
 using VibeZ.Gateway.Tests.Infrastructure;
 
-namespace VibeZ.Gateway.Tests.Guarantees;
+namespace VibeZ.Gateway.Tests.Guarantees.Traffic;
 
 /// <summary>
 /// A <see cref="GatewayClient"/> that writes what it sends and sees into a <see cref="History"/>: subscribes,

@@ -1,4 +1,4 @@
-namespace VibeZ.Gateway.Tests.Guarantees;
+namespace VibeZ.Gateway.Tests.Guarantees.Observations;
 
 /// <summary>Why a publish was sent: ordinary traffic, or a probe of the dedupe promise (G7).</summary>
 public enum PublishProbe

@@ -1,4 +1,6 @@
-namespace VibeZ.Gateway.Tests.Guarantees;
+using VibeZ.Gateway.Tests.Guarantees.Observations;
+
+namespace VibeZ.Gateway.Tests.Guarantees.Checker;
 
 /// <summary>G2 (acked is never lost) and G5's promise to a resumed client: every acked message reaches every subscriber entitled to it.</summary>
 public sealed partial class GuaranteeChecker

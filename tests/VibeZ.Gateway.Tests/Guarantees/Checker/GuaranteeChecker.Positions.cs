@@ -1,4 +1,6 @@
-namespace VibeZ.Gateway.Tests.Guarantees;
+using VibeZ.Gateway.Tests.Guarantees.Observations;
+
+namespace VibeZ.Gateway.Tests.Guarantees.Checker;
 
 /// <summary>G1 (one position, one message) and G7 (dedupe): what every observer says sits where.</summary>
 public sealed partial class GuaranteeChecker
