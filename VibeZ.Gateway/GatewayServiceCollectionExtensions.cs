@@ -8,7 +8,7 @@ using VibeZ.Channels.Publishing;
 using VibeZ.Channels.Storage;
 using VibeZ.Gateway.Connections;
 using VibeZ.Gateway.Presence;
-using VibeZ.Gateway.Security;
+using VibeZ.Gateway.Security.Browser;
 
 namespace VibeZ.Gateway;
 

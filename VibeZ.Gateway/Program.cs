@@ -3,6 +3,7 @@ using VibeZ.Gateway;
 using VibeZ.Gateway.Api;
 using VibeZ.Gateway.Connections;
 using VibeZ.Gateway.Security;
+using VibeZ.Gateway.Security.Browser;
 
 var builder = WebApplication.CreateBuilder(args);
 

@@ -2,7 +2,8 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using VibeZ.Channels.Broadcasts;
 using VibeZ.Channels.Storage;
-using VibeZ.Gateway.Security;
+using VibeZ.Gateway.Security.Grants;
+using VibeZ.Gateway.Security.Tokens;
 
 namespace VibeZ.Gateway.Api;
 

@@ -5,7 +5,8 @@ using Microsoft.Extensions.Options;
 using VibeZ.Channels.Delivery;
 using VibeZ.Channels.Publishing;
 using VibeZ.Channels.Storage;
-using VibeZ.Gateway.Security;
+using VibeZ.Gateway.Security.Grants;
+using VibeZ.Gateway.Security.Tokens;
 
 namespace VibeZ.Gateway.Api;
 

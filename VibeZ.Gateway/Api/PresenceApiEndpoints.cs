@@ -1,6 +1,7 @@
 using VibeZ.Channels.Presence;
 using VibeZ.Channels.Storage;
-using VibeZ.Gateway.Security;
+using VibeZ.Gateway.Security.Grants;
+using VibeZ.Gateway.Security.Tokens;
 
 namespace VibeZ.Gateway.Api;
 

@@ -1,5 +1,7 @@
 using System.Net.WebSockets;
 using VibeZ.Gateway.Security;
+using VibeZ.Gateway.Security.Grants;
+using VibeZ.Gateway.Security.Tokens;
 
 namespace VibeZ.Gateway.Connections;
 

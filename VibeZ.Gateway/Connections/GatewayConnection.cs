@@ -3,7 +3,8 @@ using System.Threading.Channels;
 using VibeZ.Channels.Delivery;
 using VibeZ.Channels.Presence;
 using VibeZ.Gateway.Presence;
-using VibeZ.Gateway.Security;
+using VibeZ.Gateway.Security.Grants;
+using VibeZ.Gateway.Security.Tokens;
 
 namespace VibeZ.Gateway.Connections;
 

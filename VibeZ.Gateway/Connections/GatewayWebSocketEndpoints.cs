@@ -2,6 +2,9 @@ using Microsoft.Extensions.Options;
 using VibeZ.Channels.Delivery;
 using VibeZ.Gateway.Presence;
 using VibeZ.Gateway.Security;
+using VibeZ.Gateway.Security.Browser;
+using VibeZ.Gateway.Security.Grants;
+using VibeZ.Gateway.Security.Tokens;
 
 namespace VibeZ.Gateway.Connections;
 

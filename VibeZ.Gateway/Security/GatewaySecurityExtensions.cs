@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using VibeZ.Gateway.Security.Browser;
+using VibeZ.Gateway.Security.Tokens;
 
 namespace VibeZ.Gateway.Security;
 

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
-using VibeZ.Gateway.Security;
+using VibeZ.Gateway.Security.Browser;
 
 namespace VibeZ.Gateway.Tests.Channels;
 

@@ -1,3 +1,4 @@
+using VibeZ.Gateway.Tests.Guarantees.Observations;
 using VibeZ.Testing.Processes;
 
 namespace VibeZ.Gateway.Tests.Guarantees;

@@ -1,4 +1,7 @@
+using VibeZ.Gateway.Tests.Guarantees.Checker;
 using VibeZ.Gateway.Tests.Guarantees.Faults;
+using VibeZ.Gateway.Tests.Guarantees.Observations;
+using VibeZ.Gateway.Tests.Guarantees.Traffic;
 using VibeZ.Gateway.Tests.Infrastructure;
 using VibeZ.Gateway.Tests.Integration;
 

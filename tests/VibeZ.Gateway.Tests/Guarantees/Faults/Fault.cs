@@ -1,3 +1,5 @@
+using VibeZ.Gateway.Tests.Guarantees.Checker;
+
 namespace VibeZ.Gateway.Tests.Guarantees.Faults;
 
 /// <summary>One fault of the suite: its number in issue 10, what it does, what the checker may demand after it, and the action.</summary>

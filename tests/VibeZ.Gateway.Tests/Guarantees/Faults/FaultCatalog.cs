@@ -1,3 +1,5 @@
+using VibeZ.Gateway.Tests.Guarantees.Checker;
+
 namespace VibeZ.Gateway.Tests.Guarantees.Faults;
 
 /// <summary>The suite's faults as a table, and which of them CI runs (1, 3, 7 and 8, in sentinel and cluster mode).</summary>

@@ -1,3 +1,4 @@
+using VibeZ.Gateway.Tests.Guarantees.Observations;
 using VibeZ.Gateway.Tests.Infrastructure;
 
 namespace VibeZ.Gateway.Tests.Guarantees.Faults;

@@ -119,7 +119,7 @@ public sealed class RedisConfigurationOptionsFactoryTests
     }
 
     [Fact]
-    public void ApplyReconnect_DefaultOptions_SetsTheScheduleHeartbeatAndFailFastBacklog()
+    public void ApplyReconnectDefaultOptionsSetsTheScheduleHeartbeatAndFailFastBacklog()
     {
         var options = new ConfigurationOptions { AbortOnConnectFail = true };
         var policy = new RedisReconnectPolicy(new RedisReconnectOptions());

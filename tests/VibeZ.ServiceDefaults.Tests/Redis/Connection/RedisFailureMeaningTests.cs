@@ -7,24 +7,24 @@ namespace VibeZ.ServiceDefaults.Tests.Redis.Connection;
 public sealed class RedisFailureMeaningTests
 {
     [Fact]
-    public void Describe_ConnectionRefused_SaysRedisIsNotRunning() =>
+    public void DescribeConnectionRefusedSaysRedisIsNotRunning() =>
         Assert.Equal("Redis not running or wrong port", RedisFailureMeaning.Describe(
             ConnectionFailureType.UnableToConnect, new RedisConnectionException(ConnectionFailureType.UnableToConnect, "x", new SocketException((int)SocketError.ConnectionRefused))));
 
     [Fact]
-    public void Describe_SocketTimeout_SaysNetworkOrFirewall() =>
+    public void DescribeSocketTimeoutSaysNetworkOrFirewall() =>
         Assert.Equal("network issues or firewall", RedisFailureMeaning.Describe(ConnectionFailureType.SocketFailure, new SocketException((int)SocketError.TimedOut)));
 
     [Fact]
-    public void Describe_ConnectTimeout_SaysNetworkOrFirewall() =>
+    public void DescribeConnectTimeoutSaysNetworkOrFirewall() =>
         Assert.Equal("network issues or firewall", RedisFailureMeaning.Describe(
             ConnectionFailureType.UnableToConnect, new RedisConnectionException(ConnectionFailureType.UnableToConnect, "UnableToConnect on 10.0.0.1:6379/Interactive, ConnectTimeout")));
 
     [Fact]
-    public void Describe_AuthenticationFailure_SaysAuthenticationFailed() =>
+    public void DescribeAuthenticationFailureSaysAuthenticationFailed() =>
         Assert.Equal("authentication failed", RedisFailureMeaning.Describe(ConnectionFailureType.AuthenticationFailure, null));
 
     [Fact]
-    public void Describe_SocketClosed_SaysTheConnectionWasClosed() =>
+    public void DescribeSocketClosedSaysTheConnectionWasClosed() =>
         Assert.Equal("connection closed by the server or the network", RedisFailureMeaning.Describe(ConnectionFailureType.SocketClosed, null));
 }

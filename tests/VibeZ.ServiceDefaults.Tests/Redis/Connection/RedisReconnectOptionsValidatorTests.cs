@@ -5,13 +5,13 @@ namespace VibeZ.ServiceDefaults.Tests.Redis.Connection;
 public sealed class RedisReconnectOptionsValidatorTests
 {
     [Fact]
-    public void Validate_Defaults_Succeeds()
+    public void ValidateDefaultsSucceeds()
     {
         Assert.True(new RedisReconnectOptionsValidator().Validate(null, new RedisReconnectOptions()).Succeeded);
     }
 
     [Fact]
-    public void Validate_BadValues_NamesTheSettingsAndTheValues()
+    public void ValidateBadValuesNamesTheSettingsAndTheValues()
     {
         var result = new RedisReconnectOptionsValidator().Validate(null, new RedisReconnectOptions { BaseDelayMilliseconds = 0, MaxDelayMilliseconds = -5 });
 

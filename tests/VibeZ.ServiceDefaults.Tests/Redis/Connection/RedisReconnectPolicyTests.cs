@@ -13,7 +13,7 @@ public sealed class RedisReconnectPolicyTests
     [InlineData(40, 2000)]
     [InlineData(41, 2000)]
     [InlineData(1000, 2000)]
-    public void GetDelay_DefaultSchedule_IsLinearFrom50MsCappedAt2s(long retry, int expectedMilliseconds)
+    public void GetDelayDefaultScheduleIsLinearFrom50MsCappedAt2s(long retry, int expectedMilliseconds)
     {
         var policy = new RedisReconnectPolicy(new RedisReconnectOptions());
 
@@ -29,7 +29,7 @@ public sealed class RedisReconnectPolicyTests
     [InlineData(2, 150, true)]
     [InlineData(100, 1999, false)]
     [InlineData(100, 2000, true)]
-    public void ShouldRetry_RetryCountAndElapsed_WaitsForTheScheduledDelay(long currentRetryCount, int elapsedMilliseconds, bool expected)
+    public void ShouldRetryRetryCountAndElapsedWaitsForTheScheduledDelay(long currentRetryCount, int elapsedMilliseconds, bool expected)
     {
         var policy = new RedisReconnectPolicy(new RedisReconnectOptions());
 
@@ -37,7 +37,7 @@ public sealed class RedisReconnectPolicyTests
     }
 
     [Fact]
-    public void ShouldRetry_CustomBaseAndCap_FollowsThem()
+    public void ShouldRetryCustomBaseAndCapFollowsThem()
     {
         var policy = new RedisReconnectPolicy(new RedisReconnectOptions { BaseDelayMilliseconds = 200, MaxDelayMilliseconds = 500 });
 
@@ -50,7 +50,7 @@ public sealed class RedisReconnectPolicyTests
     }
 
     [Fact]
-    public void ShouldRetry_WhenDue_RaisesRetryStartingWithTheOneBasedRetryNumber()
+    public void ShouldRetryWhenDueRaisesRetryStartingWithTheOneBasedRetryNumber()
     {
         var policy = new RedisReconnectPolicy(new RedisReconnectOptions());
         var raised = new List<long>();

@@ -9,7 +9,7 @@ public sealed class RedisHealthMonitorOptionsValidatorTests
     [InlineData(1)]
     [InlineData(30)]
     [InlineData(3600)]
-    public void Validate_IntervalInRange_Succeeds(int seconds)
+    public void ValidateIntervalInRangeSucceeds(int seconds)
     {
         Assert.True(new RedisHealthMonitorOptionsValidator().Validate(null, new RedisHealthMonitorOptions { HealthCheckIntervalSeconds = seconds }).Succeeded);
     }
@@ -18,7 +18,7 @@ public sealed class RedisHealthMonitorOptionsValidatorTests
     [InlineData(0)]
     [InlineData(-30)]
     [InlineData(3601)]
-    public void Validate_IntervalOutOfRange_NamesTheSettingAndTheValue(int seconds)
+    public void ValidateIntervalOutOfRangeNamesTheSettingAndTheValue(int seconds)
     {
         var result = new RedisHealthMonitorOptionsValidator().Validate(null, new RedisHealthMonitorOptions { HealthCheckIntervalSeconds = seconds });
 

@@ -6,7 +6,7 @@ namespace VibeZ.ServiceDefaults.Tests.Redis.Resilience;
 public sealed class RedisResilienceOptionsValidatorTests
 {
     [Fact]
-    public void Validate_Defaults_Succeeds()
+    public void ValidateDefaultsSucceeds()
     {
         Assert.True(Validate(new RedisResilienceOptions()).Succeeded);
     }
@@ -15,7 +15,7 @@ public sealed class RedisResilienceOptionsValidatorTests
     [InlineData(0, "Redis:Resilience:TotalTimeoutSeconds value '0' is invalid: it must be greater than 0 and at most 300.")]
     [InlineData(300.5, "Redis:Resilience:TotalTimeoutSeconds value '300.5' is invalid: it must be greater than 0 and at most 300.")]
     [InlineData(double.NaN, "Redis:Resilience:TotalTimeoutSeconds value 'NaN' is invalid: it must be greater than 0 and at most 300.")]
-    public void Validate_TotalTimeoutOutOfRange_NamesTheSettingAndTheValue(double seconds, string expected)
+    public void ValidateTotalTimeoutOutOfRangeNamesTheSettingAndTheValue(double seconds, string expected)
     {
         var result = Validate(new RedisResilienceOptions { TotalTimeoutSeconds = seconds });
 
@@ -23,14 +23,14 @@ public sealed class RedisResilienceOptionsValidatorTests
     }
 
     [Fact]
-    public void Validate_BoundsThemselves_Succeed()
+    public void ValidateBoundsThemselvesSucceed()
     {
         Assert.True(Validate(new RedisResilienceOptions { TotalTimeoutSeconds = 300, RetryDelayMilliseconds = 1, MaxRetryDelayMilliseconds = 60_000 }).Succeeded);
         Assert.True(Validate(new RedisResilienceOptions { TotalTimeoutSeconds = 2, AttemptTimeoutMilliseconds = 2000 }).Succeeded);
     }
 
     [Fact]
-    public void Validate_RetryDelayOutOfRange_NamesTheSettingAndTheValue()
+    public void ValidateRetryDelayOutOfRangeNamesTheSettingAndTheValue()
     {
         var result = Validate(new RedisResilienceOptions { RetryDelayMilliseconds = 60_001, MaxRetryDelayMilliseconds = 60_000 });
 
@@ -43,7 +43,7 @@ public sealed class RedisResilienceOptionsValidatorTests
     }
 
     [Fact]
-    public void Validate_MaxRetryDelayBelowTheFirstDelay_NamesBothSettings()
+    public void ValidateMaxRetryDelayBelowTheFirstDelayNamesBothSettings()
     {
         var result = Validate(new RedisResilienceOptions { RetryDelayMilliseconds = 100, MaxRetryDelayMilliseconds = 99 });
 
@@ -53,7 +53,7 @@ public sealed class RedisResilienceOptionsValidatorTests
     }
 
     [Fact]
-    public void Validate_AttemptLongerThanABadBudget_IsReportedOnceByTheBudget()
+    public void ValidateAttemptLongerThanABadBudgetIsReportedOnceByTheBudget()
     {
         var result = Validate(new RedisResilienceOptions { TotalTimeoutSeconds = 0, AttemptTimeoutMilliseconds = 5000 });
 
