@@ -22,13 +22,13 @@ internal static class ServerFrames
         writer.WriteString("channel", channel);
     });
 
-    public static byte[] Ack(string id, string channel, ChannelPosition position) => Write(writer =>
+    public static byte[] Ack(string id, string channel, ChannelPosition position) => Write((id, channel, position), static (writer, ack) =>
     {
         writer.WriteString("type", "ack");
-        writer.WriteString("id", id);
-        writer.WriteString("channel", channel);
-        writer.WriteNumber("offset", position.Offset);
-        writer.WriteString("epoch", position.Epoch);
+        writer.WriteString("id", ack.id);
+        writer.WriteString("channel", ack.channel);
+        writer.WriteNumber("offset", ack.position.Offset);
+        writer.WriteString("epoch", ack.position.Epoch);
     });
 
     /// <summary>Answers a <c>connect</c>: who the client is and when its token expires (seconds since 1970).</summary>
@@ -79,16 +79,29 @@ internal static class ServerFrames
         }
     }
 
-    private static byte[] Write(Action<Utf8JsonWriter> body)
-    {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            body(writer);
-            writer.WriteEndObject();
-        }
+    private static byte[] Write(Action<Utf8JsonWriter> body) => Write(body, static (writer, body) => body(writer));
 
+    // One writer and buffer per thread, reset for each frame: a publish's ack then allocates only the frame itself.
+    // Nothing in a frame awaits, so a thread never writes two frames at once.
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? _threadBuffer;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? _threadWriter;
+
+    // A buffer that grew past this for an unusually long frame is dropped instead of kept by the thread.
+    private const int KeptBufferBytes = 4096;
+
+    private static byte[] Write<TState>(TState state, Action<Utf8JsonWriter, TState> body)
+    {
+        var buffer = _threadBuffer is { Capacity: <= KeptBufferBytes } kept ? kept : _threadBuffer = new ArrayBufferWriter<byte>(256);
+        buffer.ResetWrittenCount();
+        var writer = _threadWriter ??= new Utf8JsonWriter(buffer);
+        writer.Reset(buffer);
+        writer.WriteStartObject();
+        body(writer, state);
+        writer.WriteEndObject();
+        writer.Flush();
         return buffer.WrittenSpan.ToArray();
     }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Hashing;
 using System.Text;
 using System.Text.Json;
@@ -16,13 +17,17 @@ internal sealed partial class RedisChannelStore
     /// </summary>
     internal const int MaxLiveMessages = 256;
 
+    private static readonly SearchValues<char> NeverEscaped =
+        SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.:");
+
     public async Task<AppendedBatch> AppendAsync(string channel, IReadOnlyList<PublishRequest> batch, ChannelMark? known, CancellationToken cancellationToken)
     {
         var options = _options.Value;
         var keys = new RedisKey[batch.Count + 1];
         var arguments = new RedisValue[13 + (3 * batch.Count)];
         keys[0] = ChannelKeys.Meta(channel);
-        arguments[0] = NewEpoch();
+        var newEpoch = TakeSpareEpoch();
+        arguments[0] = newEpoch;
         arguments[1] = known?.Epoch ?? string.Empty;
         arguments[2] = known?.Offset ?? 0;
         arguments[3] = known?.Id ?? string.Empty;
@@ -44,11 +49,18 @@ internal sealed partial class RedisChannelStore
             // clients get carries the publisher's own id.
             arguments[13 + (3 * i)] = request.Identity;
             arguments[14 + (3 * i)] = DataHash(request.Data);
-            arguments[15 + (3 * i)] = ",\"id\":" + JsonSerializer.Serialize(request.Id) + ",\"data\":" + request.Data + "}";
+            arguments[15 + (3 * i)] = string.Concat(",\"id\":\"", JsonText(request.Id), "\",\"data\":", request.Data, "}");
         }
 
         var (reply, server) = await RunScriptAsync("channel.append", ChannelScripts.Append, keys, arguments, cancellationToken);
         var epoch = (string)reply[0]!;
+        if (epoch != newEpoch)
+        {
+            // The script answered, and the channel kept the epoch it had: the new one named nothing, so the next
+            // append may offer it again. Only a definite answer returns it; after an error it may be in use.
+            ReturnSpareEpoch(newEpoch);
+        }
+
         if ((long)reply[2] == 1 && known is { } before)
         {
             GatewayLog.HistoryLost(_logger, channel, before.Epoch, before.Offset, epoch);
@@ -149,5 +161,31 @@ internal sealed partial class RedisChannelStore
         }
     }
 
-    private static string DataHash(string data) => Convert.ToHexStringLower(XxHash128.Hash(Encoding.UTF8.GetBytes(data)));
+    /// <summary>Takes the epoch an append offers in case the channel starts one: a spare one if there is, else a new one.</summary>
+    private string TakeSpareEpoch() => Interlocked.Exchange(ref _spareEpoch, null) ?? NewEpoch();
+
+    private void ReturnSpareEpoch(string epoch) => Interlocked.CompareExchange(ref _spareEpoch, epoch, null);
+
+    /// <summary>
+    /// A string as the inside of a JSON string, escaped exactly as <see cref="JsonSerializer"/> escapes it: ids made of
+    /// characters no JSON writer escapes (what clients and the Gateway usually choose) are used as they are.
+    /// </summary>
+    internal static string JsonText(string value) =>
+        value.AsSpan().ContainsAnyExcept(NeverEscaped) ? JsonEncodedText.Encode(value).Value : value;
+
+    internal static string DataHash(string data)
+    {
+        // Hashed from a rented buffer: the data's bytes are needed only for this.
+        var bytes = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(data.Length));
+        try
+        {
+            Span<byte> hash = stackalloc byte[16];
+            XxHash128.Hash(bytes.AsSpan(0, Encoding.UTF8.GetBytes(data, bytes)), hash);
+            return Convert.ToHexStringLower(hash);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(bytes);
+        }
+    }
 }

@@ -32,6 +32,10 @@ internal sealed partial class RedisChannelStore : IChannelStore
     private readonly bool _sharded;
     private readonly bool _commitAtOnce;
 
+    // An epoch made for an append that did not start one, kept for the next append: most appends go to a channel
+    // that already has its epoch, so a new one is made only after one was used, or sent without a definite answer.
+    private string? _spareEpoch;
+
     public RedisChannelStore(
         IConnectionMultiplexer multiplexer,
         IRedisResilience resilience,

@@ -46,5 +46,17 @@ public sealed class ServerFramesTests
         Assert.Equal(Nasty, document.RootElement.GetProperty("message").GetString());
     }
 
+    [Fact]
+    public void FramesWrittenOneAfterAnotherDoNotShareBytes()
+    {
+        var first = ServerFrames.Ack("m-1", "room-1", new("e", 1));
+        var error = ServerFrames.Error("m-2", "room-1", "invalid_frame", new string('x', 10_000), retryable: false);
+        var second = ServerFrames.Ack("m-3", "room-2", new("e", 3));
+
+        Assert.Equal("""{"type":"ack","id":"m-1","channel":"room-1","offset":1,"epoch":"e"}""", Text(first));
+        Assert.Equal(10_000, JsonDocument.Parse(error).RootElement.GetProperty("message").GetString()!.Length);
+        Assert.Equal("""{"type":"ack","id":"m-3","channel":"room-2","offset":3,"epoch":"e"}""", Text(second));
+    }
+
     private static string Text(byte[] frame) => Encoding.UTF8.GetString(frame);
 }
