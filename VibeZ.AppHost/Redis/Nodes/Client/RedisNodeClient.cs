@@ -32,8 +32,11 @@ internal sealed partial class RedisNodeClient(RedisNodeAddress address, TimeSpan
 
     private const CommandFlags Flags = CommandFlags.NoRedirect;
 
-    // Only the interactive connection: without SUBSCRIBE a multiplexer opens no subscription connection.
-    private static readonly CommandMap NoSubscriptions = CommandMap.Create(["SUBSCRIBE", "PSUBSCRIBE", "SSUBSCRIBE"], available: false);
+    // Sentinels have no ECHO, which StackExchange.Redis sends to check a new connection when the map offers it; without
+    // it the check is a PING, which every kind of node answers. (CommandMap.Sentinel would also take away the CLIENT,
+    // CONFIG and CLUSTER commands data nodes are asked, and SUBSCRIBE stays: a multiplexer that finds a sentinel
+    // subscribes to +switch-master on it.)
+    private static readonly CommandMap AnyNode = CommandMap.Create(["ECHO"], available: false);
 
     private readonly TimeSpan _timeout = timeout ?? DefaultTimeout;
     private Task<ConnectionMultiplexer>? _connecting;
@@ -163,7 +166,7 @@ internal sealed partial class RedisNodeClient(RedisNodeAddress address, TimeSpan
             SslHost = Address.Host,
             ClientName = "vibez-node-client",
             Tunnel = new OnlyThisNode(endPoint),
-            CommandMap = NoSubscriptions,
+            CommandMap = AnyNode,
 
             // Admin commands (DEBUG, CLUSTER FAILOVER, CLIENT LIST) are what node checks and fault commands send.
             AllowAdmin = true,

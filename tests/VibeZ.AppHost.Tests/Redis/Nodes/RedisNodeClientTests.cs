@@ -106,6 +106,18 @@ public sealed class RedisNodeClientTests
         }
     }
 
+    [Fact]
+    public async Task ASentinelNamesItsMasterAndIsNotFollowedToIt()
+    {
+        await using var topology = await SentinelProcesses.StartAsync();
+        var sentinel = topology.Sentinels[0];
+        await using var client = new RedisNodeClient(Address(sentinel.Port, sentinel.Password));
+
+        Assert.Equal($"127.0.0.1:{topology.Master.Port}", await client.SentinelMasterAsync(SentinelProcesses.Service, Cancellation));
+        Assert.StartsWith("OK", await client.QueryAsync(["SENTINEL", "CKQUORUM", SentinelProcesses.Service], Cancellation), StringComparison.Ordinal);
+        Assert.Equal([new IPEndPoint(IPAddress.Loopback, sentinel.Port)], client.ConnectedEndPoints);
+    }
+
     private static async Task<RedisNodeException> FirstMovedAsync(RedisNodeClient client)
     {
         for (var i = 0; i < 100; i++)
