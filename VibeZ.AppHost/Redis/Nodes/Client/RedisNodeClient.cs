@@ -119,6 +119,36 @@ internal sealed partial class RedisNodeClient(RedisNodeAddress address, TimeSpan
         }
     }
 
+    /// <summary>
+    /// Sends <paramref name="command"/> and returns as soon as it is on its way, with the wait for its reply as a task of
+    /// its own: for a caller that must act the moment a blocking command starts, and learn of a refusal afterwards.
+    /// </summary>
+    /// <returns>A task that ends as <see cref="StartAsync"/> does: the reply as text, or <see langword="null"/> when none came within <paramref name="answerWithin"/>.</returns>
+    /// <exception cref="RedisNodeException">The node refused the login, or could not be reached.</exception>
+    public async Task<Task<string?>> SendAsync(string[] command, TimeSpan answerWithin, CancellationToken cancellationToken)
+    {
+        var server = await ServerAsync(command[0], cancellationToken);
+        var reply = server.ExecuteAsync(command[0], command[1..], Flags);
+        return AwaitAsync();
+
+        async Task<string?> AwaitAsync()
+        {
+            try
+            {
+                return Text(await reply.WaitAsync(answerWithin, cancellationToken));
+            }
+            catch (TimeoutException)
+            {
+                _ = reply.ContinueWith(static task => task.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+                return null;
+            }
+            catch (Exception ex) when (ex is RedisException)
+            {
+                throw Failure(command[0], ex);
+            }
+        }
+    }
+
     /// <summary>Whether the node answers <c>PING</c> with <c>PONG</c>, the connection and login included, within <paramref name="within"/>.</summary>
     public static async Task<bool> AnswersAsync(RedisNodeAddress address, TimeSpan within, CancellationToken cancellationToken) =>
         (await PingAsync(address, within, cancellationToken)).Answered;
