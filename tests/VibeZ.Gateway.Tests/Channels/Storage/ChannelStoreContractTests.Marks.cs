@@ -1,0 +1,37 @@
+using VibeZ.Channels.Storage;
+
+namespace VibeZ.Gateway.Tests.Channels.Storage;
+
+/// <summary>The contract's marks without an epoch of their own: an empty epoch reads the current one, as the HTTP history API asks.</summary>
+public abstract partial class ChannelStoreContractTests
+{
+    [Fact]
+    public async Task ReadHeadsAnswersWhatAReadWithLimitZeroAnswersForEveryKindOfMark()
+    {
+        var (channel, unknown) = (NewChannel(), NewChannel());
+        var appended = await PublishAsync(channel, Message(channel, "a"), Message(channel, "b"));
+        (string Channel, ChannelMark After)[] marks =
+        [
+            (channel, new ChannelMark(new ChannelPosition(string.Empty, 2), null)),
+            (channel, new ChannelMark(new ChannelPosition(string.Empty, 1), "5:alice:z")),
+            (channel, new ChannelMark(new ChannelPosition(string.Empty, 9), null)),
+            (channel, Origin),
+            (channel, new ChannelMark(new ChannelPosition(appended.Epoch, 2), "5:alice:b")),
+            (channel, new ChannelMark(new ChannelPosition("another-epoch", 1), null)),
+            (unknown, new ChannelMark(new ChannelPosition(string.Empty, 2), null)),
+        ];
+
+        var reads = new List<ChannelHistory>();
+        foreach (var (name, after) in marks)
+        {
+            reads.Add(await Store.ReadAsync(name, after, limit: 0, Cancel));
+        }
+
+        var heads = await Store.ReadHeadsAsync(marks, Cancel);
+
+        Assert.Equal(new ChannelMark(new ChannelPosition(appended.Epoch, 2), "5:alice:b"), reads[0].Anchor);
+        Assert.Equal(
+            reads.Select(r => (r.Position, r.Appended, r.Messages.Count, r.Anchor)),
+            heads.Select(h => (h.Position, h.Appended, h.Messages.Count, h.Anchor)));
+    }
+}
