@@ -45,7 +45,7 @@ internal sealed partial class RedisChannelStore
         var anchored = after.Offset > 0;
         var asked = budget.NextChunk(0, 0, anchored);
         var meta = database.HashGetAsync(ChannelKeys.Meta(channel), MetaFields);
-        var guessed = after.Epoch.Length > 0 ? FirstChunkAsync(database, ChannelKeys.History(channel, after.Epoch), after.Offset, anchored, asked) : null;
+        var guessed = after.Epoch is { Length: > 0 } ? FirstChunkAsync(database, ChannelKeys.History(channel, after.Epoch), after.Offset, anchored, asked) : null;
 
         var values = await meta;
         if (Head(values, after) is { } head)
@@ -118,7 +118,7 @@ internal sealed partial class RedisChannelStore
             {
                 var (channel, after) = channels[i];
                 metas[i] = batch.HashGetAsync(ChannelKeys.Meta(channel), MetaFields);
-                anchors[i] = after.Offset > 0 && after.Epoch.Length > 0 ? AnchorAsync(batch, channel, after.Epoch, after.Offset) : null;
+                anchors[i] = after.Offset > 0 && after.Epoch is { Length: > 0 } ? AnchorAsync(batch, channel, after.Epoch, after.Offset) : null;
             }
 
             batch.Execute();
@@ -154,6 +154,7 @@ internal sealed partial class RedisChannelStore
     /// <summary>
     /// The answer when the meta hash alone settles it: no history (the empty epoch), or another epoch than the
     /// reader's (no messages, the reader starts over in the new one); otherwise null, and the history is read.
+    /// A reader without an epoch (empty, or null in a <c>default</c> mark) is in the current one.
     /// </summary>
     private static ChannelHistory? Head(RedisValue[] values, ChannelMark after)
     {
@@ -163,7 +164,7 @@ internal sealed partial class RedisChannelStore
         }
 
         var (position, appended) = Position(values);
-        return after.Epoch.Length > 0 && after.Epoch != position.Epoch ? new ChannelHistory(position, appended, []) : null;
+        return after.Epoch is { Length: > 0 } && after.Epoch != position.Epoch ? new ChannelHistory(position, appended, []) : null;
     }
 
     /// <summary>The one stream entry at <paramref name="offset"/> of <paramref name="epoch"/>, if Redis still has it.</summary>

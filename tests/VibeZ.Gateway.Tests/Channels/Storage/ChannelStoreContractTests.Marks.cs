@@ -34,4 +34,22 @@ public abstract partial class ChannelStoreContractTests
             reads.Select(r => (r.Position, r.Appended, r.Messages.Count, r.Anchor)),
             heads.Select(h => (h.Position, h.Appended, h.Messages.Count, h.Anchor)));
     }
+
+    [Fact]
+    public async Task ADefaultMarkReadsAsTheStartMark()
+    {
+        var (channel, unknown) = (NewChannel(), NewChannel());
+        await PublishAsync(channel, Message(channel, "a"), Message(channel, "b"));
+
+        foreach (var name in new[] { channel, unknown })
+        {
+            var start = await Store.ReadAsync(name, Origin, limit: 10, Cancel);
+            var read = await Store.ReadAsync(name, default, limit: 10, Cancel);
+            var head = (await Store.ReadHeadsAsync([(name, default)], Cancel)).Single();
+
+            Assert.Equal((start.Position, start.Appended, start.Anchor), (read.Position, read.Appended, read.Anchor));
+            Assert.Equal(start.Messages.Select(Text), read.Messages.Select(Text));
+            Assert.Equal((start.Position, start.Appended, 0, (ChannelMark?)null), (head.Position, head.Appended, head.Messages.Count, head.Anchor));
+        }
+    }
 }
