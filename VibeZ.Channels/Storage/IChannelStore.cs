@@ -51,7 +51,8 @@ public interface IChannelStore
     /// position. Never writes: a channel without history has an empty epoch.
     /// </summary>
     /// <param name="channel">A valid channel name.</param>
-    /// <param name="after">Where the reader is. When it is past offset 0, the history also says which message is at that offset now (<see cref="ChannelHistory.Anchor"/>).</param>
+    /// <param name="after">Where the reader is. When it is past offset 0, the history also says which message is at that offset now (<see cref="ChannelHistory.Anchor"/>).
+    /// An empty epoch reads the current one, whatever it is; <c>default</c> (its epoch is null) is the start, as the empty epoch at offset 0.</param>
     /// <param name="limit">The most messages to return; 0 reads only the position.</param>
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <returns>The position and the messages.</returns>

@@ -45,7 +45,7 @@ internal sealed partial class RedisChannelStore
         var anchored = after.Offset > 0;
         var asked = budget.NextChunk(0, 0, anchored);
         var meta = database.HashGetAsync(ChannelKeys.Meta(channel), MetaFields);
-        var guessed = after.Epoch.Length > 0 ? FirstChunkAsync(database, ChannelKeys.History(channel, after.Epoch), after.Offset, anchored, asked) : null;
+        var guessed = after.Epoch is { Length: > 0 } ? FirstChunkAsync(database, ChannelKeys.History(channel, after.Epoch), after.Offset, anchored, asked) : null;
 
         var values = await meta;
         if (Head(values, after) is { } head)
@@ -118,12 +118,27 @@ internal sealed partial class RedisChannelStore
             {
                 var (channel, after) = channels[i];
                 metas[i] = batch.HashGetAsync(ChannelKeys.Meta(channel), MetaFields);
-                anchors[i] = after.Offset > 0 && after.Epoch.Length > 0
-                    ? batch.StreamRangeAsync(ChannelKeys.History(channel, after.Epoch), $"{after.Offset}-0", $"{after.Offset}-0", 1)
-                    : null;
+                anchors[i] = after.Offset > 0 && after.Epoch is { Length: > 0 } ? AnchorAsync(batch, channel, after.Epoch, after.Offset) : null;
             }
 
             batch.Execute();
+
+            // A reader without an epoch reads the current one, as ReadAsync does, and its name is known only from the
+            // hash: those anchors follow in a second batch. The sweep's marks always name their epoch, so it never
+            // waits for one; the HTTP history API's marks are the ones without.
+            IBatch? current = null;
+            for (var i = 0; i < channels.Count; i++)
+            {
+                var (channel, after) = channels[i];
+                var values = await metas[i];
+                if (anchors[i] is null && after.Offset > 0 && Head(values, after) is null)
+                {
+                    current ??= database.CreateBatch();
+                    anchors[i] = AnchorAsync(current, channel, Position(values).Position.Epoch, after.Offset);
+                }
+            }
+
+            current?.Execute();
             var heads = new ChannelHistory[channels.Count];
             for (var i = 0; i < channels.Count; i++)
             {
@@ -139,6 +154,7 @@ internal sealed partial class RedisChannelStore
     /// <summary>
     /// The answer when the meta hash alone settles it: no history (the empty epoch), or another epoch than the
     /// reader's (no messages, the reader starts over in the new one); otherwise null, and the history is read.
+    /// A reader without an epoch (empty, or null in a <c>default</c> mark) is in the current one.
     /// </summary>
     private static ChannelHistory? Head(RedisValue[] values, ChannelMark after)
     {
@@ -148,8 +164,12 @@ internal sealed partial class RedisChannelStore
         }
 
         var (position, appended) = Position(values);
-        return after.Epoch.Length > 0 && after.Epoch != position.Epoch ? new ChannelHistory(position, appended, []) : null;
+        return after.Epoch is { Length: > 0 } && after.Epoch != position.Epoch ? new ChannelHistory(position, appended, []) : null;
     }
+
+    /// <summary>The one stream entry at <paramref name="offset"/> of <paramref name="epoch"/>, if Redis still has it.</summary>
+    private static Task<StreamEntry[]> AnchorAsync(IDatabaseAsync database, string channel, string epoch, long offset) =>
+        database.StreamRangeAsync(ChannelKeys.History(channel, epoch), $"{offset}-0", $"{offset}-0", 1);
 
     /// <summary>A head without messages: the position, the counter, and the message at the reader's offset, if Redis has it.</summary>
     private static ChannelHistory HeadAt(RedisValue[] values, ChannelMark after, StreamEntry[] entries)

@@ -32,7 +32,7 @@ internal sealed partial class FakeChannelStore
             }
 
             var position = new ChannelPosition(state.Epoch, state.Committed);
-            if (after.Epoch.Length > 0 && after.Epoch != state.Epoch)
+            if (after.Epoch is { Length: > 0 } && after.Epoch != state.Epoch)
             {
                 return Task.FromResult(new ChannelHistory(position, state.Offset, []));
             }
