@@ -166,35 +166,13 @@ public sealed class RedisServerProcess : IAsyncLifetime
     /// server must run with <c>--enable-debug-command yes</c>. Returns once the server has taken the command without
     /// refusing it, without waiting for the reply that comes when it wakes.
     /// </summary>
-    public async Task SleepAsync(int seconds) => await await StartSleepingAsync(seconds);
-
-    /// <summary>
-    /// Sends <c>DEBUG SLEEP</c> as <see cref="SleepAsync"/> does, but returns the moment it is sent, for tests that time
-    /// what follows from when the sleep began. The task it returns fails if the server refused or answered at once.
-    /// </summary>
-    public async Task<Task> StartSleepingAsync(int seconds)
+    public async Task SleepAsync(int seconds)
     {
-        var client = new RedisNodeClient(Address);
-        try
+        await using var client = new RedisNodeClient(Address);
+        var reply = await client.StartAsync(["DEBUG", "SLEEP", seconds.ToString(CultureInfo.InvariantCulture)], RefusalWait, CancellationToken.None);
+        if (reply is not null)
         {
-            var reply = await client.SendAsync(["DEBUG", "SLEEP", seconds.ToString(CultureInfo.InvariantCulture)], RefusalWait, CancellationToken.None);
-            return ConfirmAsync(client, reply);
-        }
-        catch
-        {
-            await client.DisposeAsync();
-            throw;
-        }
-
-        async Task ConfirmAsync(RedisNodeClient sleeper, Task<string?> answer)
-        {
-            await using (sleeper)
-            {
-                if (await answer is { } reply)
-                {
-                    throw new InvalidOperationException($"{_executable} on port {Port} answered DEBUG SLEEP {seconds} at once with '{reply}' instead of sleeping.");
-                }
-            }
+            throw new InvalidOperationException($"{_executable} on port {Port} answered DEBUG SLEEP {seconds} at once with '{reply}' instead of sleeping.");
         }
     }
 

@@ -98,38 +98,24 @@ internal sealed partial class RedisNodeClient(RedisNodeAddress address, TimeSpan
     /// </summary>
     /// <returns>The reply as text, or <see langword="null"/> when none came in time: the node is still running the command.</returns>
     /// <exception cref="RedisNodeException">The node refused the command or the login, closed the connection, or could not be reached.</exception>
-    public async Task<string?> StartAsync(string[] command, TimeSpan answerWithin, CancellationToken cancellationToken) =>
-        await await SendAsync(command, answerWithin, cancellationToken);
-
-    /// <summary>
-    /// Sends <paramref name="command"/> and returns as soon as it is on its way, with the wait for its reply as a task of
-    /// its own: for a caller that must act the moment a blocking command starts, and learn of a refusal afterwards.
-    /// </summary>
-    /// <returns>A task that ends as <see cref="StartAsync"/> does: the reply as text, or <see langword="null"/> when none came within <paramref name="answerWithin"/>.</returns>
-    /// <exception cref="RedisNodeException">The node refused the login, or could not be reached.</exception>
-    public async Task<Task<string?>> SendAsync(string[] command, TimeSpan answerWithin, CancellationToken cancellationToken)
+    public async Task<string?> StartAsync(string[] command, TimeSpan answerWithin, CancellationToken cancellationToken)
     {
         var server = await ServerAsync(command[0], cancellationToken);
         var reply = server.ExecuteAsync(command[0], command[1..], Flags);
-        return AwaitAsync();
-
-        async Task<string?> AwaitAsync()
+        try
         {
-            try
-            {
-                return Text(await reply.WaitAsync(answerWithin, cancellationToken));
-            }
-            catch (TimeoutException)
-            {
-                // The node has the command and is busy with it; closing the connection does not stop it. The reply that
-                // never comes ends as a failure when the client is disposed, and is observed here so it goes unreported.
-                _ = reply.ContinueWith(static task => task.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
-                return null;
-            }
-            catch (Exception ex) when (ex is RedisException)
-            {
-                throw Failure(command[0], ex);
-            }
+            return Text(await reply.WaitAsync(answerWithin, cancellationToken));
+        }
+        catch (TimeoutException)
+        {
+            // The node has the command and is busy with it; closing the connection does not stop it. The reply that
+            // never comes ends as a failure when the client is disposed, and is observed here so it goes unreported.
+            _ = reply.ContinueWith(static task => task.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            return null;
+        }
+        catch (Exception ex) when (ex is RedisException)
+        {
+            throw Failure(command[0], ex);
         }
     }
 

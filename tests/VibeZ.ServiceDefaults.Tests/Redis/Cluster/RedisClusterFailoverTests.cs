@@ -116,9 +116,9 @@ public sealed class RedisClusterFailoverTests
         await TestWait.For(WriteAsync(resilience, key, "before"), $"a write to {key} on master 127.0.0.1:{masterPort}");
 
         // DEBUG SLEEP blocks the master's only thread, as a hung host would, while its sockets stay open, so the client
-        // gets no MOVED and no closed connection, only silence. The writes below start the moment it is sent.
-        var sleeping = await cluster.Nodes.Single(n => n.Port == masterPort).StartSleepingAsync(60);
+        // gets no MOVED and no closed connection, only silence. The clock starts before the command is sent.
         var clock = Stopwatch.StartNew();
+        await cluster.Nodes.Single(n => n.Port == masterPort).SleepAsync(60);
         var promoted = WaitForPromotionAsync(cluster, replicaPort, clock);
 
         var sends = 0;
@@ -132,7 +132,6 @@ public sealed class RedisClusterFailoverTests
             },
             TestContext.Current.CancellationToken);
 
-        await TestWait.For(sleeping, $"master 127.0.0.1:{masterPort} to take DEBUG SLEEP 60 without refusing it");
         var onceFailure = Assert.IsType<RedisUnavailableException>(await Record.ExceptionAsync(() => TestWait.For(once, "the SET run once on the hung master to end")));
 
         Assert.True(await TestWait.For(write, "the idempotent SET stuck on the hung master to reach the promoted replica"), "the SET returned false");
