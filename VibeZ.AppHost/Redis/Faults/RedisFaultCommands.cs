@@ -1,5 +1,3 @@
-using VibeZ.Redis;
-
 namespace Aspire.Hosting.ApplicationModel;
 
 /// <summary>
@@ -85,7 +83,7 @@ internal static class RedisFaultCommands
         {
             result = await run(context.CancellationToken);
         }
-        catch (RedisNodeException ex)
+        catch (RedisProbeException ex)
         {
             result = CommandResults.Failure(ex.Message);
         }

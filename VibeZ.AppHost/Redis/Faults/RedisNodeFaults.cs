@@ -1,6 +1,5 @@
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
-using VibeZ.Redis;
 
 namespace Aspire.Hosting.ApplicationModel;
 
@@ -19,15 +18,15 @@ internal static class RedisNodeFaults
         var password = await topology.PasswordParameter.GetValueAsync(cancellationToken) ?? "";
         try
         {
-            var reply = await RedisNodeClient.QueryAsync(topology.NodeAddress(node.Port, password), ["DEBUG", "SEGFAULT"], cancellationToken);
+            var reply = await RedisProbe.QueryAsync(topology, node.Port, password, ["DEBUG", "SEGFAULT"], cancellationToken);
             return CommandResults.Failure($"{node.Name} answered DEBUG SEGFAULT with '{reply}' instead of crashing.");
         }
-        catch (RedisNodeException ex) when (ex.IsErrorReply)
+        catch (RedisProbeException ex) when (ex.IsErrorReply)
         {
             // An error reply, not a dropped connection: DEBUG is refused (enable-debug-command) or the password is wrong.
             return CommandResults.Failure($"{node.Name} refused DEBUG SEGFAULT: {ex.Message}");
         }
-        catch (RedisNodeException)
+        catch (RedisProbeException)
         {
             // The node died before it could answer: that is the point.
         }
@@ -60,8 +59,7 @@ internal static class RedisNodeFaults
     public static async Task<ExecuteCommandResult> StallReplicationAsync(RedisTopologyResource topology, RedisNode node, CancellationToken cancellationToken)
     {
         var password = await topology.PasswordParameter.GetValueAsync(cancellationToken) ?? "";
-        await using var client = topology.NodeClient(node, password);
-        var replication = await client.InfoAsync("replication", cancellationToken);
+        var replication = RedisInfo.Parse(await RedisProbe.QueryAsync(topology, node.Port, password, ["INFO", "replication"], cancellationToken));
         if (replication.Get("role") != "slave")
         {
             return CommandResults.Failure($"{node.Name} is a {replication.Get("role")} now, not a replica: run Stall replication on one of its replicas.");
@@ -88,14 +86,12 @@ internal static class RedisNodeFaults
         var sent = DateTimeOffset.Now;
         try
         {
-            // Disposing the client closes the connection without waiting for the reply; the node sleeps on regardless.
-            await using var client = topology.NodeClient(node, password);
-            var reply = await client.StartAsync(["DEBUG", "SLEEP", seconds.ToString(CultureInfo.InvariantCulture)], RefusalWait, cancellationToken);
+            var reply = await RedisProbe.StartAsync(topology, node.Port, password, ["DEBUG", "SLEEP", seconds.ToString(CultureInfo.InvariantCulture)], RefusalWait, cancellationToken);
             return reply is null ? sent.AddSeconds(seconds) : null;
         }
-        catch (RedisNodeException ex) when (ex.IsErrorReply)
+        catch (RedisProbeException ex) when (ex.IsErrorReply)
         {
-            throw new RedisNodeException($"{node.Name} refused DEBUG SLEEP: {ex.Message}") { IsErrorReply = true };
+            throw new RedisProbeException($"{node.Name} refused DEBUG SLEEP: {ex.Message}") { IsErrorReply = true };
         }
     }
 

@@ -1,5 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
 using VibeZ.ServiceDefaults.Redis.Configuration;
@@ -115,10 +118,12 @@ public sealed class RedisClusterFailoverTests
             .First(candidate => multiplexer.GetHashSlot(candidate) is var slot && ranges.Any(r => slot >= r.From && slot <= r.To));
         await TestWait.For(WriteAsync(resilience, key, "before"), $"a write to {key} on master 127.0.0.1:{masterPort}");
 
-        // DEBUG SLEEP blocks the master's only thread, as a hung host would, while its sockets stay open, so the client
-        // gets no MOVED and no closed connection, only silence. The clock starts before the command is sent.
+        // A raw client that never reads its reply: DEBUG SLEEP blocks the master's only thread, as a hung host would,
+        // while its sockets stay open, so the client gets no MOVED and no closed connection, only silence.
+        using var sleeper = new TcpClient();
+        await sleeper.ConnectAsync(IPAddress.Loopback, masterPort, TestContext.Current.CancellationToken);
+        await sleeper.GetStream().WriteAsync(Encoding.ASCII.GetBytes($"AUTH {cluster.Password}\r\nDEBUG SLEEP 60\r\n"), TestContext.Current.CancellationToken);
         var clock = Stopwatch.StartNew();
-        await cluster.Nodes.Single(n => n.Port == masterPort).SleepAsync(60);
         var promoted = WaitForPromotionAsync(cluster, replicaPort, clock);
 
         var sends = 0;
