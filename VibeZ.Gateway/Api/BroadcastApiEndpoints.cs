@@ -18,11 +18,7 @@ internal static class BroadcastApiEndpoints
 
     public static IEndpointRouteBuilder MapBroadcastApi(this IEndpointRouteBuilder endpoints)
     {
-        var broadcasts = endpoints.MapGroup("/api/broadcasts");
-        if (endpoints.ServiceProvider.GetRequiredService<ClientAuthenticator>().Enabled)
-        {
-            broadcasts.RequireAuthorization();
-        }
+        var broadcasts = endpoints.MapClientApiGroup("/api/broadcasts");
 
         broadcasts.MapPost("/", ScheduleAsync);
         broadcasts.MapGet("/{id}", GetAsync);

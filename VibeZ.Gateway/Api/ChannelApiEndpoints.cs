@@ -18,12 +18,7 @@ internal static class ChannelApiEndpoints
 {
     public static IEndpointRouteBuilder MapChannelApi(this IEndpointRouteBuilder endpoints)
     {
-        var api = endpoints.MapGroup("/api");
-        if (endpoints.ServiceProvider.GetRequiredService<ClientAuthenticator>().Enabled)
-        {
-            // No valid bearer token: 401 before anything is read. What a valid one grants is checked per channel below.
-            api.RequireAuthorization();
-        }
+        var api = endpoints.MapClientApiGroup("/api");
 
         var channels = api.MapGroup("/channels/{channel}/messages");
         channels.MapPost("/", PublishAsync);

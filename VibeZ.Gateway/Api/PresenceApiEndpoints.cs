@@ -13,11 +13,7 @@ internal static class PresenceApiEndpoints
 {
     public static IEndpointRouteBuilder MapPresenceApi(this IEndpointRouteBuilder endpoints)
     {
-        var presence = endpoints.MapGroup("/api/channels/{channel}/presence");
-        if (endpoints.ServiceProvider.GetRequiredService<ClientAuthenticator>().Enabled)
-        {
-            presence.RequireAuthorization();
-        }
+        var presence = endpoints.MapClientApiGroup("/api/channels/{channel}/presence");
 
         presence.MapGet("/", ReadAsync);
         return endpoints;

@@ -27,6 +27,23 @@ internal static class BenchCommandLine
         }
     }
 
+    /// <summary>
+    /// The <c>--systems</c> of a scenario that measures systems one after another (<c>connections</c>, <c>failover</c>):
+    /// VibeZ and the SignalR peer unless told otherwise, and only names in <paramref name="allowed"/>.
+    /// </summary>
+    private static Option<string[]> SystemsOption(string description, params string[] allowed)
+    {
+        var systems = new Option<string[]>("--systems")
+        {
+            Description = description,
+            DefaultValueFactory = _ => [BenchTopology.Vibez, BenchTopology.SignalR],
+            AllowMultipleArgumentsPerToken = true,
+        };
+        systems.Validators.Add(result => Require(result,
+            (result.GetValueOrDefault<string[]>() ?? []).All(allowed.Contains), $"some of {string.Join(", ", allowed)}"));
+        return systems;
+    }
+
     /// <summary>artifacts/bench/&lt;scenario&gt;-s&lt;subscribers&gt; under the repository, where outside checks look.</summary>
     public static string DefaultOutput(string scenario, int subscribers) =>
         Path.Combine(RepositoryRoot(), "artifacts", "bench", $"{scenario}-s{subscribers}");
@@ -69,17 +86,11 @@ internal static class BenchCommandLine
         var connections = new Option<int>("--connections") { Description = "Idle connections on the one server process, each on a channel of its own.", DefaultValueFactory = _ => 10_000 };
         var quick = new Option<bool>("--quick") { Description = "Shorter idle and check phases (5 s each); the same connection count." };
         var smoke = new Option<bool>("--smoke") { Description = "Seconds: 1 s idle, 2 s check; use with a small --connections." };
-        var systems = new Option<string[]>("--systems")
-        {
-            Description = $"Systems to measure, one after another: {BenchTopology.Vibez}, {BenchTopology.SignalR}.",
-            DefaultValueFactory = _ => [BenchTopology.Vibez, BenchTopology.SignalR],
-            AllowMultipleArgumentsPerToken = true,
-        };
+        var systems = SystemsOption(
+            $"Systems to measure, one after another: {BenchTopology.Vibez}, {BenchTopology.SignalR}.",
+            BenchTopology.Vibez, BenchTopology.VibezLeader, BenchTopology.SignalR);
         var output = new Option<string?>("--output") { Description = "Output folder; default artifacts/bench/connections-s<connections> under the repository." };
         connections.Validators.Add(result => Require(result, result.GetValueOrDefault<int>() >= 1, "at least 1"));
-        systems.Validators.Add(result => Require(result,
-            (result.GetValueOrDefault<string[]>() ?? []).All(name => name is BenchTopology.Vibez or BenchTopology.VibezLeader or BenchTopology.SignalR),
-            $"some of {BenchTopology.Vibez}, {BenchTopology.VibezLeader}, {BenchTopology.SignalR}"));
         var command = new Command("connections", "Idle connections on ONE Gateway (and one SignalR app): RSS and GC heap per connection, time to connect them all.")
         {
             connections, quick, smoke, systems, output,
@@ -109,21 +120,15 @@ internal static class BenchCommandLine
             DefaultValueFactory = _ => 1,
         };
         var smoke = new Option<bool>("--smoke") { Description = "Seconds: 50 messages/s, master killed at 2 s of 8 s (overrides --rate, --crash-at, --seconds)." };
-        var systems = new Option<string[]>("--systems")
-        {
-            Description = $"Systems to measure, one after another, each on a sentinel topology of its own: {BenchTopology.Vibez}, {BenchTopology.SignalR}.",
-            DefaultValueFactory = _ => [BenchTopology.Vibez, BenchTopology.SignalR],
-            AllowMultipleArgumentsPerToken = true,
-        };
+        var systems = SystemsOption(
+            $"Systems to measure, one after another, each on a sentinel topology of its own: {BenchTopology.Vibez}, {BenchTopology.SignalR}.",
+            BenchTopology.Vibez, BenchTopology.SignalR);
         var output = new Option<string?>("--output") { Description = "Output folder; default artifacts/bench/failover-s<subscribers> under the repository." };
         subscribers.Validators.Add(result => Require(result, result.GetValueOrDefault<int>() >= 1, "at least 1"));
         rate.Validators.Add(result => Require(result, result.GetValueOrDefault<double>() is > 0 and <= 10_000, "between 0 and 10000"));
         crashAt.Validators.Add(result => Require(result, result.GetValueOrDefault<double>() > 0, "more than 0"));
         seconds.Validators.Add(result => Require(result, result.GetValueOrDefault<double>() > 0, "more than 0"));
         replicas.Validators.Add(result => Require(result, result.GetValueOrDefault<int>() is >= 1 and <= 4, "between 1 and 4"));
-        systems.Validators.Add(result => Require(result,
-            (result.GetValueOrDefault<string[]>() ?? []).All(name => name is BenchTopology.Vibez or BenchTopology.SignalR),
-            $"some of {BenchTopology.Vibez}, {BenchTopology.SignalR}"));
         var command = new Command("failover", "A steady publisher while the sentinel master is killed: acked messages lost, duplicates, reordering and the publish gap, for VibeZ (Replicated) and the SignalR peer.")
         {
             subscribers, rate, crashAt, seconds, replicas, smoke, systems, output,

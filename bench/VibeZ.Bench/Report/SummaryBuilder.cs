@@ -6,7 +6,7 @@ namespace VibeZ.Bench.Report;
 /// <summary>Turns every system's steps into summary.json's shape: best sustained rate, common rate, ratios.</summary>
 internal static class SummaryBuilder
 {
-    public static BenchSummary Build(FanoutSettings settings, IReadOnlyList<SystemRun> runs, string command, DateTimeOffset startedAt, string loadAtStart)
+    public static BenchSummary Build(FanoutSettings settings, IReadOnlyList<SystemRun> runs, string command, RunStart start)
     {
         var common = settings.Rates
             .Where(rate => runs.All(run => run.Steps.Any(step => step.OfferedDeliveriesPerSecond == rate && step.Passed)))
@@ -27,10 +27,10 @@ internal static class SummaryBuilder
             CommonDeliveriesPerSecond = common,
             Systems = systems,
             Ratios = Ratios(systems),
-            Machine = MachineInfo.Describe(loadAtStart),
+            Machine = start.Machine(),
             Command = command,
-            StartedAt = startedAt,
-            DurationSeconds = Math.Round((DateTimeOffset.UtcNow - startedAt).TotalSeconds),
+            StartedAt = start.StartedAt,
+            DurationSeconds = start.DurationSeconds(),
         };
     }
 

@@ -10,11 +10,14 @@ internal static class SummaryWriter
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
-    public static async Task WriteAsync(BenchSummary summary, string directory)
+    public static Task WriteAsync(BenchSummary summary, string directory) => WriteFilesAsync(summary, Markdown(summary), directory);
+
+    /// <summary>Writes any scenario's summary.json (its record as it is) and summary.md into <paramref name="directory"/>.</summary>
+    public static async Task WriteFilesAsync<TSummary>(TSummary summary, string markdown, string directory)
     {
         Directory.CreateDirectory(directory);
         await File.WriteAllTextAsync(Path.Combine(directory, "summary.json"), JsonSerializer.Serialize(summary, Json));
-        await File.WriteAllTextAsync(Path.Combine(directory, "summary.md"), Markdown(summary));
+        await File.WriteAllTextAsync(Path.Combine(directory, "summary.md"), markdown);
     }
 
     public static string Markdown(BenchSummary summary)
@@ -22,8 +25,7 @@ internal static class SummaryWriter
         var md = new StringBuilder();
         md.AppendLine(CultureInfo.InvariantCulture, $"# {summary.Scenario}: {summary.Audience()}, {summary.Publishers} publishers, {summary.MessageBytes} B messages ({summary.Mode})");
         md.AppendLine();
-        md.AppendLine(CultureInfo.InvariantCulture, $"`{summary.Command}` — {summary.StartedAt:u}, {summary.DurationSeconds} s; {summary.Machine.Cores} cores ({summary.Machine.Cpu}), {summary.Machine.Memory}, load average {summary.Machine.LoadAverageAtStart} at start, {summary.Machine.LoadAverageAtEnd} at end.");
-        md.AppendLine();
+        AppendRun(md, summary.Command, summary.StartedAt, summary.DurationSeconds, summary.Machine);
         md.AppendLine(CultureInfo.InvariantCulture, $"Highest offered rate sustained with p99 ≤ {summary.P99LimitMs} ms and ≤ {FanoutSettings.MissingLimit:P1} missing, {summary.StepSeconds} s per step:");
         md.AppendLine();
         md.AppendLine("| system | deliveries/s | messages/s | p50 ms | p99 ms | p99.9 ms | CPU % by process | first failure |");
@@ -73,6 +75,13 @@ internal static class SummaryWriter
 
         AppendSystems(md, summary.Systems.Select(s => (s.Name, s.Description)));
         return md.ToString();
+    }
+
+    /// <summary>Says in a summary.md how the run was started, when, for how long and on what machine, then a blank line.</summary>
+    public static void AppendRun(StringBuilder md, string command, DateTimeOffset startedAt, double durationSeconds, MachineInfo machine)
+    {
+        md.AppendLine(CultureInfo.InvariantCulture, $"`{command}` — {startedAt:u}, {durationSeconds} s; {machine.Cores} cores ({machine.Cpu}), {machine.Memory}, load average {machine.LoadAverageAtStart} at start, {machine.LoadAverageAtEnd} at end.");
+        md.AppendLine();
     }
 
     /// <summary>Ends a summary.md with what each system ran.</summary>

@@ -17,8 +17,7 @@ internal static class FanoutScenario
 
     public static async Task<BenchSummary> RunAsync(FanoutSettings settings, string command, CancellationToken cancellationToken)
     {
-        var startedAt = DateTimeOffset.UtcNow;
-        var loadAtStart = MachineInfo.LoadAverage();
+        var start = RunStart.Now();
         var runId = Guid.NewGuid().ToString("N")[..8];
         AnsiConsole.MarkupLine($"[bold]{settings.Scenario}[/]: {settings.Subscribers} subscribers on {settings.Channels} channel(s), {settings.Publishers} publishers, {settings.MessageBytes} B, {settings.Mode} mode; systems {string.Join(", ", settings.Systems)}");
 
@@ -70,7 +69,7 @@ internal static class FanoutScenario
             }
         }
 
-        var summary = SummaryBuilder.Build(settings, runs, command, startedAt, loadAtStart);
+        var summary = SummaryBuilder.Build(settings, runs, command, start);
         await SummaryWriter.WriteAsync(summary, settings.OutputDirectory);
         ChartWriter.Write(summary, settings.OutputDirectory);
         ConsoleReport.Print(summary, settings.OutputDirectory);

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using ScottPlot;
 using Spectre.Console;
 using VibeZ.Bench.Report;
@@ -12,9 +11,7 @@ internal static class ConnectionsReport
 {
     public static async Task WriteAsync(ConnectionsSummary summary, string directory)
     {
-        Directory.CreateDirectory(directory);
-        await File.WriteAllTextAsync(Path.Combine(directory, "summary.json"), JsonSerializer.Serialize(summary, SummaryWriter.Json));
-        await File.WriteAllTextAsync(Path.Combine(directory, "summary.md"), Markdown(summary));
+        await SummaryWriter.WriteFilesAsync(summary, Markdown(summary), directory);
         Chart(summary, Path.Combine(directory, "memory-per-connection.png"));
     }
 
@@ -49,8 +46,7 @@ internal static class ConnectionsReport
         var md = new StringBuilder();
         md.AppendLine(CultureInfo.InvariantCulture, $"# connections: {summary.Subscribers:N0} idle connections on one server process, each on a channel of its own ({summary.Mode})");
         md.AppendLine();
-        md.AppendLine(CultureInfo.InvariantCulture, $"`{summary.Command}` — {summary.StartedAt:u}, {summary.DurationSeconds} s; {summary.Machine.Cores} cores ({summary.Machine.Cpu}), {summary.Machine.Memory}, load average {summary.Machine.LoadAverageAtStart} at start, {summary.Machine.LoadAverageAtEnd} at end.");
-        md.AppendLine();
+        SummaryWriter.AppendRun(md, summary.Command, summary.StartedAt, summary.DurationSeconds, summary.Machine);
         md.AppendLine(CultureInfo.InvariantCulture, $"Per connection = (after − before) / {summary.Connections:N0} connections (the subscribers and the one publisher of the check). GC heap = live managed heap after a full collection forced over EventPipe. Connected {summary.ConnectConcurrency} at a time; idle CPU over {summary.IdleSeconds} s. Open-files limits (soft/hard): {string.Join(", ", summary.FileDescriptorLimits.Select(l => $"{l.Key} {l.Value}"))}.");
         md.AppendLine();
         md.AppendLine("| system | RSS before → after MiB | RSS / connection KiB | GC heap before → after MiB | heap / connection KiB | connect all, s | idle CPU % | check: delivered / expected | check p99 ms |");

@@ -21,8 +21,7 @@ internal static class ConnectionsScenario
 
     public static async Task<ConnectionsSummary> RunAsync(ConnectionsSettings settings, string command, CancellationToken cancellationToken)
     {
-        var startedAt = DateTimeOffset.UtcNow;
-        var loadAtStart = MachineInfo.LoadAverage();
+        var start = RunStart.Now();
         var runId = Guid.NewGuid().ToString("N")[..8];
         var needed = settings.Connections + ConnectionsSettings.Publishers;
         var limits = new Dictionary<string, string> { ["loadgen"] = Limit(Environment.ProcessId) };
@@ -51,10 +50,10 @@ internal static class ConnectionsScenario
             ConnectConcurrency = SystemRun.ConnectBatch,
             FileDescriptorLimits = limits,
             Systems = results,
-            Machine = MachineInfo.Describe(loadAtStart),
+            Machine = start.Machine(),
             Command = command,
-            StartedAt = startedAt,
-            DurationSeconds = Math.Round((DateTimeOffset.UtcNow - startedAt).TotalSeconds),
+            StartedAt = start.StartedAt,
+            DurationSeconds = start.DurationSeconds(),
         };
         await ConnectionsReport.WriteAsync(summary, settings.OutputDirectory);
         ConnectionsReport.Print(summary, settings.OutputDirectory);

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using Spectre.Console;
 using VibeZ.Bench.Report;
 
@@ -9,12 +8,7 @@ namespace VibeZ.Bench.Scenarios.Failover;
 /// <summary>Writes the <c>failover</c> summary.json and summary.md, and prints the table.</summary>
 internal static class FailoverReport
 {
-    public static async Task WriteAsync(FailoverSummary summary, string directory)
-    {
-        Directory.CreateDirectory(directory);
-        await File.WriteAllTextAsync(Path.Combine(directory, "summary.json"), JsonSerializer.Serialize(summary, SummaryWriter.Json));
-        await File.WriteAllTextAsync(Path.Combine(directory, "summary.md"), Markdown(summary));
-    }
+    public static Task WriteAsync(FailoverSummary summary, string directory) => SummaryWriter.WriteFilesAsync(summary, Markdown(summary), directory);
 
     public static void Print(FailoverSummary summary, string directory)
     {
@@ -28,9 +22,7 @@ internal static class FailoverReport
         md.AppendLine(CultureInfo.InvariantCulture,
             $"# failover: {summary.Subscribers} subscribers, {summary.MessagesPerSecond:0} messages/s, {summary.MessageBytes} B, {summary.Replicas} replica(s), master killed at {summary.CrashAtSeconds:0.#} s of {summary.SendSeconds:0.#} s ({summary.Mode})");
         md.AppendLine();
-        md.AppendLine(CultureInfo.InvariantCulture,
-            $"`{summary.Command}` — {summary.StartedAt:u}, {summary.DurationSeconds} s; {summary.Machine.Cores} cores ({summary.Machine.Cpu}), {summary.Machine.Memory}, load average {summary.Machine.LoadAverageAtStart} at start, {summary.Machine.LoadAverageAtEnd} at end.");
-        md.AppendLine();
+        SummaryWriter.AppendRun(md, summary.Command, summary.StartedAt, summary.DurationSeconds, summary.Machine);
         md.AppendLine(CultureInfo.InvariantCulture, $"A failed publish is sent again after {summary.ResendBackoffMs:0} ms, with the same id for VibeZ (retryable errors only).");
         md.AppendLine();
         md.AppendLine("| system | sent | resends | acked | failed | unacked | delivered per subscriber | acked but lost | duplicates | reordered | publish gap ms | crash → first ack ms | crash → first new delivery ms | p50 ms | p99 ms | errors |");

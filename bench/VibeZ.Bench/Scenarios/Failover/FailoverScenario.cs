@@ -17,8 +17,7 @@ internal static class FailoverScenario
 
     public static async Task<FailoverSummary> RunAsync(FailoverSettings settings, string command, CancellationToken cancellationToken)
     {
-        var startedAt = DateTimeOffset.UtcNow;
-        var loadAtStart = MachineInfo.LoadAverage();
+        var start = RunStart.Now();
         AnsiConsole.MarkupLine(
             $"[bold]failover[/]: {settings.MessagesPerSecond} messages/s to {settings.Subscribers} subscribers, master killed at {settings.CrashAt.TotalSeconds} s of {settings.Duration.TotalSeconds} s; systems {string.Join(", ", settings.Systems)}");
         var results = new List<FailoverSystemSummary>();
@@ -41,10 +40,10 @@ internal static class FailoverScenario
             SendSeconds = settings.Duration.TotalSeconds,
             ResendBackoffMs = FailoverSettings.ResendBackoff.TotalMilliseconds,
             Systems = results,
-            Machine = MachineInfo.Describe(loadAtStart),
+            Machine = start.Machine(),
             Command = command,
-            StartedAt = startedAt,
-            DurationSeconds = Math.Round((DateTimeOffset.UtcNow - startedAt).TotalSeconds),
+            StartedAt = start.StartedAt,
+            DurationSeconds = start.DurationSeconds(),
         };
         await FailoverReport.WriteAsync(summary, settings.OutputDirectory);
         FailoverReport.Print(summary, settings.OutputDirectory);

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.SignalR.Client;
 using VibeZ.Bench.Load;
 using VibeZ.Bench.Systems;
 using VibeZ.Bench.Systems.SignalR;
@@ -65,18 +64,8 @@ internal sealed class SignalRFailoverTarget(SentinelProcesses sentinel, IReadOnl
 
     public async Task<IAsyncDisposable> SubscribeAsync(int index, string channel, ArrivalLog log, CancellationToken cancellationToken)
     {
-        var connection = await SignalRConnections.ConnectAsync(Hub(index), cancellationToken);
-        connection.On<string>(SignalRConnections.Message, payload => log.Record(Payload.TryRead(payload.AsSpan(), out var fields), fields));
-        try
-        {
-            await connection.InvokeAsync(SignalRConnections.Subscribe, channel, cancellationToken);
-            return connection;
-        }
-        catch
-        {
-            await connection.DisposeAsync();
-            throw;
-        }
+        return await SignalRConnections.OpenSubscribedAsync(Hub(index), channel,
+            payload => log.Record(Payload.TryRead(payload.AsSpan(), out var fields), fields), cancellationToken);
     }
 
     public async Task<IFailoverPublisher> ConnectPublisherAsync(string channel, PublishLedger ledger, CancellationToken stop, CancellationToken cancellationToken) =>

@@ -22,18 +22,8 @@ internal sealed class VibezFailoverTarget(GatewayTopology topology) : IFailoverT
 
     public async Task<IAsyncDisposable> SubscribeAsync(int index, string channel, ArrivalLog log, CancellationToken cancellationToken)
     {
-        var connection = new VibezConnection { OnMessage = data => log.Record(Payload.TryRead(data, out var fields), fields) };
-        try
-        {
-            await connection.ConnectAsync((index % 2 == 0 ? topology.First : topology.Second).WebSocketAddress, GatewayTokens.Mint(), cancellationToken);
-            await connection.SubscribeAsync(channel, cancellationToken);
-            return connection;
-        }
-        catch
-        {
-            await connection.DisposeAsync();
-            throw;
-        }
+        return await VibezConnection.OpenSubscribedAsync((index % 2 == 0 ? topology.First : topology.Second).WebSocketAddress, channel,
+            data => log.Record(Payload.TryRead(data, out var fields), fields), cancellationToken);
     }
 
     public async Task<IFailoverPublisher> ConnectPublisherAsync(string channel, PublishLedger ledger, CancellationToken stop, CancellationToken cancellationToken) =>

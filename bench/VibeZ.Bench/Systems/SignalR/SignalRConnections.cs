@@ -27,4 +27,24 @@ internal static class SignalRConnections
         await connection.StartAsync(cancellationToken);
         return connection;
     }
+
+    /// <summary>
+    /// Connects to <paramref name="hub"/> and joins <paramref name="channel"/>'s group, calling <paramref name="onMessage"/>
+    /// for every message; the connection is closed again if joining fails.
+    /// </summary>
+    public static async Task<HubConnection> OpenSubscribedAsync(Uri hub, string channel, Action<string> onMessage, CancellationToken cancellationToken)
+    {
+        var connection = await ConnectAsync(hub, cancellationToken);
+        connection.On(Message, onMessage);
+        try
+        {
+            await connection.InvokeAsync(Subscribe, channel, cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
 }

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.SignalR.Client;
 using VibeZ.Bench.Load;
 using VibeZ.Bench.Measure;
 using VibeZ.Testing.Processes;
@@ -17,19 +16,9 @@ internal sealed class SignalRSystem(string description, IReadOnlyList<ServicePro
 
     public async Task<IAsyncDisposable> SubscribeAsync(int index, string channel, DeliveryBoard board, CancellationToken cancellationToken)
     {
-        var connection = await SignalRConnections.ConnectAsync(Hub(index), cancellationToken);
         var lastSequences = new long[100];
-        connection.On<string>(SignalRConnections.Message, payload => board.Deliver(Payload.TryRead(payload.AsSpan(), out var fields), fields, lastSequences));
-        try
-        {
-            await connection.InvokeAsync(SignalRConnections.Subscribe, channel, cancellationToken);
-            return connection;
-        }
-        catch
-        {
-            await connection.DisposeAsync();
-            throw;
-        }
+        return await SignalRConnections.OpenSubscribedAsync(Hub(index), channel,
+            payload => board.Deliver(Payload.TryRead(payload.AsSpan(), out var fields), fields, lastSequences), cancellationToken);
     }
 
     public async Task<IBenchPublisher> ConnectPublisherAsync(int index, IReadOnlyList<string> channels, int messageBytes, CancellationToken cancellationToken) =>

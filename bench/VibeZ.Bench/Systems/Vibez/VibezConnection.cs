@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net.WebSockets;
 using System.Text.Json;
+using VibeZ.Testing.Gateway;
 
 namespace VibeZ.Bench.Systems.Vibez;
 
@@ -30,6 +31,26 @@ internal sealed class VibezConnection : IAsyncDisposable
 
     /// <summary>Gets why the connection ended, once it did.</summary>
     public string? Ended { get; private set; }
+
+    /// <summary>
+    /// Connects to <paramref name="address"/> with a freshly minted token and subscribes to <paramref name="channel"/>,
+    /// calling <paramref name="onMessage"/> for every message; the connection is closed again if either step fails.
+    /// </summary>
+    public static async Task<VibezConnection> OpenSubscribedAsync(Uri address, string channel, Action<ReadOnlySpan<byte>> onMessage, CancellationToken cancellationToken)
+    {
+        var connection = new VibezConnection { OnMessage = onMessage };
+        try
+        {
+            await connection.ConnectAsync(address, GatewayTokens.Mint(), cancellationToken);
+            await connection.SubscribeAsync(channel, cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
 
     /// <summary>Connects with <paramref name="token"/> as the upgrade's bearer token, as a backend or app client would.</summary>
     public async Task ConnectAsync(Uri address, string token, CancellationToken cancellationToken)

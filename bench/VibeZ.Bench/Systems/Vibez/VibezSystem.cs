@@ -18,21 +18,8 @@ internal sealed class VibezSystem(string name, string description, IReadOnlyList
     public async Task<IAsyncDisposable> SubscribeAsync(int index, string channel, DeliveryBoard board, CancellationToken cancellationToken)
     {
         var lastSequences = new long[100];
-        var connection = new VibezConnection
-        {
-            OnMessage = data => board.Deliver(Payload.TryRead(data, out var fields), fields, lastSequences),
-        };
-        try
-        {
-            await connection.ConnectAsync(gateways[index % gateways.Count].WebSocketAddress, GatewayTokens.Mint(), cancellationToken);
-            await connection.SubscribeAsync(channel, cancellationToken);
-            return connection;
-        }
-        catch
-        {
-            await connection.DisposeAsync();
-            throw;
-        }
+        return await VibezConnection.OpenSubscribedAsync(gateways[index % gateways.Count].WebSocketAddress, channel,
+            data => board.Deliver(Payload.TryRead(data, out var fields), fields, lastSequences), cancellationToken);
     }
 
     public async Task<IBenchPublisher> ConnectPublisherAsync(int index, IReadOnlyList<string> channels, int messageBytes, CancellationToken cancellationToken) =>
