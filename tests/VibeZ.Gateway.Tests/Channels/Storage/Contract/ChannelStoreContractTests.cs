@@ -2,7 +2,7 @@ using System.Text;
 using VibeZ.Channels.Publishing;
 using VibeZ.Channels.Storage;
 
-namespace VibeZ.Gateway.Tests.Channels.Storage;
+namespace VibeZ.Gateway.Tests.Channels.Storage.Contract;
 
 /// <summary>
 /// What every <see cref="IChannelStore"/> must do, written against the interface alone and run against each store: the

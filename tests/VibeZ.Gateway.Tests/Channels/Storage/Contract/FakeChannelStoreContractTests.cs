@@ -1,6 +1,6 @@
 using VibeZ.Channels.Storage;
 
-namespace VibeZ.Gateway.Tests.Channels.Storage;
+namespace VibeZ.Gateway.Tests.Channels.Storage.Contract;
 
 /// <summary>The channel store contract on the fake the unit tests use, so it behaves as Redis does.</summary>
 public sealed class FakeChannelStoreContractTests : ChannelStoreContractTests

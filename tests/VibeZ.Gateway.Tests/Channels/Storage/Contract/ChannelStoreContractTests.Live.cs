@@ -1,6 +1,6 @@
 using VibeZ.Channels.Storage;
 
-namespace VibeZ.Gateway.Tests.Channels.Storage;
+namespace VibeZ.Gateway.Tests.Channels.Storage.Contract;
 
 /// <summary>The contract's live feed: subscriptions and the commits they carry.</summary>
 public abstract partial class ChannelStoreContractTests

@@ -1,4 +1,4 @@
-namespace VibeZ.Gateway.Tests.Channels.Storage;
+namespace VibeZ.Gateway.Tests.Channels.Storage.Contract;
 
 /// <summary>The contract's reads: history pages, heads and inspections.</summary>
 public abstract partial class ChannelStoreContractTests

@@ -1,6 +1,6 @@
 using VibeZ.Channels.Storage;
 
-namespace VibeZ.Gateway.Tests.Channels.Storage;
+namespace VibeZ.Gateway.Tests.Channels.Storage.Contract;
 
 /// <summary>The contract's epochs: rollbacks an append notices, restarts a reader asks for, and pending commits.</summary>
 public abstract partial class ChannelStoreContractTests

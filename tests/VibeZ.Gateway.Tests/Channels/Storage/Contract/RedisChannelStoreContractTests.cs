@@ -1,6 +1,6 @@
 using VibeZ.Channels.Storage;
 
-namespace VibeZ.Gateway.Tests.Channels.Storage;
+namespace VibeZ.Gateway.Tests.Channels.Storage.Contract;
 
 /// <summary>The channel store contract on <see cref="RedisChannelStore"/> and a real redis-server: the truth the fake is held to.</summary>
 [Trait("Category", "Integration")]

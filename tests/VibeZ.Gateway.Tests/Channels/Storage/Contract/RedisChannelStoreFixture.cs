@@ -5,7 +5,7 @@ using VibeZ.Channels.Publishing;
 using VibeZ.Channels.Storage;
 using VibeZ.ServiceDefaults.Redis.Connection;
 
-namespace VibeZ.Gateway.Tests.Channels.Storage;
+namespace VibeZ.Gateway.Tests.Channels.Storage.Contract;
 
 /// <summary>
 /// One real redis-server for a test class, and a <see cref="RedisChannelStore"/> on it wired as the Gateway wires it:

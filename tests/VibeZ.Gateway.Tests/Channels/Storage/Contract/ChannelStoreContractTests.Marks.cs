@@ -1,6 +1,6 @@
 using VibeZ.Channels.Storage;
 
-namespace VibeZ.Gateway.Tests.Channels.Storage;
+namespace VibeZ.Gateway.Tests.Channels.Storage.Contract;
 
 /// <summary>The contract's marks without an epoch of their own: an empty epoch reads the current one, as the HTTP history API asks.</summary>
 public abstract partial class ChannelStoreContractTests
