@@ -17,11 +17,15 @@ internal static class RedisContainerNetworkCheck
     /// <param name="containerRuntime">The runtime's command.</param>
     /// <param name="image">The Redis image, which has redis-server, redis-cli and /bin/sh.</param>
     /// <param name="run">Runs a program.</param>
-    public static string? Run(string containerRuntime, string image, Func<string, string[], ProgramRun> run)
+    public static string? Run(string containerRuntime, string image, Func<string, string[], ProgramRun> run) =>
+        Run(containerRuntime, image, run, $"vibez-check-{Guid.NewGuid().ToString("N")[..8]}");
+
+    /// <summary>Runs the check with the network <paramref name="name"/> and the containers named after it.</summary>
+    internal static string? Run(string containerRuntime, string image, Func<string, string[], ProgramRun> run, string name)
     {
-        var name = $"vibez-check-{Guid.NewGuid().ToString("N")[..8]}";
         var network = new RedisContainerNetwork(name, containerRuntime);
         var server = $"{name}-server";
+        var client = $"{name}-client";
         try
         {
             network.EnsureCreated(run, "vibez.check=true");
@@ -39,14 +43,14 @@ internal static class RedisContainerNetworkCheck
             // The server needs a moment to listen; the name must resolve on the first try.
             var ping = $"i=0; until [ \"$(redis-cli -h {server} -p 6379 ping 2>&1)\" = PONG ]; do i=$((i+1)); " +
                 $"if [ $i -ge {PingTries} ]; then redis-cli -h {server} -p 6379 ping; exit 1; fi; sleep 0.1; done";
-            var client = run(containerRuntime,
+            var pinged = run(containerRuntime,
             [
-                "run", "--rm", .. network.RunArguments(network.AddressOf(1), [(server, serverAddress)]),
+                "run", "--rm", "--name", client, .. network.RunArguments(network.AddressOf(1), [(server, serverAddress)]),
                 "--entrypoint", "/bin/sh", image, "-c", ping,
             ]);
-            return client.Succeeded
+            return pinged.Succeeded
                 ? null
-                : $"a container could not reach another by name on the network {name} ('redis-cli -h {server} ping' said '{client.Said}')";
+                : $"a container could not reach another by name on the network {name} ('redis-cli -h {server} ping' said '{pinged.Said}')";
         }
         catch (InvalidOperationException ex)
         {
@@ -54,7 +58,11 @@ internal static class RedisContainerNetworkCheck
         }
         finally
         {
+            // Both containers by name: a run that timed out leaves its --rm container to the runtime's own clean-up,
+            // which can come after this, and a network with a container on it is not removed. One at a time, because
+            // Podman removes none of the names when one of them (usually the client, already gone) does not exist.
             run(containerRuntime, ["rm", "-f", server]);
+            run(containerRuntime, ["rm", "-f", client]);
             run(containerRuntime, ["network", "rm", name]);
         }
     }

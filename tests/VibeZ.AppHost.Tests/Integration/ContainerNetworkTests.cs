@@ -55,9 +55,12 @@ public sealed class ContainerNetworkTests : IDisposable
     public void TheRuntimeCheckPassesOnThisMachine()
     {
         // The check the AppHost makes before it picks containers, and eng/install.sh makes in shell.
-        var failure = RedisContainerNetworkCheck.Run(Runtime, AppHostArguments.Image, ProgramRun.Start);
+        var name = $"vibez-check-{Guid.NewGuid().ToString("N")[..8]}";
+        var failure = RedisContainerNetworkCheck.Run(Runtime, AppHostArguments.Image, ProgramRun.Start, name);
 
         Assert.Null(failure);
+        Assert.False(ProgramRun.Start(Runtime, ["container", "exists", $"{name}-server"]).Succeeded, $"The check left its container {name}-server behind.");
+        Assert.False(ProgramRun.Start(Runtime, ["network", "exists", name]).Succeeded, $"The check left its network {name} behind.");
     }
 
     public void Dispose()
