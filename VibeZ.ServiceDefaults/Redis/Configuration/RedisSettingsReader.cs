@@ -29,7 +29,8 @@ internal static class RedisSettingsReader
         var mode = ReadMode(Get(options.Mode, nameof(options.Mode)));
         var url = Get(options.Url, nameof(options.Url));
         var password = Get(options.Password, nameof(options.Password));
-        var username = ReadUsername(Get(options.Username, nameof(options.Username)), password, url);
+        // Only single mode connects to REDIS_URL, so only there can its password go with REDIS_USERNAME.
+        var username = ReadUsername(Get(options.Username, nameof(options.Username)), password, mode is RedisMode.Single ? url : url with { Value = null });
         var natMap = Get(options.NatMap, nameof(options.NatMap));
         var parsedNatMap = RedisNatMap.Parse(NullIfBlank(natMap.Value), natMap.Source);
 
@@ -96,7 +97,8 @@ internal static class RedisSettingsReader
         return username;
     }
 
-    // A password in REDIS_URL counts too; a URL that does not parse is reported by Read, naming REDIS_URL.
+    // A password in REDIS_URL counts too (in single mode, see Read); a URL that does not parse is reported by
+    // Read, naming REDIS_URL.
     private static bool HasUrlPassword(ConfiguredValue url)
     {
         try
