@@ -1,4 +1,3 @@
-using VibeZ.Redis;
 using VibeZ.ServiceDefaults.Redis.Connection;
 
 namespace VibeZ.ServiceDefaults.Redis.Configuration;
@@ -6,12 +5,6 @@ namespace VibeZ.ServiceDefaults.Redis.Configuration;
 internal static class RedisDefaults
 {
     public const string Url = "redis://localhost:6379";
-
-    public const string SentinelName = RedisContract.DefaultSentinelName;
-
-    public const int RedisPort = RedisContract.DefaultRedisPort;
-
-    public const int SentinelPort = RedisContract.DefaultSentinelPort;
 
     // Long enough for a container that is still starting, short enough that a wrong address fails a health probe quickly.
     public const int ConnectTimeoutMilliseconds = 5000;

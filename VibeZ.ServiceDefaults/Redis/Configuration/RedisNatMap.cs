@@ -28,7 +28,7 @@ public sealed class RedisNatMap
     /// Parses <c>announcedHost:port=reachableHost:port[,...]</c>; null or blank gives <see cref="Empty"/>.
     /// </summary>
     /// <exception cref="RedisConfigurationException">An entry is malformed or an announced endpoint repeats.</exception>
-    public static RedisNatMap Parse(string? value) => Parse(value, RedisSetting.NatMap.Variable);
+    public static RedisNatMap Parse(string? value) => Parse(value, RedisContract.NatMap);
 
     internal static RedisNatMap Parse(string? value, string setting)
     {

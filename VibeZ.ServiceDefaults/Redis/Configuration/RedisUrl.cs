@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using VibeZ.Redis;
 
 namespace VibeZ.ServiceDefaults.Redis.Configuration;
 
@@ -37,7 +38,7 @@ internal sealed record RedisUrl(EndPoint EndPoint, bool UseTls, string? User, st
             throw Invalid(setting, value, "it has no host");
         }
 
-        var endPoint = RedisEndPointParser.TryParse(hostPort, RedisDefaults.RedisPort, out var problem)
+        var endPoint = RedisEndPointParser.TryParse(hostPort, RedisContract.DefaultRedisPort, out var problem)
             ?? throw Invalid(setting, value, problem!);
 
         int? database = null;

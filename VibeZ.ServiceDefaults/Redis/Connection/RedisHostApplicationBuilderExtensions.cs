@@ -37,6 +37,7 @@ public static class RedisHostApplicationBuilderExtensions
             return builder;
         }
 
+        builder.Configuration.Add(new RedisEnvironmentConfigurationSource(builder.Configuration));
         var settings = RedisSettingsReader.Read(builder.Configuration);
         var tunnel = settings.NatMap.IsEmpty ? null : new NatMapTunnel(settings.NatMap);
         var clientName = builder.Environment.ApplicationName;

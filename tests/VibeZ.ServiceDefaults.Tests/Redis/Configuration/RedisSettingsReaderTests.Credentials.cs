@@ -61,4 +61,17 @@ public sealed partial class RedisSettingsReaderTests
     public void ARedisUsernameMayTakeItsPasswordFromTheUrl() =>
         Assert.Equal(("vibez-app", "urlpw"), RedisSettingsReader.Read(TestConfiguration.From(
             ("REDIS_URL", "redis://:urlpw@host:6379"), ("REDIS_USERNAME", "vibez-app"))) is var s ? (s.User, s.Password) : default);
+
+    [Theory]
+    [InlineData("sentinel", "REDIS_SENTINELS")]
+    [InlineData("cluster", "REDIS_CLUSTER_NODES")]
+    public void ARedisUsernameOutsideSingleModeDoesNotTakeItsPasswordFromTheUnusedUrl(string mode, string nodesSetting)
+    {
+        // Only single mode connects to REDIS_URL, so its password would never be sent with the user name.
+        var ex = Assert.Throws<RedisConfigurationException>(() => RedisSettingsReader.Read(TestConfiguration.From(
+            ("REDIS_MODE", mode), (nodesSetting, "n1:7000"), ("REDIS_URL", "redis://:urlpw@host:6379"), ("REDIS_USERNAME", "vibez-app"))));
+
+        Assert.Equal("REDIS_USERNAME", ex.Setting);
+        Assert.Equal("REDIS_USERNAME is 'vibez-app', but REDIS_PASSWORD is not set: an ACL user logs in with a password.", ex.Message);
+    }
 }

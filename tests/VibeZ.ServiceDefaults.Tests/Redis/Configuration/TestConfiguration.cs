@@ -1,11 +1,16 @@
 using Microsoft.Extensions.Configuration;
+using VibeZ.ServiceDefaults.Redis.Configuration;
 
 namespace VibeZ.ServiceDefaults.Tests.Redis.Configuration;
 
+/// <summary>The configuration a host hands <c>AddVibeZRedis</c>: the values, then <c>REDIS_*</c> mapped onto the <c>Redis</c> section.</summary>
 internal static class TestConfiguration
 {
-    public static IConfiguration From(params (string Key, string? Value)[] values) =>
-        new ConfigurationBuilder()
-            .AddInMemoryCollection(values.Select(pair => new KeyValuePair<string, string?>(pair.Key, pair.Value)))
-            .Build();
+    public static IConfiguration From(params (string Key, string? Value)[] values)
+    {
+        var configuration = new ConfigurationManager();
+        configuration.AddInMemoryCollection(values.Select(pair => new KeyValuePair<string, string?>(pair.Key, pair.Value)));
+        configuration.Sources.Add(new RedisEnvironmentConfigurationSource(configuration));
+        return configuration;
+    }
 }
