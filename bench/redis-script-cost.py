@@ -137,9 +137,10 @@ def load(options):
     print("%s, %d messages at %d/s" % (options.mode, options.messages, options.rate))
     print("redis main thread on CPU: %.1f us per message" % (cpu / 1000 / options.messages))
     if options.callgrind_pid:
-        before = set(glob.glob(os.path.join(options.callgrind_dir, "callgrind.out.*")))
+        pattern = os.path.join(options.callgrind_dir, "*.%d*" % options.callgrind_pid)
+        before = set(glob.glob(pattern))
         subprocess.run(["callgrind_control", "-d", str(options.callgrind_pid)], check=True, capture_output=True)
-        dump = max(set(glob.glob(os.path.join(options.callgrind_dir, "callgrind.out.*"))) - before, key=os.path.getmtime)
+        dump = max(set(glob.glob(pattern)) - before, key=os.path.getmtime)
         totals = [line for line in open(dump) if line.startswith(("totals:", "summary:"))][0]
         print("redis instructions: %d per message (%s)" % (int(totals.split()[1]) / options.messages, dump))
     other = Connection(options.port)
@@ -217,7 +218,7 @@ command.add_argument("--mode", choices=["replicated", "leader"], default="replic
 command.add_argument("--messages", type=int, default=20000)
 command.add_argument("--rate", type=int, default=4000, help="messages per second")
 command.add_argument("--callgrind-pid", type=int, help="the valgrind process a callgrind redis-server runs in")
-command.add_argument("--callgrind-dir", default=".", help="where that valgrind writes callgrind.out.* files")
+command.add_argument("--callgrind-dir", default=".", help="where that valgrind writes its callgrind.out.<pid>.<n> dumps")
 command = commands.choices["compare"]
 command.add_argument("--seed", type=int, default=1)
 command.add_argument("--steps", type=int, default=400)
