@@ -74,9 +74,10 @@ internal sealed partial class RedisChannelStore
             statuses[i] = (AppendStatus)(long)reply[5 + (2 * i)];
         }
 
+        // A batch committed at once is never confirmed with a replica, so its script did not read the replication id.
         return new AppendedBatch(channel, epoch, offsets, statuses)
         {
-            Ticket = new ReplicationTicket(server, (string)reply[1]!),
+            Ticket = _commitAtOnce ? null : new ReplicationTicket(server, (string)reply[1]!),
             Committed = _commitAtOnce,
         };
     }
@@ -95,7 +96,7 @@ internal sealed partial class RedisChannelStore
         }
 
         var (reply, server) = await RunScriptAsync("channel.commit", ChannelScripts.Commit, [ChannelKeys.Meta(batch.Channel)],
-            [batch.Epoch, batch.LastOffset, ChannelKeys.HistoryPrefix(batch.Channel), ChannelKeys.Live(batch.Channel), _sharded ? "1" : "0", MaxLiveMessages],
+            [batch.Epoch, batch.LastOffset, ChannelKeys.HistoryPrefix(batch.Channel), ChannelKeys.Live(batch.Channel), _sharded ? "1" : "0", MaxLiveMessages, "1"],
             cancellationToken);
         if ((long)reply[0] < 0)
         {
@@ -130,8 +131,9 @@ internal sealed partial class RedisChannelStore
             return;
         }
 
+        // The appended messages were confirmed above; the commit itself is not, so it needs no replication id.
         await RunScriptAsync("channel.commit", ChannelScripts.Commit, [meta],
-            [epoch, state.Appended, ChannelKeys.HistoryPrefix(channel), ChannelKeys.Live(channel), _sharded ? "1" : "0", MaxLiveMessages],
+            [epoch, state.Appended, ChannelKeys.HistoryPrefix(channel), ChannelKeys.Live(channel), _sharded ? "1" : "0", MaxLiveMessages, "0"],
             cancellationToken);
         GatewayLog.PendingCommitted(_logger, channel, state.Committed, state.Appended);
     }
