@@ -1,3 +1,5 @@
+using VibeZ.Redis;
+
 namespace Aspire.Hosting.ApplicationModel;
 
 /// <summary>
@@ -83,7 +85,7 @@ internal static class RedisFaultCommands
         {
             result = await run(context.CancellationToken);
         }
-        catch (RedisProbeException ex)
+        catch (RedisNodeException ex)
         {
             result = CommandResults.Failure(ex.Message);
         }

@@ -1,4 +1,7 @@
 using System.Diagnostics;
+using System.Globalization;
+using StackExchange.Redis;
+using VibeZ.Redis;
 
 namespace Aspire.Hosting.ApplicationModel;
 
@@ -29,14 +32,15 @@ internal static class RedisForcedFailover
             try
             {
                 oldMaster = await MasterNamedByAsync(topology, sentinel, password, cancellationToken);
-                await RedisProbe.QueryAsync(topology, sentinel.Port, password, ["SENTINEL", "FAILOVER", name], cancellationToken);
+                await using var client = topology.NodeClient(sentinel, password);
+                await client.SentinelFailoverAsync(name, cancellationToken);
             }
-            catch (RedisProbeException ex) when (ex.IsErrorReply)
+            catch (RedisNodeException ex) when (ex.IsErrorReply)
             {
                 // NOGOODSLAVE (no replica in sync to promote) or INPROG (a failover is already running) say it all.
                 return CommandResults.Failure($"{sentinel.Name} refused SENTINEL FAILOVER {name}: {ex.Message}");
             }
-            catch (RedisProbeException ex)
+            catch (RedisNodeException ex)
             {
                 unreachable.Add(ex.Message);
                 continue;
@@ -68,30 +72,33 @@ internal static class RedisForcedFailover
     /// </summary>
     private static async Task<ExecuteCommandResult> ClusterAsync(RedisTopologyResource topology, string password, CancellationToken cancellationToken)
     {
-        var lines = await ClusterNodesAsync(topology, password, cancellationToken);
+        var nodes = await ClusterNodesAsync(topology, password, cancellationToken);
         var candidates =
-            from master in lines.Where(l => l.IsMaster && !l.IsFailing && l.Slots.Length > 0).OrderBy(l => l.Port)
-            from replica in lines.Where(l => l.MasterId == master.Id && l.Connected && !l.IsFailing).OrderBy(l => l.Port)
-            select (Master: NodeAt(topology, master.Port), Replica: NodeAt(topology, replica.Port), master.Slots);
+            from master in nodes.Where(n => !n.IsReplica && !n.IsFailing() && n.Slots.Count > 0).OrderBy(n => n.Port())
+            from replica in nodes.Where(n => n.ParentNodeId == master.NodeId && n.IsConnected && !n.IsFailing()).OrderBy(n => n.Port())
+            select (Master: NodeAt(topology, master.Port()), Replica: NodeAt(topology, replica.Port()), master.Slots);
         var (oldMaster, replicaNode, slots) = candidates.FirstOrDefault();
         if (oldMaster is null || replicaNode is null)
         {
             return CommandResults.Failure("No master of the cluster has a connected replica to take over from it.");
         }
 
-        var replication = RedisInfo.Parse(await RedisProbe.QueryAsync(topology, replicaNode.Port, password, ["INFO", "replication"], cancellationToken));
-        if (replication.Get("master_link_status") != "up")
+        await using (var replica = topology.NodeClient(replicaNode, password))
         {
-            return CommandResults.Failure($"{replicaNode.Name}, the replica of {oldMaster.Name}, is not in sync (master_link_status '{replication.Get("master_link_status")}'); try again once it is.");
-        }
+            var replication = await replica.InfoAsync("replication", cancellationToken);
+            if (replication.Get("master_link_status") != "up")
+            {
+                return CommandResults.Failure($"{replicaNode.Name}, the replica of {oldMaster.Name}, is not in sync (master_link_status '{replication.Get("master_link_status")}'); try again once it is.");
+            }
 
-        try
-        {
-            await RedisProbe.QueryAsync(topology, replicaNode.Port, password, ["CLUSTER", "FAILOVER"], cancellationToken);
-        }
-        catch (RedisProbeException ex) when (ex.IsErrorReply)
-        {
-            return CommandResults.Failure($"{replicaNode.Name} refused CLUSTER FAILOVER: {ex.Message}");
+            try
+            {
+                await replica.QueryAsync(["CLUSTER", "FAILOVER"], cancellationToken);
+            }
+            catch (RedisNodeException ex) when (ex.IsErrorReply)
+            {
+                return CommandResults.Failure($"{replicaNode.Name} refused CLUSTER FAILOVER: {ex.Message}");
+            }
         }
 
         var clock = Stopwatch.StartNew();
@@ -99,8 +106,9 @@ internal static class RedisForcedFailover
         while (clock.Elapsed < deadline)
         {
             await Task.Delay(PollInterval, cancellationToken);
-            var myself = RedisClusterNodeLine.Parse(await RedisProbe.QueryAsync(topology, replicaNode.Port, password, ["CLUSTER", "NODES"], cancellationToken)).Single(l => l.IsMyself);
-            if (myself.IsMaster)
+            await using var replica = topology.NodeClient(replicaNode, password);
+            var myself = (await replica.ClusterNodesAsync(cancellationToken)).Nodes.Single(n => n.IsMyself);
+            if (!myself.IsReplica)
             {
                 return CommandResults.Success(
                     $"{replicaNode.Name} took over slots {string.Join(' ', slots)} from {oldMaster.Name} in {clock.ElapsedMilliseconds} ms (CLUSTER FAILOVER on the replica); {oldMaster.Name} becomes its replica.");
@@ -113,32 +121,33 @@ internal static class RedisForcedFailover
 
     private static async Task<RedisNode> MasterNamedByAsync(RedisTopologyResource topology, RedisNode sentinel, string password, CancellationToken cancellationToken)
     {
-        var answer = await RedisProbe.QueryAsync(topology, sentinel.Port, password, ["SENTINEL", "GET-MASTER-ADDR-BY-NAME", topology.Settings.MasterName], cancellationToken);
-        var parts = answer.Split('\n');
-        return parts.Length == 2 && int.TryParse(parts[1], System.Globalization.CultureInfo.InvariantCulture, out var port)
+        await using var client = topology.NodeClient(sentinel, password);
+        var answer = await client.SentinelMasterAsync(topology.Settings.MasterName, cancellationToken);
+        return int.TryParse(answer[(answer.LastIndexOf(':') + 1)..], CultureInfo.InvariantCulture, out var port)
             ? NodeAt(topology, port)
-            : throw new RedisProbeException($"{sentinel.Name} does not know the master '{topology.Settings.MasterName}' (it answered '{answer}')") { IsErrorReply = true };
+            : throw new RedisNodeException($"{sentinel.Name} does not know the master '{topology.Settings.MasterName}' (it answered '{answer}')") { IsErrorReply = true };
     }
 
-    private static async Task<List<RedisClusterNodeLine>> ClusterNodesAsync(RedisTopologyResource topology, string password, CancellationToken cancellationToken)
+    private static async Task<ICollection<ClusterNode>> ClusterNodesAsync(RedisTopologyResource topology, string password, CancellationToken cancellationToken)
     {
         var errors = new List<string>();
         foreach (var node in topology.Nodes)
         {
             try
             {
-                return RedisClusterNodeLine.Parse(await RedisProbe.QueryAsync(topology, node.Port, password, ["CLUSTER", "NODES"], cancellationToken));
+                await using var client = topology.NodeClient(node, password);
+                return (await client.ClusterNodesAsync(cancellationToken)).Nodes;
             }
-            catch (RedisProbeException ex)
+            catch (RedisNodeException ex)
             {
                 errors.Add(ex.Message);
             }
         }
 
-        throw new RedisProbeException($"No cluster node answered CLUSTER NODES: {string.Join("; ", errors)}");
+        throw new RedisNodeException($"No cluster node answered CLUSTER NODES: {string.Join("; ", errors)}");
     }
 
     private static RedisNode NodeAt(RedisTopologyResource topology, int port) =>
         topology.Nodes.FirstOrDefault(n => n.IsDataNode && n.Port == port)
-        ?? throw new RedisProbeException($"The topology names port {port}, which is no data node of {topology.Name}.") { IsErrorReply = true };
+        ?? throw new RedisNodeException($"The topology names port {port}, which is no data node of {topology.Name}.") { IsErrorReply = true };
 }

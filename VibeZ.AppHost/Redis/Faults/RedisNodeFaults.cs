@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
+using VibeZ.Redis;
 
 namespace Aspire.Hosting.ApplicationModel;
 
@@ -18,15 +19,15 @@ internal static class RedisNodeFaults
         var password = await topology.PasswordParameter.GetValueAsync(cancellationToken) ?? "";
         try
         {
-            var reply = await RedisProbe.QueryAsync(topology, node.Port, password, ["DEBUG", "SEGFAULT"], cancellationToken);
+            var reply = await RedisNodeClient.QueryAsync(topology.NodeAddress(node.Port, password), ["DEBUG", "SEGFAULT"], cancellationToken);
             return CommandResults.Failure($"{node.Name} answered DEBUG SEGFAULT with '{reply}' instead of crashing.");
         }
-        catch (RedisProbeException ex) when (ex.IsErrorReply)
+        catch (RedisNodeException ex) when (ex.IsErrorReply)
         {
             // An error reply, not a dropped connection: DEBUG is refused (enable-debug-command) or the password is wrong.
             return CommandResults.Failure($"{node.Name} refused DEBUG SEGFAULT: {ex.Message}");
         }
-        catch (RedisProbeException)
+        catch (RedisNodeException)
         {
             // The node died before it could answer: that is the point.
         }
@@ -59,7 +60,8 @@ internal static class RedisNodeFaults
     public static async Task<ExecuteCommandResult> StallReplicationAsync(RedisTopologyResource topology, RedisNode node, CancellationToken cancellationToken)
     {
         var password = await topology.PasswordParameter.GetValueAsync(cancellationToken) ?? "";
-        var replication = RedisInfo.Parse(await RedisProbe.QueryAsync(topology, node.Port, password, ["INFO", "replication"], cancellationToken));
+        await using var client = topology.NodeClient(node, password);
+        var replication = await client.InfoAsync("replication", cancellationToken);
         if (replication.Get("role") != "slave")
         {
             return CommandResults.Failure($"{node.Name} is a {replication.Get("role")} now, not a replica: run Stall replication on one of its replicas.");
@@ -86,12 +88,14 @@ internal static class RedisNodeFaults
         var sent = DateTimeOffset.Now;
         try
         {
-            var reply = await RedisProbe.StartAsync(topology, node.Port, password, ["DEBUG", "SLEEP", seconds.ToString(CultureInfo.InvariantCulture)], RefusalWait, cancellationToken);
+            // Disposing the client closes the connection without waiting for the reply; the node sleeps on regardless.
+            await using var client = topology.NodeClient(node, password);
+            var reply = await client.StartAsync(["DEBUG", "SLEEP", seconds.ToString(CultureInfo.InvariantCulture)], RefusalWait, cancellationToken);
             return reply is null ? sent.AddSeconds(seconds) : null;
         }
-        catch (RedisProbeException ex) when (ex.IsErrorReply)
+        catch (RedisNodeException ex) when (ex.IsErrorReply)
         {
-            throw new RedisProbeException($"{node.Name} refused DEBUG SLEEP: {ex.Message}") { IsErrorReply = true };
+            throw new RedisNodeException($"{node.Name} refused DEBUG SLEEP: {ex.Message}") { IsErrorReply = true };
         }
     }
 

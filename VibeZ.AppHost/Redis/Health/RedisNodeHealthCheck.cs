@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using VibeZ.Redis;
 
 namespace Aspire.Hosting.ApplicationModel;
 
@@ -17,31 +18,32 @@ internal sealed class RedisNodeHealthCheck(RedisTopologyResource topology, Redis
         try
         {
             var password = await topology.PasswordParameter.GetValueAsync(cancellationToken) ?? "";
+            await using var client = topology.NodeClient(node, password);
             return node.Role switch
             {
-                RedisNodeRole.Sentinel => await CheckSentinelAsync(password, cancellationToken),
-                RedisNodeRole.ClusterNode => await CheckClusterNodeAsync(password, cancellationToken),
-                _ => await CheckDataNodeAsync(topology, node, password, cancellationToken),
+                RedisNodeRole.Sentinel => await CheckSentinelAsync(client, cancellationToken),
+                RedisNodeRole.ClusterNode => await CheckClusterNodeAsync(client, cancellationToken),
+                _ => await CheckDataNodeAsync(topology, node, client, cancellationToken),
             };
         }
-        catch (RedisProbeException ex)
+        catch (RedisNodeException ex)
         {
             return HealthCheckResult.Unhealthy(ex.Message);
         }
     }
 
     /// <summary>Checks a master or replica of a single or sentinel topology.</summary>
-    public static async Task<HealthCheckResult> CheckDataNodeAsync(RedisTopologyResource topology, RedisNode node, string password, CancellationToken cancellationToken)
+    public static async Task<HealthCheckResult> CheckDataNodeAsync(RedisTopologyResource topology, RedisNode node, RedisNodeClient client, CancellationToken cancellationToken)
     {
-        var replication = RedisInfo.Parse(await RedisProbe.QueryAsync(topology, node.Port, password, ["INFO", "replication"], cancellationToken));
+        var replication = await client.InfoAsync("replication", cancellationToken);
         if (replication.Get("role") == "master")
         {
             // A write, not a PING: a master that cannot take writes is not ready to be one.
             try
             {
-                await RedisProbe.QueryAsync(topology, node.Port, password, ["SET", $"vibez:health:{node.Name}", topology.Name, "PX", "10000"], cancellationToken);
+                await client.QueryAsync(["SET", $"vibez:health:{node.Name}", topology.Name, "PX", "10000"], cancellationToken);
             }
-            catch (RedisProbeException ex) when (ex.Message.StartsWith(NoReplicasError, StringComparison.Ordinal))
+            catch (RedisNodeException ex) when (ex.Message.StartsWith(NoReplicasError, StringComparison.Ordinal))
             {
                 return WithoutReplica(topology, replication);
             }
@@ -55,18 +57,18 @@ internal sealed class RedisNodeHealthCheck(RedisTopologyResource topology, Redis
             : HealthCheckResult.Unhealthy($"replica whose link to {replication.Get("master_host")}:{replication.Get("master_port")} is '{link}'");
     }
 
-    private async Task<HealthCheckResult> CheckSentinelAsync(string password, CancellationToken cancellationToken)
+    private async Task<HealthCheckResult> CheckSentinelAsync(RedisNodeClient client, CancellationToken cancellationToken)
     {
         var name = topology.Settings.MasterName;
-        var master = await RedisProbe.QueryAsync(topology, node.Port, password, ["SENTINEL", "GET-MASTER-ADDR-BY-NAME", name], cancellationToken);
+        var master = await client.SentinelMasterAsync(name, cancellationToken);
         if (master.Length == 0)
         {
             return HealthCheckResult.Unhealthy($"does not know the master '{name}'");
         }
 
         // CKQUORUM answers with an error when too few sentinels are reachable to authorise a failover.
-        var quorum = await RedisProbe.QueryAsync(topology, node.Port, password, ["SENTINEL", "CKQUORUM", name], cancellationToken);
-        return HealthCheckResult.Healthy($"master {master.Replace('\n', ':')}; {quorum}");
+        var quorum = await client.QueryAsync(["SENTINEL", "CKQUORUM", name], cancellationToken);
+        return HealthCheckResult.Healthy($"master {master}; {quorum}");
     }
 
     /// <summary>
@@ -82,15 +84,15 @@ internal sealed class RedisNodeHealthCheck(RedisTopologyResource topology, Redis
             $"master without a replica in sync takes no writes (min-replicas-to-write 1, min-replicas-max-lag {topology.Settings.MinReplicasMaxLagSeconds} s): " +
             $"{replication.Get("connected_slaves")} replica(s) connected, none acknowledged within the lag");
 
-    private async Task<HealthCheckResult> CheckClusterNodeAsync(string password, CancellationToken cancellationToken)
+    private async Task<HealthCheckResult> CheckClusterNodeAsync(RedisNodeClient client, CancellationToken cancellationToken)
     {
-        var info = RedisInfo.Parse(await RedisProbe.QueryAsync(topology, node.Port, password, ["CLUSTER", "INFO"], cancellationToken));
+        var info = await client.ClusterInfoAsync(cancellationToken);
         if (info.Get("cluster_state") != "ok")
         {
             return HealthCheckResult.Unhealthy($"cluster_state is '{info.Get("cluster_state")}' ({info.Get("cluster_slots_assigned")} slots assigned)");
         }
 
-        var replication = RedisInfo.Parse(await RedisProbe.QueryAsync(topology, node.Port, password, ["INFO", "replication"], cancellationToken));
+        var replication = await client.InfoAsync("replication", cancellationToken);
         return TakesNoWrites(replication)
             ? WithoutReplica(topology, replication)
             : HealthCheckResult.Healthy($"cluster ok, {info.Get("cluster_slots_ok")} slots ok, {info.Get("cluster_known_nodes")} nodes known");

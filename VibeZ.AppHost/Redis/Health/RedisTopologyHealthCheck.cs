@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using VibeZ.Redis;
 
 namespace Aspire.Hosting.ApplicationModel;
 
@@ -23,13 +24,19 @@ internal sealed class RedisTopologyHealthCheck(RedisTopologyResource topology) :
             {
                 RedisTopologyKind.Sentinel => await CheckSentinelAsync(password, cancellationToken),
                 RedisTopologyKind.Cluster => await CheckClusterAsync(password, cancellationToken),
-                _ => await RedisNodeHealthCheck.CheckDataNodeAsync(topology, topology.Master, password, cancellationToken),
+                _ => await CheckSingleAsync(password, cancellationToken),
             };
         }
-        catch (RedisProbeException ex)
+        catch (RedisNodeException ex)
         {
             return HealthCheckResult.Unhealthy(ex.Message);
         }
+    }
+
+    private async Task<HealthCheckResult> CheckSingleAsync(string password, CancellationToken cancellationToken)
+    {
+        await using var client = topology.NodeClient(topology.Master, password);
+        return await RedisNodeHealthCheck.CheckDataNodeAsync(topology, topology.Master, client, cancellationToken);
     }
 
     private async Task<HealthCheckResult> CheckSentinelAsync(string password, CancellationToken cancellationToken)
@@ -40,10 +47,10 @@ internal sealed class RedisTopologyHealthCheck(RedisTopologyResource topology) :
         {
             try
             {
-                var answer = await RedisProbe.QueryAsync(topology, sentinel.Port, password, ["SENTINEL", "GET-MASTER-ADDR-BY-NAME", topology.Settings.MasterName], cancellationToken);
-                answers.Add(answer.Replace('\n', ':'));
+                await using var client = topology.NodeClient(sentinel, password);
+                answers.Add(await client.SentinelMasterAsync(topology.Settings.MasterName, cancellationToken));
             }
-            catch (RedisProbeException)
+            catch (RedisNodeException)
             {
                 // A sentinel that does not answer counts against the quorum below.
             }
@@ -62,8 +69,9 @@ internal sealed class RedisTopologyHealthCheck(RedisTopologyResource topology) :
             return HealthCheckResult.Unhealthy($"the sentinels name {distinct[0]} as master, which is not a node of {topology.Name}");
         }
 
-        var check = await RedisNodeHealthCheck.CheckDataNodeAsync(topology, master, password, cancellationToken);
-        var replication = RedisInfo.Parse(await RedisProbe.QueryAsync(topology, master.Port, password, ["INFO", "replication"], cancellationToken));
+        await using var masterClient = topology.NodeClient(master, password);
+        var check = await RedisNodeHealthCheck.CheckDataNodeAsync(topology, master, masterClient, cancellationToken);
+        var replication = await masterClient.InfoAsync("replication", cancellationToken);
         var description = $"master {master.Name} ({distinct[0]}) agreed by {answers.Count}/{sentinels.Count} sentinels; {check.Description}";
         if (check.Status is not HealthStatus.Healthy || replication.Get("role") != "master")
         {
@@ -88,19 +96,20 @@ internal sealed class RedisTopologyHealthCheck(RedisTopologyResource topology) :
         {
             try
             {
-                var info = RedisInfo.Parse(await RedisProbe.QueryAsync(topology, node.Port, password, ["CLUSTER", "INFO"], cancellationToken));
+                await using var client = topology.NodeClient(node, password);
+                var info = await client.ClusterInfoAsync(cancellationToken);
                 states.Add(info.Get("cluster_state"));
                 slotsOk = Math.Max(slotsOk, int.TryParse(info.Get("cluster_slots_ok"), out var ok) ? ok : 0);
 
                 // A replica can take over only once it has synchronised with its master.
-                var replication = RedisInfo.Parse(await RedisProbe.QueryAsync(topology, node.Port, password, ["INFO", "replication"], cancellationToken));
+                var replication = await client.InfoAsync("replication", cancellationToken);
                 replicasInSync += replication.Get("role") == "slave" && replication.Get("master_link_status") == "up" ? 1 : 0;
                 if (RedisNodeHealthCheck.TakesNoWrites(replication))
                 {
                     withoutReplica.Add(node.Name);
                 }
             }
-            catch (RedisProbeException)
+            catch (RedisNodeException)
             {
                 down.Add(node.Name);
             }

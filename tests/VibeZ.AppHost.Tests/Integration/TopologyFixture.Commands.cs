@@ -83,7 +83,7 @@ public abstract partial class TopologyFixture
 
     /// <summary>Whether a node answers PING within <paramref name="within"/>.</summary>
     public Task<bool> AnswersAsync(RedisNode node, TimeSpan within) =>
-        RedisProbe.AnswersAsync(Topology, node.Port, Password, within, TestContext.Current.CancellationToken);
+        VibeZ.Redis.RedisNodeClient.AnswersAsync(Topology.NodeAddress(node.Port, Password), within, TestContext.Current.CancellationToken);
 
     /// <summary>Measures how long a node stays silent, from now until it answers PING again.</summary>
     public async Task<TimeSpan> SilenceAsync(RedisNode node, TimeSpan atMost)

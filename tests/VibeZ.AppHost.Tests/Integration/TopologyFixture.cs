@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using VibeZ.AppHost.Tests.Infrastructure;
+using VibeZ.Redis;
 
 namespace VibeZ.AppHost.Tests.Integration;
 
@@ -43,11 +44,32 @@ public abstract partial class TopologyFixture(RedisTopologyKind kind, RedisRunti
 
     /// <summary>Runs one command on one node through its published port on 127.0.0.1.</summary>
     public Task<string> QueryAsync(RedisNode node, params string[] command) =>
-        RedisProbe.QueryAsync(Topology, node.Port, Password, command, TestContext.Current.CancellationToken);
+        RedisNodeClient.QueryAsync(Topology.NodeAddress(node.Port, Password), command, TestContext.Current.CancellationToken);
 
     /// <summary>Runs one command on one node as the services' user, the way a service would.</summary>
     public Task<string> QueryAsServiceAsync(RedisNode node, params string[] command) =>
-        RedisProbe.QueryAsync(Topology, node.Port, RedisTopologyCredentials.ServiceUser, ServicePassword, command, TestContext.Current.CancellationToken);
+        RedisNodeClient.QueryAsync(Topology.NodeAddress(node.Port, ServicePassword, RedisTopologyCredentials.ServiceUser), command, TestContext.Current.CancellationToken);
+
+    /// <summary>Reads <c>INFO <paramref name="section"/></c> from one node.</summary>
+    public async Task<IReadOnlyDictionary<string, string>> InfoAsync(RedisNode node, string section)
+    {
+        await using var client = Topology.NodeClient(node, Password);
+        return await client.InfoAsync(section, TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>Reads <c>CLUSTER INFO</c> from one cluster node.</summary>
+    public async Task<IReadOnlyDictionary<string, string>> ClusterInfoAsync(RedisNode node)
+    {
+        await using var client = Topology.NodeClient(node, Password);
+        return await client.ClusterInfoAsync(TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>Reads <c>CLUSTER NODES</c> from one cluster node: the cluster as that node sees it.</summary>
+    public async Task<ICollection<StackExchange.Redis.ClusterNode>> ClusterNodesAsync(RedisNode node)
+    {
+        await using var client = Topology.NodeClient(node, Password);
+        return (await client.ClusterNodesAsync(TestContext.Current.CancellationToken)).Nodes;
+    }
 
     /// <summary>Crashes a node the way the document's failover tests do (DEBUG SEGFAULT) and waits until Aspire sees it exit.</summary>
     public async Task CrashAsync(RedisNode node)
@@ -56,7 +78,7 @@ public abstract partial class TopologyFixture(RedisTopologyKind kind, RedisRunti
         {
             await QueryAsync(node, "DEBUG", "SEGFAULT");
         }
-        catch (RedisProbeException)
+        catch (RedisNodeException)
         {
             // The node dies before it can answer: that is the point.
         }
@@ -78,7 +100,7 @@ public abstract partial class TopologyFixture(RedisTopologyKind kind, RedisRunti
     public Task WaitUntilReplicaInSyncAsync(RedisNode node) =>
         Wait.UntilAsync(async () =>
         {
-            var replication = RedisInfo.Parse(await QueryAsync(node, "INFO", "replication"));
+            var replication = await InfoAsync(node, "replication");
             return replication.Get("role") == "slave" && replication.Get("master_link_status") == "up";
         }, TimeSpan.FromSeconds(60), $"{node.Name} to rejoin as a replica with its link up", States);
 

@@ -29,7 +29,7 @@ public abstract partial class TopologyTests
         {
             // The same credentials work for what VibeZ does, so a refusal is the ACL and not a wrong password.
             Assert.Equal("PONG", await Topology.QueryAsServiceAsync(node, "PING"));
-            var refused = await Assert.ThrowsAsync<RedisProbeException>(() => Topology.QueryAsServiceAsync(node, command));
+            var refused = await Assert.ThrowsAsync<VibeZ.Redis.RedisNodeException>(() => Topology.QueryAsServiceAsync(node, command));
             Assert.True(refused.IsErrorReply && refused.Message.StartsWith("NOPERM", StringComparison.Ordinal),
                 $"{node.Name} answered '{string.Join(' ', command)}' from {RedisTopologyCredentials.ServiceUser} with '{refused.Message}', not NOPERM");
         }
@@ -44,7 +44,7 @@ public abstract partial class TopologyTests
             string[][] commands = [["SENTINEL", "FAILOVER", "mymaster"], ["SENTINEL", "SET", "mymaster", "quorum", "1"], ["SENTINEL", "RESET", "*"], ["SENTINEL", "CONFIG", "SET", "resolve-hostnames", "no"]];
             foreach (var command in commands)
             {
-                var refused = await Assert.ThrowsAsync<RedisProbeException>(() => Topology.QueryAsServiceAsync(sentinel, command));
+                var refused = await Assert.ThrowsAsync<VibeZ.Redis.RedisNodeException>(() => Topology.QueryAsServiceAsync(sentinel, command));
                 Assert.True(refused.Message.StartsWith("NOPERM", StringComparison.Ordinal),
                     $"{sentinel.Name} answered '{string.Join(' ', command)}' from {RedisTopologyCredentials.ServiceUser} with '{refused.Message}', not NOPERM");
             }

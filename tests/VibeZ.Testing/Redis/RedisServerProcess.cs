@@ -1,8 +1,10 @@
 using System.ComponentModel;
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using VibeZ.Redis;
 
 namespace VibeZ.Testing.Redis;
 
@@ -13,6 +15,9 @@ namespace VibeZ.Testing.Redis;
 public sealed class RedisServerProcess : IAsyncLifetime
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(15);
+
+    /// <summary>A refusal of DEBUG comes at once; a sleeping server says nothing for seconds.</summary>
+    private static readonly TimeSpan RefusalWait = TimeSpan.FromMilliseconds(500);
 
     private readonly StringBuilder _output = new();
     private readonly string _executable;
@@ -150,39 +155,50 @@ public sealed class RedisServerProcess : IAsyncLifetime
     }
 
     /// <summary>
-    /// Sends AUTH and PING on a fresh connection and says whether PONG came back within <paramref name="timeout"/>,
-    /// and what came back (a server frozen by <see cref="Pause"/> or <c>DEBUG SLEEP</c> answers nothing).
+    /// Sends PING on a fresh connection and says whether PONG came back within <paramref name="timeout"/>, and what
+    /// came back instead (a server frozen by <see cref="Pause"/> or <c>DEBUG SLEEP</c> answers nothing).
     /// </summary>
-    public async Task<(bool Answered, string Seen)> PingAsync(TimeSpan timeout)
+    public Task<(bool Answered, string Seen)> PingAsync(TimeSpan timeout) =>
+        RedisNodeClient.PingAsync(Address, timeout, CancellationToken.None);
+
+    /// <summary>
+    /// Blocks the server's only thread with <c>DEBUG SLEEP</c>, as a hung host would, while its sockets stay open; the
+    /// server must run with <c>--enable-debug-command yes</c>. Returns once the server has taken the command without
+    /// refusing it, without waiting for the reply that comes when it wakes.
+    /// </summary>
+    public async Task SleepAsync(int seconds) => await await StartSleepingAsync(seconds);
+
+    /// <summary>
+    /// Sends <c>DEBUG SLEEP</c> as <see cref="SleepAsync"/> does, but returns the moment it is sent, for tests that time
+    /// what follows from when the sleep began. The task it returns fails if the server refused or answered at once.
+    /// </summary>
+    public async Task<Task> StartSleepingAsync(int seconds)
     {
+        var client = new RedisNodeClient(Address);
         try
         {
-            using var client = new TcpClient();
-            using var attempt = new CancellationTokenSource(timeout);
-            await client.ConnectAsync(IPAddress.Loopback, Port, attempt.Token);
-            var stream = client.GetStream();
-            await stream.WriteAsync(Encoding.ASCII.GetBytes($"AUTH {Password}\r\nPING\r\n"), attempt.Token);
-            var buffer = new byte[64];
-            var read = 0;
-            while (read < buffer.Length && !Encoding.ASCII.GetString(buffer, 0, read).Contains("PONG"))
-            {
-                var n = await stream.ReadAsync(buffer.AsMemory(read), attempt.Token);
-                if (n == 0)
-                {
-                    break;
-                }
-
-                read += n;
-            }
-
-            var seen = Encoding.ASCII.GetString(buffer, 0, read).Trim();
-            return (seen.Contains("PONG"), seen);
+            var reply = await client.SendAsync(["DEBUG", "SLEEP", seconds.ToString(CultureInfo.InvariantCulture)], RefusalWait, CancellationToken.None);
+            return ConfirmAsync(client, reply);
         }
-        catch (Exception ex) when (ex is SocketException or IOException or OperationCanceledException)
+        catch
         {
-            return (false, ex.Message);
+            await client.DisposeAsync();
+            throw;
+        }
+
+        async Task ConfirmAsync(RedisNodeClient sleeper, Task<string?> answer)
+        {
+            await using (sleeper)
+            {
+                if (await answer is { } reply)
+                {
+                    throw new InvalidOperationException($"{_executable} on port {Port} answered DEBUG SLEEP {seconds} at once with '{reply}' instead of sleeping.");
+                }
+            }
         }
     }
+
+    private RedisNodeAddress Address => new(IPAddress.Loopback.ToString(), Port, User: null, Password);
 
     private async Task WaitForPongAsync()
     {

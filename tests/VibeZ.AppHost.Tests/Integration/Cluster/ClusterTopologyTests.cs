@@ -9,7 +9,7 @@ public abstract class ClusterTopologyTests(TopologyFixture topology) : TopologyT
     {
         foreach (var node in Topology.Topology.Nodes)
         {
-            var info = RedisInfo.Parse(await Topology.QueryAsync(node, "CLUSTER", "INFO"));
+            var info = await Topology.ClusterInfoAsync(node);
             Assert.Equal(("ok", "16384", "6"), (info.Get("cluster_state"), info.Get("cluster_slots_ok"), info.Get("cluster_known_nodes")));
         }
 
@@ -39,13 +39,13 @@ public abstract class ClusterTopologyTests(TopologyFixture topology) : TopologyT
             var lines = (await Topology.QueryAsync(survivor, "CLUSTER", "NODES")).Split('\n', StringSplitOptions.RemoveEmptyEntries);
             var crashedFailed = lines.Single(l => l.Contains($":{master.Port}@", StringComparison.Ordinal)).Contains(",fail ", StringComparison.Ordinal);
             var servingMasters = lines.Count(l => l.Contains("master", StringComparison.Ordinal) && !l.Contains("fail", StringComparison.Ordinal) && l.Split(' ').Length > 8);
-            var state = RedisInfo.Parse(await Topology.QueryAsync(survivor, "CLUSTER", "INFO")).Get("cluster_state");
+            var state = (await Topology.ClusterInfoAsync(survivor)).Get("cluster_state");
             return crashedFailed && servingMasters == 3 && state == "ok";
         }, TimeSpan.FromSeconds(30), $"the cluster to fail {master.Name} over to its replica", Topology.States);
 
         await Topology.StartFromDashboardAsync(master);
         await Topology.WaitUntilReplicaInSyncAsync(master);
-        await Wait.UntilAsync(async () => RedisInfo.Parse(await Topology.QueryAsync(master, "CLUSTER", "INFO")).Get("cluster_state") == "ok",
+        await Wait.UntilAsync(async () => (await Topology.ClusterInfoAsync(master)).Get("cluster_state") == "ok",
             TimeSpan.FromSeconds(30), $"{master.Name} to see the cluster ok", Topology.States);
     }
 

@@ -42,16 +42,16 @@ public sealed class ClusterProcessFaultCommandTests(ClusterProcessFaultCommandTe
 
     protected override async Task<(RedisNode Master, RedisNode Replica)> MasterAndReplicaAsync()
     {
-        var lines = RedisClusterNodeLine.Parse(await Topology.QueryAsync(Topology.Topology.Nodes[0], "CLUSTER", "NODES"));
-        var master = lines.Where(l => l.IsMaster && l.Slots.Length > 0).OrderBy(l => l.Port).First();
-        var replica = lines.First(l => l.MasterId == master.Id);
-        return (NodeAt(master.Port), NodeAt(replica.Port));
+        var nodes = await Topology.ClusterNodesAsync(Topology.Topology.Nodes[0]);
+        var master = nodes.Where(n => !n.IsReplica && n.Slots.Count > 0).OrderBy(n => n.Port()).First();
+        var replica = nodes.First(n => n.ParentNodeId == master.NodeId);
+        return (NodeAt(master.Port()), NodeAt(replica.Port()));
     }
 
     protected override async Task<string> KeyServedByAsync(RedisNode master)
     {
-        var myself = RedisClusterNodeLine.Parse(await Topology.QueryAsync(master, "CLUSTER", "NODES")).Single(l => l.IsMyself);
-        var ranges = myself.Slots.Where(r => !r.StartsWith('[')).Select(r => r.Split('-')).Select(p => (From: int.Parse(p[0], CultureInfo.InvariantCulture), To: int.Parse(p[^1], CultureInfo.InvariantCulture))).ToList();
+        var myself = (await Topology.ClusterNodesAsync(master)).Single(n => n.IsMyself);
+        var ranges = myself.Slots;
         for (var i = 0; i < 10_000; i++)
         {
             var key = $"vibez:test:fault:{i}";
@@ -68,8 +68,8 @@ public sealed class ClusterProcessFaultCommandTests(ClusterProcessFaultCommandTe
     /// <summary>The names of the masters that serve slots, as <paramref name="node"/> sees them.</summary>
     private async Task<List<string>> MastersAsync(RedisNode node) =>
     [
-        .. RedisClusterNodeLine.Parse(await Topology.QueryAsync(node, "CLUSTER", "NODES"))
-            .Where(l => l.IsMaster && !l.IsFailing && l.Slots.Length > 0).Select(l => NodeAt(l.Port).Name).Order(StringComparer.Ordinal),
+        .. (await Topology.ClusterNodesAsync(node))
+            .Where(n => !n.IsReplica && !n.IsFailing() && n.Slots.Count > 0).Select(n => NodeAt(n.Port()).Name).Order(StringComparer.Ordinal),
     ];
 
     private RedisNode NodeAt(int port) => Topology.Topology.Nodes.Single(n => n.Port == port);

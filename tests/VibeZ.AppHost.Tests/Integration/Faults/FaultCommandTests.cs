@@ -79,7 +79,7 @@ public abstract class FaultCommandTests(TopologyFixture topology)
         Assert.StartsWith("master without a replica in sync takes no writes (min-replicas-to-write 1, min-replicas-max-lag 5 s)", report.Description);
         var key = await KeyServedByAsync(master);
         var refused = await Record.ExceptionAsync(() => Topology.QueryAsync(master, "SET", key, "x"));
-        Assert.True(refused is RedisProbeException { IsErrorReply: true } && refused.Message.StartsWith("NOREPLICAS", StringComparison.Ordinal),
+        Assert.True(refused is VibeZ.Redis.RedisNodeException { IsErrorReply: true } && refused.Message.StartsWith("NOREPLICAS", StringComparison.Ordinal),
             $"A write to {master.Name} while {replica.Name} hangs should be refused with NOREPLICAS; it got: {refused?.Message ?? "OK"}");
 
         var silent = clock.Elapsed + await Topology.SilenceAsync(replica, TimeSpan.FromSeconds(25));
@@ -130,7 +130,7 @@ public abstract class FaultCommandTests(TopologyFixture topology)
     /// <summary>The lag in seconds <paramref name="master"/> reports for <paramref name="replica"/> (<c>slaveN:…,lag=N</c>).</summary>
     private async Task<int> LagAsync(RedisNode master, RedisNode replica)
     {
-        var replication = RedisInfo.Parse(await Topology.QueryAsync(master, "INFO", "replication"));
+        var replication = await Topology.InfoAsync(master, "replication");
         var line = replication.Where(f => f.Key.StartsWith("slave", StringComparison.Ordinal) && f.Value.Contains($",port={replica.Port},", StringComparison.Ordinal))
             .Select(f => f.Value).SingleOrDefault() ?? throw new InvalidOperationException($"{master.Name} lists no replica on port {replica.Port}");
         var lag = line.Split(',').Single(p => p.StartsWith("lag=", StringComparison.Ordinal));

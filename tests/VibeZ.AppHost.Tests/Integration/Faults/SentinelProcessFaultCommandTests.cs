@@ -61,7 +61,7 @@ public sealed class SentinelProcessFaultCommandTests(SentinelProcessFaultCommand
         {
             return await Topology.QueryAsync(node, "SET", "vibez:test:force-failover", "x") == "OK";
         }
-        catch (RedisProbeException ex) when (ex.IsErrorReply)
+        catch (VibeZ.Redis.RedisNodeException ex) when (ex.IsErrorReply)
         {
             return false;
         }

@@ -1,7 +1,6 @@
-using System.Net.Sockets;
-using System.Text;
 using System.Text.Json;
 using VibeZ.AppHost.Tests.Infrastructure;
+using VibeZ.Redis;
 using VibeZ.Testing;
 
 namespace VibeZ.AppHost.Tests.Integration.Tls;
@@ -59,34 +58,15 @@ public abstract class TlsTopologyTests(TopologyFixture topology)
     {
         foreach (var node in Topology.Topology.Nodes)
         {
-            var plain = await PlainTextPingAsync(node.Port);
-            Assert.False(plain.StartsWith("+PONG", StringComparison.Ordinal), $"{node.Name} answered a plain-text PING on port {node.Port}: it must speak TLS only");
+            // The same client and password as the AppHost's checks, without TLS: the node must not answer it.
+            var plainText = new RedisNodeAddress(RedisTopologyResource.HostAddress, node.Port, User: null, Topology.Password);
+            var (answered, seen) = await RedisNodeClient.PingAsync(plainText, PlainTextAnswerWait, TestContext.Current.CancellationToken);
+            Assert.False(answered, $"{node.Name} answered a plain-text PING on port {node.Port} with '{seen}': it must speak TLS only");
 
             // The node listens on its TLS port alone (port 0), so a service connection it lists came over TLS.
             var clients = await Topology.QueryAsync(node, "CLIENT", "LIST");
             Assert.True(clients.Contains($"user={RedisTopologyCredentials.ServiceUser}", StringComparison.Ordinal),
                 $"{node.Name} has no connection of {RedisTopologyCredentials.ServiceUser}; its clients:\n{clients}");
-        }
-    }
-
-    /// <summary>Sends an inline <c>PING</c> without TLS and returns what came back, or an empty text for a closed or silent connection.</summary>
-    private static async Task<string> PlainTextPingAsync(int port)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        timeout.CancelAfter(PlainTextAnswerWait);
-        using var client = new TcpClient();
-        try
-        {
-            await client.ConnectAsync(RedisTopologyResource.HostAddress, port, timeout.Token);
-            var stream = client.GetStream();
-            await stream.WriteAsync("PING\r\n"u8.ToArray(), timeout.Token);
-            var buffer = new byte[64];
-            var read = await stream.ReadAsync(buffer, timeout.Token);
-            return Encoding.ASCII.GetString(buffer, 0, read);
-        }
-        catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException && !TestContext.Current.CancellationToken.IsCancellationRequested)
-        {
-            return "";
         }
     }
 

@@ -84,8 +84,9 @@ public sealed class RedisRefusalTests
         var script = RedisCli.RunAsync(redis.Port, redis.Password, "EVAL", spin, "0", "4000");
         await TestWait.Until(async () =>
         {
-            var (_, seen) = await redis.PingAsync(TimeSpan.FromSeconds(1));
-            return (seen.Contains("BUSY", StringComparison.Ordinal), seen);
+            // redis-cli prints the error reply as it came; a client library's connect would fail on the BUSY first.
+            var seen = await RedisCli.RunAsync(redis.Port, redis.Password, "PING");
+            return (seen.Contains("BUSY", StringComparison.Ordinal), seen.Trim());
         }, "Redis to answer BUSY while the script spins");
 
         var lines = await AssertPublishesRefusedAsync(gateway, client, "busy", "BUSY", HttpStatusCode.BadGateway, retryable: true);

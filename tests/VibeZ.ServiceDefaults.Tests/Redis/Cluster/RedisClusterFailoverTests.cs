@@ -1,8 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
-using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
 using VibeZ.ServiceDefaults.Redis.Configuration;
@@ -118,11 +115,9 @@ public sealed class RedisClusterFailoverTests
             .First(candidate => multiplexer.GetHashSlot(candidate) is var slot && ranges.Any(r => slot >= r.From && slot <= r.To));
         await TestWait.For(WriteAsync(resilience, key, "before"), $"a write to {key} on master 127.0.0.1:{masterPort}");
 
-        // A raw client that never reads its reply: DEBUG SLEEP blocks the master's only thread, as a hung host would,
-        // while its sockets stay open, so the client gets no MOVED and no closed connection, only silence.
-        using var sleeper = new TcpClient();
-        await sleeper.ConnectAsync(IPAddress.Loopback, masterPort, TestContext.Current.CancellationToken);
-        await sleeper.GetStream().WriteAsync(Encoding.ASCII.GetBytes($"AUTH {cluster.Password}\r\nDEBUG SLEEP 60\r\n"), TestContext.Current.CancellationToken);
+        // DEBUG SLEEP blocks the master's only thread, as a hung host would, while its sockets stay open, so the client
+        // gets no MOVED and no closed connection, only silence. The writes below start the moment it is sent.
+        var sleeping = await cluster.Nodes.Single(n => n.Port == masterPort).StartSleepingAsync(60);
         var clock = Stopwatch.StartNew();
         var promoted = WaitForPromotionAsync(cluster, replicaPort, clock);
 
@@ -137,6 +132,7 @@ public sealed class RedisClusterFailoverTests
             },
             TestContext.Current.CancellationToken);
 
+        await TestWait.For(sleeping, $"master 127.0.0.1:{masterPort} to take DEBUG SLEEP 60 without refusing it");
         var onceFailure = Assert.IsType<RedisUnavailableException>(await Record.ExceptionAsync(() => TestWait.For(once, "the SET run once on the hung master to end")));
 
         Assert.True(await TestWait.For(write, "the idempotent SET stuck on the hung master to reach the promoted replica"), "the SET returned false");

@@ -1,8 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
-using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
 using VibeZ.ServiceDefaults.Redis.Configuration;
@@ -44,14 +41,13 @@ public sealed class RedisSentinelHungMasterTests
         var sentinelConnection = host.Services.GetRequiredService<RedisConnector>().Sentinels!;
         await sentinelConnection.GetSubscriber().SubscribeAsync(RedisChannel.Literal("+switch-master"), (_, _) => switchedAt.TrySetResult(clock.Elapsed));
 
-        // A raw client that never reads its reply: DEBUG SLEEP blocks the master's only thread, as a hung host would,
-        // while its sockets stay open (unlike a crash, nothing tells the client the master is gone).
-        using var sleeper = new TcpClient();
-        await sleeper.ConnectAsync(IPAddress.Loopback, topology.Master.Port, TestContext.Current.CancellationToken);
-        await sleeper.GetStream().WriteAsync(Encoding.ASCII.GetBytes($"AUTH {topology.Password}\r\nDEBUG SLEEP 30\r\n"), TestContext.Current.CancellationToken);
+        // DEBUG SLEEP blocks the master's only thread, as a hung host would, while its sockets stay open (unlike a crash,
+        // nothing tells the client the master is gone). The clock starts before the command is sent; SleepAsync returns
+        // once the master has taken it without refusing, so it sleeps by the time the operations below are sent.
         clock.Start();
         var sleptAt = DateTime.Now;
-        await Task.Delay(200, TestContext.Current.CancellationToken);
+        await topology.Master.SleepAsync(30);
+        var stuckSentAt = clock.Elapsed;
 
         // Both sent to the hung master and stuck in its socket: the one that must not be repeated must end as a failure,
         // never as a success; the idempotent one must be retried on the new master once that failure is known.
@@ -77,7 +73,7 @@ public sealed class RedisSentinelHungMasterTests
         // within an attempt timeout of the switch rather than when the 30 s budget ran out.
         Assert.True(
             Volatile.Read(ref sends) >= 2,
-            $"The idempotent write was sent {Volatile.Read(ref sends)} time(s); its first attempt, stuck on the hung master from 200 ms until the switch at {switched.TotalMilliseconds:0} ms, should have been given up at the {AttemptTimeoutMilliseconds} ms attempt timeout and sent again.");
+            $"The idempotent write was sent {Volatile.Read(ref sends)} time(s); its first attempt, stuck on the hung master from {stuckSentAt.TotalMilliseconds:0} ms until the switch at {switched.TotalMilliseconds:0} ms, should have been given up at the {AttemptTimeoutMilliseconds} ms attempt timeout and sent again.");
         Assert.True(
             writesBackAfter - switched <= TimeSpan.FromMilliseconds(AttemptTimeoutMilliseconds),
             $"Writes came back {(writesBackAfter - switched).TotalMilliseconds:0} ms after the sentinels announced the new master; expected within the attempt timeout ({AttemptTimeoutMilliseconds} ms), far short of the {TotalTimeoutSeconds} s budget.");
@@ -94,7 +90,7 @@ public sealed class RedisSentinelHungMasterTests
         var unavailable = Assert.IsType<RedisUnavailableException>(stuckFailure);
         Assert.Equal(1, unavailable.Attempts);
         Assert.Contains("outcome unknown", unavailable.Message);
-        var stuckEndedAt = TimeSpan.FromMilliseconds(200) + unavailable.Elapsed;
+        var stuckEndedAt = stuckSentAt + unavailable.Elapsed;
         Assert.True(
             unavailable.Elapsed >= TimeSpan.FromMilliseconds(AttemptTimeoutMilliseconds) - TimerTolerance && stuckEndedAt < switched,
             $"The SET run once on the hung master ended after {unavailable.Elapsed.TotalMilliseconds:0} ms, {stuckEndedAt.TotalMilliseconds:0} ms after DEBUG SLEEP (the client heard the switch at {switched.TotalMilliseconds:0} ms); expected at its {AttemptTimeoutMilliseconds} ms attempt timeout, before the switch could end it. It said: {unavailable.Message}");
