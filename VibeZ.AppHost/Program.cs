@@ -4,7 +4,7 @@ using VibeZ.AppHost.Gateway;
 var builder = DistributedApplication.CreateBuilder(args);
 
 // The launch profile picks the topology (VibeZ:Redis:Topology); the other VibeZ:Redis settings tune it: ports, image,
-// runtime, TLS, limits. See docs/topologies.md and docs/configuration.md.
+// runtime, TLS, limits. See docs/redis/topologies.md and docs/configuration.md.
 var redisSettings = RedisTopologySettings.Read(builder.Configuration);
 IResourceBuilder<RedisTopologyResource> redis = redisSettings.Topology switch
 {

@@ -24,7 +24,7 @@ internal static class GatewayWebSocketEndpoints
 
             if (!context.WebSockets.IsWebSocketRequest)
             {
-                return Results.Problem("This endpoint speaks WebSocket; see docs/protocol.md.", statusCode: StatusCodes.Status400BadRequest);
+                return Results.Problem("This endpoint speaks WebSocket; see docs/gateway/protocol.md.", statusCode: StatusCodes.Status400BadRequest);
             }
 
             // A bearer token on the upgrade authenticates the socket at once, and a bad one is refused before it opens.

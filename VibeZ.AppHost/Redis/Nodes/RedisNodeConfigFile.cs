@@ -51,7 +51,7 @@ internal static class RedisNodeConfigFile
             .AppendLine($"client-output-buffer-limit normal {settings.ClientOutputBufferHardLimitMegabytes}mb {settings.ClientOutputBufferSoftLimitMegabytes}mb {settings.ClientOutputBufferSoftLimitSeconds}");
         if (topology.DebugCommandsEnabled)
         {
-            // The failover tests of docs/failover-walkthrough.md and the dashboard's fault commands use DEBUG SEGFAULT and DEBUG SLEEP, which
+            // The failover tests of docs/redis/failover-walkthrough.md and the dashboard's fault commands use DEBUG SEGFAULT and DEBUG SLEEP, which
             // Redis 7 refuses by default; a node outside Development keeps refusing them.
             text.AppendLine("enable-debug-command yes");
         }

@@ -68,7 +68,7 @@ internal static class RedisConfigurationOptionsFactory
     }
 
     /// <summary>
-    /// Makes StackExchange.Redis reconnect on the schedule of docs/resilience.md (Reconnects) and leaves retrying commands to one layer.
+    /// Makes StackExchange.Redis reconnect on the schedule of docs/redis/resilience.md (Reconnects) and leaves retrying commands to one layer.
     /// </summary>
     /// <remarks>
     /// StackExchange.Redis consults <see cref="ConfigurationOptions.ReconnectRetryPolicy"/> only on its heartbeat (1 s by

@@ -20,7 +20,7 @@ internal static class RedisDefaults
     public const string ReconnectSection = "Redis:Reconnect";
 
     /// <summary>The step of the linear reconnect schedule: attempt n waits n times this.</summary>
-    /// <value>The default value is 50 milliseconds, the first delay of the 50, 100, 150 ms… schedule in docs/resilience.md.</value>
+    /// <value>The default value is 50 milliseconds, the first delay of the 50, 100, 150 ms… schedule in docs/redis/resilience.md.</value>
     public const int ReconnectBaseDelayMilliseconds = 50;
 
     /// <summary>
@@ -48,7 +48,7 @@ internal static class RedisDefaults
     public static readonly TimeSpan FailoverSentinelPollInterval = TimeSpan.FromSeconds(1);
 
     /// <summary>The longest wait between two reconnect attempts.</summary>
-    /// <value>The default value is 2000 milliseconds, the cap in docs/resilience.md.</value>
+    /// <value>The default value is 2000 milliseconds, the cap in docs/redis/resilience.md.</value>
     public const int ReconnectMaxDelayMilliseconds = 2000;
 
     /// <summary>

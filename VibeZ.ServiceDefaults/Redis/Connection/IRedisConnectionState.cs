@@ -19,7 +19,7 @@ public interface IRedisConnectionState
 /// <summary>The states <see cref="IRedisConnectionState"/> reports.</summary>
 public enum RedisConnectionStatus
 {
-    /// <summary>Commands reach a master (<c>Redis connected</c> in docs/resilience.md, Events).</summary>
+    /// <summary>Commands reach a master (<c>Redis connected</c> in docs/redis/resilience.md, Events).</summary>
     Connected,
 
     /// <summary>A connection dropped and is being re-established (<c>Redis reconnecting</c>).</summary>

@@ -21,7 +21,7 @@ public static class RedisHostApplicationBuilderExtensions
     /// <summary>
     /// Reads <c>REDIS_*</c> (or the <c>Redis</c> section), stops start-up with one clear message if they are wrong,
     /// and registers one <see cref="IConnectionMultiplexer"/> through Aspire, with a <c>redis</c> health check tagged <c>ready</c>.
-    /// The multiplexer reconnects on the schedule of docs/resilience.md (<see cref="RedisReconnectOptions"/>, section <c>Redis:Reconnect</c>)
+    /// The multiplexer reconnects on the schedule of docs/redis/resilience.md (<see cref="RedisReconnectOptions"/>, section <c>Redis:Reconnect</c>)
     /// and reports reconnects, failovers and cluster slot moves as logs, <c>VibeZ.Redis</c> spans and metrics.
     /// </summary>
     /// <typeparam name="TBuilder">The host builder type.</typeparam>

@@ -3,7 +3,7 @@ using StackExchange.Redis;
 namespace VibeZ.ServiceDefaults.Redis.Connection;
 
 /// <summary>
-/// The linear schedule of docs/resilience.md (Reconnects): the n-th scheduled reconnect waits min(n × base, max) after the previous one started.
+/// The linear schedule of docs/redis/resilience.md (Reconnects): the n-th scheduled reconnect waits min(n × base, max) after the previous one started.
 /// </summary>
 /// <remarks>
 /// StackExchange.Redis retries once at once when a connection drops, then asks this policy on every heartbeat whether

@@ -8,7 +8,7 @@ using VibeZ.ServiceDefaults.Redis.Telemetry;
 namespace VibeZ.ServiceDefaults.Redis.Connection;
 
 /// <summary>
-/// Turns the multiplexer's connection events into the grep-able logs of docs/resilience.md (Events) (<c>Redis reconnecting</c>,
+/// Turns the multiplexer's connection events into the grep-able logs of docs/redis/resilience.md (Events) (<c>Redis reconnecting</c>,
 /// <c>Redis connected</c>), spans and metrics, in every mode. Outside cluster mode it also reports the connection state;
 /// in cluster mode the slot tracker does, because only it knows whether a lost node leaves slots unserved.
 /// </summary>

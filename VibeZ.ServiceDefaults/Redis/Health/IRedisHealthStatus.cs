@@ -1,7 +1,7 @@
 namespace VibeZ.ServiceDefaults.Redis.Health;
 
 /// <summary>
-/// Asks, on demand, whether Redis serves this process: <c>checkRedisHealthStatus()</c> in docs/resilience.md (Health).
+/// Asks, on demand, whether Redis serves this process: <c>checkRedisHealthStatus()</c> in docs/redis/resilience.md (Health).
 /// </summary>
 public interface IRedisHealthStatus
 {

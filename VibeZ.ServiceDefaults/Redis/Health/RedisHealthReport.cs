@@ -3,7 +3,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace VibeZ.ServiceDefaults.Redis.Health;
 
 /// <summary>
-/// The answer of <see cref="IRedisHealthStatus.CheckAsync"/>: the <c>checkRedisHealthStatus()</c> boolean of docs/resilience.md (Health), with the reason.
+/// The answer of <see cref="IRedisHealthStatus.CheckAsync"/>: the <c>checkRedisHealthStatus()</c> boolean of docs/redis/resilience.md (Health), with the reason.
 /// </summary>
 /// <param name="Status">The status the <c>redis</c> health check reported.</param>
 /// <param name="Reason">Why, in the words of the check: which node answered, or what failed.</param>

@@ -35,14 +35,14 @@ internal static class RedisResilienceDefaults
     // would otherwise decide first.
     public const int AttemptTimeoutMilliseconds = 2000;
 
-    // The reconnect schedule of docs/resilience.md (Reconnects): 50 ms, 100 ms, 150 ms … up to 2 s.
+    // The reconnect schedule of docs/redis/resilience.md (Reconnects): 50 ms, 100 ms, 150 ms … up to 2 s.
     public const int RetryDelayMilliseconds = 50;
 
     public const int MaxRetryDelayMilliseconds = 2000;
 
     public const int MaxDelaySettingMilliseconds = 60_000;
 
-    // The monitor's interval of docs/resilience.md (Health): every 30 s.
+    // The monitor's interval of docs/redis/resilience.md (Health): every 30 s.
     public const int HealthCheckIntervalSeconds = 30;
 
     public const int MaxHealthCheckIntervalSeconds = 3600;

@@ -69,7 +69,7 @@ public static class RedisResilienceHostApplicationBuilderExtensions
                     Delay = TimeSpan.FromMilliseconds(options.RetryDelayMilliseconds),
                     MaxDelay = TimeSpan.FromMilliseconds(options.MaxRetryDelayMilliseconds),
 
-                    // The budget, not a count, decides when to stop; the steps of docs/resilience.md (Reconnects) are exact, so no jitter.
+                    // The budget, not a count, decides when to stop; the steps of docs/redis/resilience.md (Reconnects) are exact, so no jitter.
                     MaxRetryAttempts = int.MaxValue,
                     UseJitter = false,
                 })

@@ -9,7 +9,7 @@ namespace VibeZ.ServiceDefaults.Redis.Sentinel;
 
 /// <summary>
 /// Sentinel failovers, from losing the master to another node taking writes: the <c>Redis failover completed</c> log of
-/// docs/resilience.md (Events), the <c>redis.failover</c> span, the failover metrics and the connection state meanwhile.
+/// docs/redis/resilience.md (Events), the <c>redis.failover</c> span, the failover metrics and the connection state meanwhile.
 /// It fences the lost master (<see cref="RedisMasterFence"/>) and follows the sentinels' <c>+switch-master</c>.
 /// </summary>
 /// <remarks>Registered in sentinel mode only; <see cref="RedisReconnectReporter"/> logs the lost connections themselves.</remarks>

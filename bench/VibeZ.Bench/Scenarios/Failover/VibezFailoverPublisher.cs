@@ -10,7 +10,7 @@ using VibeZ.Testing.Gateway;
 namespace VibeZ.Bench.Scenarios.Failover;
 
 /// <summary>
-/// Publishes over one Gateway WebSocket as the protocol asks a client to (docs/protocol.md): every message has an id of
+/// Publishes over one Gateway WebSocket as the protocol asks a client to (docs/gateway/protocol.md): every message has an id of
 /// its own, and a message answered with a retryable error is sent again, after a short pause, with the same id and the
 /// same data, so the Gateway's dedupe makes the resend the same message. Sends one at a time (a WebSocket allows one
 /// writer); acks and errors are matched to messages by id.
