@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
@@ -17,6 +18,7 @@ public sealed partial class GatewayClient : IAsyncDisposable
     private readonly SemaphoreSlim _arrived = new(0);
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private Task _receiving = Task.CompletedTask;
+    private HttpMessageInvoker? _invoker;
 
     private GatewayClient(string name) => Name = name;
 
@@ -44,13 +46,27 @@ public sealed partial class GatewayClient : IAsyncDisposable
         ConnectAsync(gateway, name, gateway.MintToken(), timeout: timeout);
 
     /// <summary>
+    /// Connects like <see cref="ConnectAsync(GatewayProcess, string, TimeSpan?)"/> over a socket whose receive buffer is
+    /// fixed at <paramref name="receiveBufferBytes"/> before it connects, which turns the kernel's autotuning off (up to
+    /// <c>net.ipv4.tcp_rmem</c>'s 32 MiB here): a client that stops reading shuts its TCP window after a few MB of frames,
+    /// not after some 40 MB.
+    /// </summary>
+    public static Task<GatewayClient> ConnectWithReceiveBufferAsync(GatewayProcess gateway, string name, int receiveBufferBytes) =>
+        ConnectAsync(gateway, name, gateway.MintToken(), receiveBufferBytes: receiveBufferBytes);
+
+    /// <summary>
     /// Connects with <paramref name="bearer"/> in the Authorization header, or none when null (then the first frame must
     /// be a connect frame, <see cref="AuthenticateAsync"/>), sending <paramref name="origin"/> as a browser would. A Gateway
     /// that does not complete the handshake within <paramref name="timeout"/> (default <see cref="TestWait.Timeout"/>) is given up on.
     /// </summary>
-    public static async Task<GatewayClient> ConnectAsync(GatewayProcess gateway, string name, string? bearer, string? origin = null, TimeSpan? timeout = null)
+    public static async Task<GatewayClient> ConnectAsync(GatewayProcess gateway, string name, string? bearer, string? origin = null, TimeSpan? timeout = null, int? receiveBufferBytes = null)
     {
         var client = new GatewayClient(name);
+        if (receiveBufferBytes is { } bytes)
+        {
+            client._invoker = new HttpMessageInvoker(new SocketsHttpHandler { ConnectCallback = (context, cancellationToken) => ConnectSocketAsync(context.DnsEndPoint, bytes, cancellationToken) });
+        }
+
         if (bearer is not null)
         {
             client._socket.Options.SetRequestHeader("Authorization", "Bearer " + bearer);
@@ -63,7 +79,7 @@ public sealed partial class GatewayClient : IAsyncDisposable
 
         try
         {
-            await client._socket.ConnectAsync(gateway.WebSocketAddress, TestContext.Current.CancellationToken).WaitAsync(timeout ?? TestWait.Timeout);
+            await client._socket.ConnectAsync(gateway.WebSocketAddress, client._invoker, TestContext.Current.CancellationToken).WaitAsync(timeout ?? TestWait.Timeout);
         }
         catch
         {
@@ -74,6 +90,21 @@ public sealed partial class GatewayClient : IAsyncDisposable
 
         client._receiving = Task.Run(client.ReceiveLoopAsync);
         return client;
+    }
+
+    private static async ValueTask<Stream> ConnectSocketAsync(System.Net.DnsEndPoint endPoint, int receiveBufferBytes, CancellationToken cancellationToken)
+    {
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true, ReceiveBufferSize = receiveBufferBytes };
+        try
+        {
+            await socket.ConnectAsync(endPoint, cancellationToken);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Drops the connection without a close handshake, as a client whose network went away would.</summary>
@@ -159,6 +190,7 @@ public sealed partial class GatewayClient : IAsyncDisposable
         _socket.Abort();
         await _receiving.WaitAsync(TimeSpan.FromSeconds(5)).ContinueWith(_ => { }, TaskScheduler.Default);
         _socket.Dispose();
+        _invoker?.Dispose();
     }
 
     private async Task ReceiveLoopAsync()

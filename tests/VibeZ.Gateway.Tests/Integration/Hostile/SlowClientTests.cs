@@ -8,19 +8,23 @@ namespace VibeZ.Gateway.Tests.Integration.Hostile;
 [Collection(GatewayIntegration.Name)]
 public sealed class SlowClientTests
 {
+    /// <summary>A non-reading client's receive buffer: small and fixed, so its window shuts after little traffic.</summary>
+    private const int SmallReceiveBuffer = 64 * 1024;
+
     [Fact]
     public async Task ASlowClientIsDisconnectedWithAReasonWhileAFastOneOnTheSameGatewayGetsEverything()
     {
-        const int count = 600;
+        const int count = 300;
         await using var topology = await GatewayTopology.StartAsync("single", ("Gateway__SendQueueBytes", (4 * 1024 * 1024).ToString()));
         const string channel = "firehose";
-        await using var slow = await GatewayClient.ConnectAsync(topology.Second, "slow");
+        await using var slow = await GatewayClient.ConnectWithReceiveBufferAsync(topology.Second, "slow", SmallReceiveBuffer);
         await using var fast = await GatewayClient.ConnectAsync(topology.Second, "fast");
         await slow.SubscribeAsync(channel);
         await fast.SubscribeAsync(channel);
 
-        // The slow client stops reading: its TCP buffers fill (some MB on loopback), then its queue; 36 MB of messages
-        // overflow both, while the fast client, with the same queue, keeps up.
+        // The slow client stops reading: the TCP buffers between it and the Gateway fill (the Gateway's send buffer grows
+        // to 4 MiB, net.ipv4.tcp_wmem), then its 4 MiB queue; 18 MB of messages overflow both, twice over, while the fast
+        // client, with the same queue, keeps up.
         slow.Reading.Reset();
         var payload = new string('x', 60 * 1024);
         await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = TestContext.Current.CancellationToken },
@@ -44,21 +48,23 @@ public sealed class SlowClientTests
         await using var topology = await GatewayTopology.StartAsync("single",
             ("Gateway__SendQueueBytes", (512 * 1024 * 1024).ToString()), ("Gateway__WriteTimeoutSeconds", "2"));
         const string channel = "zero-window";
-        await using var stuck = await GatewayClient.ConnectAsync(topology.Second, "stuck");
+        await using var stuck = await GatewayClient.ConnectWithReceiveBufferAsync(topology.Second, "stuck", SmallReceiveBuffer);
         await stuck.SubscribeAsync(channel);
 
-        // It stops reading: the loopback socket's buffers fill (receive buffers autotune up to 32 MiB here, net.ipv4.tcp_rmem),
-        // then the Gateway's write blocks on a zero window. 72 MB of messages are more than the buffers hold.
+        // It stops reading: the socket buffers between it and the Gateway fill (some 4 MiB: the Gateway's send buffer
+        // autotunes up to net.ipv4.tcp_wmem's maximum), then the Gateway's write blocks on a zero window. 12 MB of
+        // messages are about three times what the buffers hold. (With the client's receive buffer left to autotune to
+        // 32 MiB this took 72 MB, and once, on a loaded machine, the write timeout was not logged within 90 s.)
         stuck.Reading.Reset();
         var payload = new string('x', 60 * 1024);
-        await Parallel.ForAsync(0, 1200, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = TestContext.Current.CancellationToken },
+        await Parallel.ForAsync(0, 200, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = TestContext.Current.CancellationToken },
             async (i, _) => await ProtocolTests.PostAsync(topology.First, channel, $$"""{"n":{{i}},"pad":"{{payload}}"}""", key: $"big-{i}"));
 
         await TestWait.Until(
             () => Task.FromResult((topology.Second.Output.Contains("write timeout", StringComparison.Ordinal), "the second Gateway's log: " + topology.Second.Output[^Math.Min(2000, topology.Second.Output.Length)..])),
             "the Gateway to log that it closed the non-reading client for a write timeout",
-            // 72 MB reach the reader's Gateway through Redis before its socket's buffers fill; with the integration
-            // phase loading both cores that once took longer than 30 s. The write timeout itself is 2 s.
+            // The messages reach the reader's Gateway through Redis before its socket's buffers fill; the write timeout
+            // itself is 2 s.
             TimeSpan.FromSeconds(90));
         Assert.DoesNotContain("send queue overflow", topology.Second.Output);
         stuck.Reading.Set();
