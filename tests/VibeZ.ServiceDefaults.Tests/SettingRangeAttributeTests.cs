@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using VibeZ.Redis;
 
 namespace VibeZ.ServiceDefaults.Tests;
 

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using VibeZ.ServiceDefaults.Redis.Telemetry;
+using VibeZ.Redis.Telemetry;
 
 namespace VibeZ.ServiceDefaults.Tests.Redis;
 

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using VibeZ.ServiceDefaults.Redis.Connection;
+using VibeZ.Redis.Connection;
 
 namespace VibeZ.ServiceDefaults.Tests.Redis;
 

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
-using VibeZ.ServiceDefaults.Redis.Cluster;
-using VibeZ.ServiceDefaults.Redis.Connection;
+using VibeZ.Redis.Cluster;
+using VibeZ.Redis.Connection;
 
 namespace VibeZ.ServiceDefaults.Tests.Redis.Cluster;
 

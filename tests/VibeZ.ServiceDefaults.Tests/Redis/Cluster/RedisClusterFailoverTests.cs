@@ -2,8 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
-using VibeZ.ServiceDefaults.Redis.Configuration;
-using VibeZ.ServiceDefaults.Redis.Resilience;
+using VibeZ.Redis.Configuration;
+using VibeZ.Redis.Resilience;
 
 namespace VibeZ.ServiceDefaults.Tests.Redis.Cluster;
 

@@ -3,9 +3,9 @@ using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Testing;
 using StackExchange.Redis;
-using VibeZ.ServiceDefaults.Redis.Configuration;
-using VibeZ.ServiceDefaults.Redis.Connection;
-using VibeZ.ServiceDefaults.Redis.Health;
+using VibeZ.Redis.Configuration;
+using VibeZ.Redis.Connection;
+using VibeZ.Redis.Health;
 
 namespace VibeZ.ServiceDefaults.Tests.Redis.Cluster;
 

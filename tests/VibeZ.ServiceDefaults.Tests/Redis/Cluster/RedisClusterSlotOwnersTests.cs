@@ -1,4 +1,4 @@
-using VibeZ.ServiceDefaults.Redis.Cluster;
+using VibeZ.Redis.Cluster;
 
 namespace VibeZ.ServiceDefaults.Tests.Redis.Cluster;
 

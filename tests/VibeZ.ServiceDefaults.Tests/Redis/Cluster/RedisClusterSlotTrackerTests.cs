@@ -3,8 +3,8 @@ using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using StackExchange.Redis;
-using VibeZ.ServiceDefaults.Redis.Cluster;
-using VibeZ.ServiceDefaults.Redis.Connection;
+using VibeZ.Redis.Cluster;
+using VibeZ.Redis.Connection;
 
 namespace VibeZ.ServiceDefaults.Tests.Redis.Cluster;
 

@@ -1,6 +1,6 @@
 using System.Net;
 using VibeZ.Redis;
-using VibeZ.ServiceDefaults.Redis.Configuration;
+using VibeZ.Redis.Configuration;
 
 namespace VibeZ.ServiceDefaults.Tests.Redis.Configuration;
 

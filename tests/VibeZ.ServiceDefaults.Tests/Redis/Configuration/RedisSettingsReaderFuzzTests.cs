@@ -1,5 +1,5 @@
 using CsCheck;
-using VibeZ.ServiceDefaults.Redis.Configuration;
+using VibeZ.Redis.Configuration;
 
 namespace VibeZ.ServiceDefaults.Tests.Redis.Configuration;
 

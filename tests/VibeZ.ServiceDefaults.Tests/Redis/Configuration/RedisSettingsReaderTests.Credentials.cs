@@ -1,4 +1,4 @@
-using VibeZ.ServiceDefaults.Redis.Configuration;
+using VibeZ.Redis.Configuration;
 
 namespace VibeZ.ServiceDefaults.Tests.Redis.Configuration;
 

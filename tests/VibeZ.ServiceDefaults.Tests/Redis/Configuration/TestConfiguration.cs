@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Configuration;
-using VibeZ.ServiceDefaults.Redis.Configuration;
+using VibeZ.Redis.Configuration;
 
 namespace VibeZ.ServiceDefaults.Tests.Redis.Configuration;
 

@@ -1,7 +1,7 @@
 using System.Net;
 using StackExchange.Redis;
-using VibeZ.ServiceDefaults.Redis.Configuration;
-using VibeZ.ServiceDefaults.Redis.Connection;
+using VibeZ.Redis.Configuration;
+using VibeZ.Redis.Connection;
 
 namespace VibeZ.ServiceDefaults.Tests.Redis.Connection;
 

@@ -1,6 +1,6 @@
 using System.Net.Sockets;
 using StackExchange.Redis;
-using VibeZ.ServiceDefaults.Redis.Connection;
+using VibeZ.Redis.Connection;
 
 namespace VibeZ.ServiceDefaults.Tests.Redis.Connection;
 

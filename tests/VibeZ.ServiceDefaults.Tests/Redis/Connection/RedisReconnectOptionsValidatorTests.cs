@@ -1,4 +1,4 @@
-using VibeZ.ServiceDefaults.Redis.Connection;
+using VibeZ.Redis.Connection;
 
 namespace VibeZ.ServiceDefaults.Tests.Redis.Connection;
 

@@ -8,9 +8,9 @@ using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using StackExchange.Redis;
-using VibeZ.ServiceDefaults.Redis.Configuration;
-using VibeZ.ServiceDefaults.Redis.Connection;
-using VibeZ.ServiceDefaults.Redis.Telemetry;
+using VibeZ.Redis.Configuration;
+using VibeZ.Redis.Connection;
+using VibeZ.Redis.Telemetry;
 
 namespace VibeZ.ServiceDefaults.Tests.Redis.Connection;
 

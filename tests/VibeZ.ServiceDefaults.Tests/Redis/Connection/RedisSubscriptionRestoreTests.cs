@@ -2,8 +2,8 @@ using System.Diagnostics;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
-using VibeZ.ServiceDefaults.Redis.Configuration;
-using VibeZ.ServiceDefaults.Redis.Telemetry;
+using VibeZ.Redis.Configuration;
+using VibeZ.Redis.Telemetry;
 
 namespace VibeZ.ServiceDefaults.Tests.Redis.Connection;
 

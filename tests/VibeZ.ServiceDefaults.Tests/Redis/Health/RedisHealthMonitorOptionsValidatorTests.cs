@@ -1,4 +1,4 @@
-using VibeZ.ServiceDefaults.Redis.Health;
+using VibeZ.Redis.Health;
 
 namespace VibeZ.ServiceDefaults.Tests.Redis.Health;
 

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
-using VibeZ.ServiceDefaults.Redis.Health;
+using VibeZ.Redis.Health;
 
 namespace VibeZ.ServiceDefaults.Tests.Redis.Health;
 

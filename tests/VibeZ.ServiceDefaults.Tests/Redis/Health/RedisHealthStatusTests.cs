@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Time.Testing;
-using VibeZ.ServiceDefaults.Redis.Health;
+using VibeZ.Redis.Health;
 
 namespace VibeZ.ServiceDefaults.Tests.Redis.Health;
 

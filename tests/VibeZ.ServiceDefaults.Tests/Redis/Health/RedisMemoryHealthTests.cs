@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using VibeZ.ServiceDefaults.Redis.Configuration;
+using VibeZ.Redis.Configuration;
 
 namespace VibeZ.ServiceDefaults.Tests.Redis.Health;
 

@@ -1,5 +1,5 @@
 using System.Net;
-using VibeZ.ServiceDefaults.Redis.Health;
+using VibeZ.Redis.Health;
 
 namespace VibeZ.ServiceDefaults.Tests.Redis.Health;
 

@@ -4,9 +4,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
-using VibeZ.ServiceDefaults.Redis.Configuration;
-using VibeZ.ServiceDefaults.Redis.Health;
-using VibeZ.ServiceDefaults.Redis.Resilience;
+using VibeZ.Redis.Configuration;
+using VibeZ.Redis.Health;
+using VibeZ.Redis.Resilience;
 
 namespace VibeZ.ServiceDefaults.Tests.Redis.Health;
 

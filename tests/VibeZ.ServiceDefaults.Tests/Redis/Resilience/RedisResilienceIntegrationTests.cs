@@ -2,9 +2,9 @@ using System.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using VibeZ.ServiceDefaults.Redis.Connection;
-using VibeZ.ServiceDefaults.Redis.Health;
-using VibeZ.ServiceDefaults.Redis.Resilience;
+using VibeZ.Redis.Connection;
+using VibeZ.Redis.Health;
+using VibeZ.Redis.Resilience;
 
 namespace VibeZ.ServiceDefaults.Tests.Redis.Resilience;
 

@@ -1,4 +1,4 @@
-using VibeZ.ServiceDefaults.Redis.Resilience;
+using VibeZ.Redis.Resilience;
 
 namespace VibeZ.ServiceDefaults.Tests.Redis.Resilience;
 

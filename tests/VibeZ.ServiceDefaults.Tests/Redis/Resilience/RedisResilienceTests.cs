@@ -3,7 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using StackExchange.Redis;
-using VibeZ.ServiceDefaults.Redis.Resilience;
+using VibeZ.Redis.Resilience;
 
 namespace VibeZ.ServiceDefaults.Tests.Redis.Resilience;
 

@@ -3,9 +3,9 @@ using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
-using VibeZ.ServiceDefaults.Redis.Configuration;
-using VibeZ.ServiceDefaults.Redis.Connection;
-using VibeZ.ServiceDefaults.Redis.Telemetry;
+using VibeZ.Redis.Configuration;
+using VibeZ.Redis.Connection;
+using VibeZ.Redis.Telemetry;
 
 namespace VibeZ.ServiceDefaults.Tests.Redis.Sentinel;
 

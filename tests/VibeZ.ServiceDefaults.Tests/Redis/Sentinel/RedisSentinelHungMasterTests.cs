@@ -2,9 +2,9 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
-using VibeZ.ServiceDefaults.Redis.Configuration;
-using VibeZ.ServiceDefaults.Redis.Connection;
-using VibeZ.ServiceDefaults.Redis.Resilience;
+using VibeZ.Redis.Configuration;
+using VibeZ.Redis.Connection;
+using VibeZ.Redis.Resilience;
 
 namespace VibeZ.ServiceDefaults.Tests.Redis.Sentinel;
 

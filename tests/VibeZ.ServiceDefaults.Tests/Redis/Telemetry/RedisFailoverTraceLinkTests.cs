@@ -5,8 +5,8 @@ using Microsoft.Extensions.Time.Testing;
 using OpenTelemetry;
 using OpenTelemetry.Trace;
 using StackExchange.Redis;
-using VibeZ.ServiceDefaults.Redis.Resilience;
-using VibeZ.ServiceDefaults.Redis.Telemetry;
+using VibeZ.Redis.Resilience;
+using VibeZ.Redis.Telemetry;
 
 namespace VibeZ.ServiceDefaults.Tests.Redis.Telemetry;
 

@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using VibeZ.Channels.Publishing;
 using VibeZ.Channels.Storage;
-using VibeZ.ServiceDefaults.Redis.Connection;
+using VibeZ.Redis.Connection;
 
 namespace VibeZ.Gateway.Tests.Channels.Storage.Contract;
 
