@@ -2,7 +2,7 @@ namespace VibeZ.Redis;
 
 /// <summary>
 /// The <c>REDIS_*</c> settings a topology hands to every service: their names, their defaults and the NAT map's
-/// format, written once for both sides. The AppHost, which writes them, compiles this file as a link; ServiceDefaults,
+/// format, written once for both sides. The AppHost, which writes them, compiles this file as a link; VibeZ.Redis,
 /// which reads them, owns it. <c>docs/configuration.md</c> describes each setting.
 /// </summary>
 internal static class RedisContract

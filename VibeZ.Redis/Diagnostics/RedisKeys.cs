@@ -2,7 +2,7 @@ using StackExchange.Redis;
 
 namespace VibeZ.Redis.Diagnostics;
 
-/// <summary>Every key ServiceDefaults writes, in one place.</summary>
+/// <summary>Every key VibeZ.Redis writes, in one place.</summary>
 internal static class RedisKeys
 {
     public static RedisKey DiagnosticsValue(string key) => "vibez:diag:" + key;

@@ -7,7 +7,7 @@ namespace VibeZ.Redis.Health;
 /// <summary>
 /// Sets the health check publisher's schedule from <c>Redis:HealthCheckIntervalSeconds</c> and has it run the
 /// <c>redis</c> check only. <see cref="HealthCheckPublisherOptions"/> holds one schedule for every publisher of the
-/// process; ServiceDefaults owns it, and <see cref="RedisHealthMonitor"/> is the only publisher VibeZ registers.
+/// process; VibeZ.Redis owns it, and <see cref="RedisHealthMonitor"/> is the only publisher VibeZ registers.
 /// </summary>
 internal sealed class RedisHealthMonitorSchedule(IOptions<RedisHealthMonitorOptions> monitor) : IConfigureOptions<HealthCheckPublisherOptions>
 {

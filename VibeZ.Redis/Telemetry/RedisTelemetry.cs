@@ -7,7 +7,7 @@ namespace VibeZ.Redis.Telemetry;
 /// </summary>
 internal static class RedisTelemetry
 {
-    /// <summary>The <see cref="ActivitySource"/> and <c>Meter</c> name; ServiceDefaults registers both with OpenTelemetry.</summary>
+    /// <summary>The <see cref="ActivitySource"/> and <c>Meter</c> name; <c>AddVibeZRedis</c> registers both with OpenTelemetry.</summary>
     public const string SourceName = "VibeZ.Redis";
 
     public const string FailoverActivity = "redis.failover";

@@ -9,7 +9,7 @@ namespace VibeZ.Gateway.Tests.Channels.Storage.Contract;
 
 /// <summary>
 /// One real redis-server for a test class, and a <see cref="RedisChannelStore"/> on it wired as the Gateway wires it:
-/// ServiceDefaults' Redis connection and resilience, the replication confirmer, the default Gateway options.
+/// the shared Redis connection and resilience (VibeZ.Redis), the replication confirmer, the default Gateway options.
 /// </summary>
 public sealed class RedisChannelStoreFixture : IAsyncLifetime
 {
