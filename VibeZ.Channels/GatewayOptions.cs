@@ -1,5 +1,5 @@
 using VibeZ.Channels.Publishing;
-using VibeZ.ServiceDefaults;
+using VibeZ.Redis;
 
 namespace VibeZ.Channels;
 

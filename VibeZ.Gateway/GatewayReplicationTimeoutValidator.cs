@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using VibeZ.ServiceDefaults.Redis.Resilience;
+using VibeZ.Redis.Resilience;
 
 namespace VibeZ.Gateway;
 

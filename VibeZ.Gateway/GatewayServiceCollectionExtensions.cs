@@ -12,7 +12,7 @@ using VibeZ.Gateway.Security.Browser;
 
 namespace VibeZ.Gateway;
 
-/// <summary>Registers the Gateway's channels on top of ServiceDefaults' Redis connection.</summary>
+/// <summary>Registers the Gateway's channels on top of the shared Redis connection (VibeZ.Redis).</summary>
 internal static class GatewayServiceCollectionExtensions
 {
     public static IHostApplicationBuilder AddGateway(this IHostApplicationBuilder builder)

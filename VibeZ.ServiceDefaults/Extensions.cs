@@ -8,9 +8,8 @@ using Microsoft.Extensions.Logging;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
-using VibeZ.ServiceDefaults.Redis.Connection;
-using VibeZ.ServiceDefaults.Redis.Diagnostics;
-using VibeZ.ServiceDefaults.Redis.Telemetry;
+using VibeZ.Redis.Connection;
+using VibeZ.Redis.Diagnostics;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -61,11 +60,9 @@ public static class Extensions
             .WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
-                .AddRuntimeInstrumentation()
-                .AddMeter(RedisTelemetry.SourceName))
+                .AddRuntimeInstrumentation())
             .WithTracing(tracing => tracing
                 .AddSource(builder.Environment.ApplicationName)
-                .AddSource(RedisTelemetry.SourceName)
                 .AddAspNetCoreInstrumentation(aspNetCore =>
                     // Probes every few seconds would drown the traces people look for.
                     aspNetCore.Filter = context =>

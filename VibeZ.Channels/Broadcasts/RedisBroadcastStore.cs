@@ -3,8 +3,8 @@ using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using VibeZ.Channels.Publishing;
 using VibeZ.Channels.Storage;
-using VibeZ.ServiceDefaults.Redis.Configuration;
-using VibeZ.ServiceDefaults.Redis.Resilience;
+using VibeZ.Redis.Configuration;
+using VibeZ.Redis.Resilience;
 
 namespace VibeZ.Channels.Broadcasts;
 

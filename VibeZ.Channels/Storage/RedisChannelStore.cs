@@ -3,9 +3,9 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using VibeZ.Channels.Publishing;
-using VibeZ.ServiceDefaults.Redis.Configuration;
-using VibeZ.ServiceDefaults.Redis.Connection;
-using VibeZ.ServiceDefaults.Redis.Resilience;
+using VibeZ.Redis.Configuration;
+using VibeZ.Redis.Connection;
+using VibeZ.Redis.Resilience;
 
 namespace VibeZ.Channels.Storage;
 

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using System.Text.Json;
 using VibeZ.Channels.Delivery;
-using VibeZ.ServiceDefaults.Redis.Connection;
+using VibeZ.Redis.Connection;
 
 namespace VibeZ.Gateway.Connections;
 

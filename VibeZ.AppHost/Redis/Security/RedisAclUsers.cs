@@ -9,7 +9,7 @@ internal static class RedisAclUsers
     /// <summary>
     /// Every key and channel VibeZ names starts with this: the Gateway's channels (<c>ChannelKeys</c>, <c>vibez:{channel}:…</c>),
     /// presence (<c>vibez:{channel}:presence</c>), the Gateway registry (<c>vibez:gateways:…</c>), the durable broadcasts
-    /// (<c>vibez:broadcasts:…</c>) and ServiceDefaults' diagnostics values (<c>vibez:diag:…</c>).
+    /// (<c>vibez:broadcasts:…</c>) and the Redis diagnostics values (<c>vibez:diag:…</c>).
     /// </summary>
     public const string KeyPrefix = "vibez:";
 

@@ -1,4 +1,4 @@
-using VibeZ.ServiceDefaults;
+using VibeZ.Redis;
 
 namespace VibeZ.Gateway.Security.Tokens;
 

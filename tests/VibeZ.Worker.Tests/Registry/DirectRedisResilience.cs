@@ -1,5 +1,5 @@
 using StackExchange.Redis;
-using VibeZ.ServiceDefaults.Redis.Resilience;
+using VibeZ.Redis.Resilience;
 
 namespace VibeZ.Worker.Tests.Registry;
 

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Time.Testing;
 using StackExchange.Redis;
 using VibeZ.Channels;
 using VibeZ.Channels.Presence;
-using VibeZ.ServiceDefaults.Redis.Configuration;
+using VibeZ.Redis.Configuration;
 using VibeZ.Worker.Registry;
 
 namespace VibeZ.Worker.Tests.Registry;

@@ -3,13 +3,13 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using VibeZ.Channels.Publishing;
 using VibeZ.Channels.Storage;
-using VibeZ.ServiceDefaults.Redis.Connection;
+using VibeZ.Redis.Connection;
 
 namespace VibeZ.Gateway.Tests.Channels.Storage.Contract;
 
 /// <summary>
 /// One real redis-server for a test class, and a <see cref="RedisChannelStore"/> on it wired as the Gateway wires it:
-/// ServiceDefaults' Redis connection and resilience, the replication confirmer, the default Gateway options.
+/// the shared Redis connection and resilience (VibeZ.Redis), the replication confirmer, the default Gateway options.
 /// </summary>
 public sealed class RedisChannelStoreFixture : IAsyncLifetime
 {

@@ -1,0 +1,3 @@
+namespace VibeZ.Redis.Diagnostics;
+
+internal sealed record RedisDiagnosticsResponse(string Mode, IReadOnlyList<RedisEndpointDiagnostics> Endpoints);

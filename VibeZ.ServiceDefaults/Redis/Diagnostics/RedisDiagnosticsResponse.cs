@@ -1,3 +1,0 @@
-namespace VibeZ.ServiceDefaults.Redis.Diagnostics;
-
-internal sealed record RedisDiagnosticsResponse(string Mode, IReadOnlyList<RedisEndpointDiagnostics> Endpoints);
