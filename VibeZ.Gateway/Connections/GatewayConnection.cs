@@ -196,10 +196,11 @@ internal sealed partial class GatewayConnection : IChannelSubscriber
                 await _socket.CloseOutputAsync(close.Status, close.Reason, cancellationToken);
             }
         }
-        catch (Exception ex) when (_writeTimedOut && ex is WebSocketException or OperationCanceledException or IOException)
+        catch (Exception ex) when (WriteTimedOut(writeTimeout, cancellationToken) && ex is WebSocketException or OperationCanceledException or IOException)
         {
-            // A write that did not finish in time: the client's TCP window stayed shut, and its connection was aborted
+            // A write that did not finish in time: the client's TCP window stayed shut, and its connection is aborted
             // (a close frame could not get through either). The log says why.
+            _abortTransport();
             Close(WebSocketCloseStatus.PolicyViolation, $"write timeout: the client read nothing for {_options.WriteTimeoutSeconds} s", drain: false);
             _closing.Cancel();
         }
@@ -232,6 +233,15 @@ internal sealed partial class GatewayConnection : IChannelSubscriber
             _abortTransport();
         }
     }
+
+    /// <summary>
+    /// Whether the write timer fired. The flag alone is not enough: the socket registers its own callback on the same
+    /// token after ours, so it runs first, and when it ends the send, this loop can get here before our callback has
+    /// set the flag, or after the send's end unregistered that callback. Then the timer's source is cancelled while the
+    /// connection is not stopping, which only the timer does.
+    /// </summary>
+    private bool WriteTimedOut(CancellationTokenSource writeTimeout, CancellationToken stopped) =>
+        _writeTimedOut || (writeTimeout.IsCancellationRequested && !stopped.IsCancellationRequested);
 
     /// <summary>A frame waiting for the socket; a publish's reply gives its credit back once written.</summary>
     private readonly record struct Outgoing(ReadOnlyMemory<byte> Frame, bool PublishReply);
