@@ -13,27 +13,45 @@ internal static class RedisContainerNetworkCheck
 {
     private const int PingTries = 50;
 
+    /// <summary>
+    /// How long the check's server lives at most. Its removal below is a program run like any other, which a loaded
+    /// machine can time out; the server then ends by itself, and <c>--rm</c> removes it.
+    /// </summary>
+    private static readonly TimeSpan ServerLifetime = TimeSpan.FromMinutes(2);
+
+    /// <summary>Networks of earlier checks older than this, which a timed-out removal left behind, are pruned first.</summary>
+    private const string StaleNetworkAge = "10m";
+
     /// <summary>Runs the check; returns <see langword="null"/> when it passed, else what failed.</summary>
     /// <param name="containerRuntime">The runtime's command.</param>
     /// <param name="image">The Redis image, which has redis-server, redis-cli and /bin/sh.</param>
     /// <param name="run">Runs a program.</param>
     public static string? Run(string containerRuntime, string image, Func<string, string[], ProgramRun> run) =>
-        Run(containerRuntime, image, run, $"vibez-check-{Guid.NewGuid().ToString("N")[..8]}");
+        Run(containerRuntime, image, run, $"vibez-check-{Guid.NewGuid().ToString("N")[..8]}", ServerLifetime);
 
-    /// <summary>Runs the check with the network <paramref name="name"/> and the containers named after it.</summary>
-    internal static string? Run(string containerRuntime, string image, Func<string, string[], ProgramRun> run, string name)
+    /// <summary>
+    /// Runs the check with the network <paramref name="name"/> and the containers named after it; the server ends by
+    /// itself after <paramref name="serverLifetime"/>.
+    /// </summary>
+    internal static string? Run(string containerRuntime, string image, Func<string, string[], ProgramRun> run, string name, TimeSpan serverLifetime)
     {
         var network = new RedisContainerNetwork(name, containerRuntime);
         var server = $"{name}-server";
         var client = $"{name}-client";
         try
         {
+            run(containerRuntime, ["network", "prune", "-f", "--filter", "label=vibez.check=true", "--filter", $"until={StaleNetworkAge}"]);
             network.EnsureCreated(run, "vibez.check=true");
             var serverAddress = network.AddressOf(0);
+
+            // redis-server replaces the shell as the container's first process, and a background sleep stops it after
+            // its lifetime (a first process gets the signals it handles, and redis-server handles SIGTERM).
+            var lifetime = (int)Math.Ceiling(serverLifetime.TotalSeconds);
             var started = run(containerRuntime,
             [
                 "run", "-d", "--rm", "--name", server, .. network.RunArguments(serverAddress, []),
-                "--entrypoint", RedisTopologyDefaults.ServerCommand, image, "--port", "6379", "--protected-mode", "no", "--save", "", "--appendonly", "no",
+                "--entrypoint", "/bin/sh", image, "-c",
+                $"(sleep {lifetime}; kill 1) & exec {RedisTopologyDefaults.ServerCommand} --port 6379 --protected-mode no --save '' --appendonly no",
             ]);
             if (!started.Succeeded)
             {
