@@ -9,7 +9,7 @@ namespace VibeZ.AppHost.Tests.Integration;
 
 /// <summary>
 /// Starts the real AppHost with one topology (real Redis, real Gateway and Worker) and shares it between the tests of
-/// a class. Failover settings are short, as the document's failover tests want them, but not so short that a busy
+/// a class. Failover settings are short, as the failover tests of docs/redis/failover-walkthrough.md want them, but not so short that a busy
 /// 2-core machine fails over by itself.
 /// </summary>
 public abstract partial class TopologyFixture(RedisTopologyKind kind, RedisRuntime runtime, int portOffset) : IAsyncLifetime
@@ -71,7 +71,7 @@ public abstract partial class TopologyFixture(RedisTopologyKind kind, RedisRunti
         return (await client.ClusterNodesAsync(TestContext.Current.CancellationToken)).Nodes;
     }
 
-    /// <summary>Crashes a node the way the document's failover tests do (DEBUG SEGFAULT) and waits until Aspire sees it exit.</summary>
+    /// <summary>Crashes a node the way the failover tests of docs/redis/failover-walkthrough.md do (DEBUG SEGFAULT) and waits until Aspire sees it exit.</summary>
     public async Task CrashAsync(RedisNode node)
     {
         try

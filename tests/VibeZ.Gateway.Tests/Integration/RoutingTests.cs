@@ -4,7 +4,7 @@ namespace VibeZ.Gateway.Tests.Integration;
 
 /// <summary>
 /// A message published through one Gateway reaches subscribers on another, through real Redis, in every mode:
-/// the spec's cross-process message routing.
+/// the routing between Gateway processes that the README's first paragraph promises.
 /// </summary>
 [Trait("Category", "Integration")]
 [Collection(GatewayIntegration.Name)]

@@ -10,7 +10,7 @@ using VibeZ.Redis.Health;
 namespace VibeZ.Redis.Tests.Cluster;
 
 /// <summary>
-/// The spec's cluster test as a new user runs it: only the masters as seeds, nobody sending anything, a master crashes.
+/// The cluster failover test of docs/redis/resilience-cluster.md as a new user runs it: only the masters as seeds, nobody sending anything, a master crashes.
 /// </summary>
 [Trait("Category", "Integration")]
 [Trait("Timing", "Alone")]

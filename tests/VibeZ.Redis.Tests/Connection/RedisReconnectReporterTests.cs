@@ -75,7 +75,7 @@ public sealed class RedisReconnectReporterTests : IDisposable
         _events.OnConnectionFailed(Failed(ConnectionType.Interactive));
         _events.OnConnectionFailed(Failed(ConnectionType.Subscription));
 
-        // A minute of the spec's schedule (50, 100, 150 ms ... 2 s), both connections asking for every attempt.
+        // A minute of the reconnect schedule of docs/redis/resilience.md (50, 100, 150 ms ... 2 s), both connections asking for every attempt.
         var down = TimeSpan.Zero;
         long retries = 0;
         while (down < TimeSpan.FromMinutes(1))

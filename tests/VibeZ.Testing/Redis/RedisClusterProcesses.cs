@@ -76,7 +76,7 @@ public sealed partial class RedisClusterProcesses : IAsyncDisposable
     ];
 
     /// <summary>
-    /// Gets the settings the spec's set-up gives a service: only the masters as seeds, each as <c>host:port</c> with
+    /// Gets the settings docs/redis/resilience-cluster.md gives a service: only the masters as seeds, each as <c>host:port</c> with
     /// <paramref name="host"/> (<c>localhost</c> or <c>127.0.0.1</c>), while the nodes announce themselves as 127.0.0.1.
     /// </summary>
     public async Task<(string Key, string? Value)[]> MasterSeedConfigurationAsync(string host)

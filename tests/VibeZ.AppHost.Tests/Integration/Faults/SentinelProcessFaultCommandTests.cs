@@ -25,7 +25,7 @@ public sealed class SentinelProcessFaultCommandTests(SentinelProcessFaultCommand
         await Wait.UntilAsync(async () => (await SentinelAnswersAsync()).All(m => m == replica), TimeSpan.FromSeconds(10),
             $"every sentinel to name {replica.Name} the master", Topology.States);
 
-        // The services hear +switch-master and report the failover completed, in the document's words.
+        // The services hear +switch-master and report the failover completed, in the words of docs/redis/resilience.md.
         var (line, seenAt) = await Topology.WaitForLogAsync("worker", $"Redis failover completed: master moved from 127.0.0.1:{oldMaster.Port} to 127.0.0.1:{replica.Port}", TimeSpan.FromSeconds(30));
         var servicesDone = clock.Elapsed - (DateTimeOffset.Now - seenAt);
 

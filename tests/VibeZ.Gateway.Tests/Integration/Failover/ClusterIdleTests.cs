@@ -5,7 +5,7 @@ using VibeZ.Gateway.Tests.Infrastructure;
 namespace VibeZ.Gateway.Tests.Integration.Failover;
 
 /// <summary>
-/// The document's cluster test as a new user runs it: its six-node cluster (<c>cluster-node-timeout 5000</c>), one
+/// The cluster failover test of docs/redis/resilience-cluster.md as a new user runs it: its six-node cluster (<c>cluster-node-timeout 5000</c>), one
 /// Gateway with its settings (the masters as seeds) and nobody connected, then <c>DEBUG SEGFAULT</c> on a master. The
 /// Gateway runs with the log levels it ships with, so its log is what an operator would read.
 /// </summary>
