@@ -44,12 +44,13 @@ public class RedisRuntimeProbeTests
         Assert.Equal(RedisRuntime.Auto, topology.Runtime);
         Assert.Empty(appHost.Resources.OfType<IRedisNodeResource>());
 
-        // The AppHost's own Run raises BeforeStartEvent once the application is built; this subscriber runs after the topology's.
+        // The AppHost's own Run raises BeforeStartEvent once the application is built; this subscriber runs after the
+        // topology's, and then stops the start there, so nothing runs and the testing host does not wait to shut down.
         var beforeStart = new TaskCompletionSource<DistributedApplicationModel>(TaskCreationOptions.RunContinuationsAsynchronously);
         appHost.Eventing.Subscribe<BeforeStartEvent>((e, _) =>
         {
             beforeStart.TrySetResult(e.Model);
-            return Task.CompletedTask;
+            throw new OperationCanceledException("A model test stops the application after BeforeStartEvent.");
         });
         try
         {
