@@ -11,12 +11,27 @@ namespace Aspire.Hosting.ApplicationModel;
 /// </summary>
 internal static class RedisTopologyNodes
 {
-    /// <summary>Removes the children of an earlier plan, if any, and adds one for every node of the current plan.</summary>
+    /// <summary>
+    /// Removes the children of an earlier plan, if any, and adds one for every node of the current plan; while the
+    /// runtime is still <c>auto</c>, only registers their health checks, and the start-up event adds the nodes.
+    /// </summary>
     public static void Add(IDistributedApplicationBuilder builder, RedisTopologyResource topology)
     {
         foreach (var child in builder.Resources.Where(r => IsChildOf(r, topology)).ToList())
         {
             builder.Resources.Remove(child);
+        }
+
+        // A node's resource type waits for the runtime, but its health check cannot: the application's services are
+        // built, and closed to new registrations, before any start-up event.
+        if (topology.Runtime is RedisRuntime.Auto)
+        {
+            foreach (var node in topology.Nodes)
+            {
+                NodeHealthCheck(builder, topology, node.Name);
+            }
+
+            return;
         }
 
         var nodes = topology.Nodes.Select(node => AddNode(builder, topology, node)).ToList();

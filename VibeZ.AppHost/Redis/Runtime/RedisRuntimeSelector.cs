@@ -7,8 +7,8 @@ namespace Aspire.Hosting.ApplicationModel;
 /// <param name="ContainerRuntime">The container runtime (docker or podman) for containers.</param>
 /// <param name="Reason">Why this was chosen, for the log.</param>
 /// <param name="Checked">
-/// Whether the machine has shown it can run this: <c>auto</c> asks while the model is built, an explicit runtime is
-/// checked when the application starts (<see cref="RedisRuntimeSelector.Check"/>).
+/// Whether the machine has shown it can run this; only when the application starts (<see cref="RedisRuntimeSelector.Check"/>),
+/// where <c>auto</c> is chosen and an explicit runtime checked.
 /// </param>
 internal sealed record RedisRuntimeChoice(RedisRuntime Runtime, string? ContainerRuntime, string Reason, bool Checked = true);
 
@@ -18,10 +18,9 @@ internal sealed record RedisRuntimeChoice(RedisRuntime Runtime, string? Containe
 /// and otherwise local processes when redis-server is on PATH, so it never picks a path that cannot work on this machine.
 /// </summary>
 /// <remarks>
-/// Only <c>auto</c> asks the machine while the model is built, since the nodes' resource types depend on the answer.
-/// An explicit runtime builds the model without starting a program and is checked when the application starts; only
-/// <c>container</c> without <c>ASPIRE_CONTAINER_RUNTIME</c> asks which runtime answers, because the nodes' network
-/// arguments and Aspire's own runtime depend on it.
+/// Building the model asks the machine nothing, except which runtime answers for <c>container</c> without
+/// <c>ASPIRE_CONTAINER_RUNTIME</c>: Aspire reads its own runtime before any start-up event. <c>auto</c> is chosen
+/// when the application starts, and the nodes of the chosen kind are added then; an explicit runtime is checked then.
 /// </remarks>
 internal static class RedisRuntimeSelector
 {
@@ -31,13 +30,13 @@ internal static class RedisRuntimeSelector
 
     private static readonly string Setting = RedisTopologySettings.Key(nameof(RedisTopologySettings.Runtime));
 
-    /// <summary>Chooses the runtime while the model is built, asking <paramref name="probe"/> only what the settings leave open.</summary>
+    /// <summary>
+    /// Chooses the runtime while the model is built, as far as the settings decide it: <c>auto</c> stays auto, with the
+    /// configured container runtime if any, for <see cref="Check"/> to choose when the application starts.
+    /// </summary>
     public static RedisRuntimeChoice Choose(RedisTopologySettings settings, IConfiguration configuration, IRedisRuntimeProbe probe)
     {
         var configured = configuration[ContainerRuntimeKey] ?? configuration["DOTNET_" + ContainerRuntimeKey];
-        string[] candidates = configured is { Length: > 0 } ? [configured] : ["docker", "podman"];
-        var image = settings.Image.ToString();
-
         switch (settings.Runtime)
         {
             case RedisRuntime.Process:
@@ -45,11 +44,59 @@ internal static class RedisRuntimeSelector
             case RedisRuntime.Container when configured is { Length: > 0 }:
                 return new(RedisRuntime.Container, configured, $"{Setting} is 'container' and {ContainerRuntimeKey} is '{configured}'", Checked: false);
             case RedisRuntime.Container:
+                var candidates = Candidates(configured);
                 var found = candidates.FirstOrDefault(probe.ContainerRuntimeAnswers) ?? throw new InvalidOperationException(
                     $"{Setting} is 'container', but no container runtime answered (tried {string.Join(", ", candidates)}). Install Docker or Podman (apt-get install podman runc), or set {Setting}=process.");
                 return new(RedisRuntime.Container, found, $"{Setting} is 'container' and {found} answers", Checked: false);
+            default:
+                return new(RedisRuntime.Auto, configured is { Length: > 0 } ? configured : null, $"{Setting} is 'auto'", Checked: false);
+        }
+    }
+
+    /// <summary>
+    /// Checks, when the application starts, that the machine can run an explicit runtime, or chooses for <c>auto</c>;
+    /// returns the choice with why.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">It cannot; the message names the setting and what to do.</exception>
+    public static RedisRuntimeChoice Check(RedisRuntimeChoice choice, RedisTopologySettings settings, IRedisRuntimeProbe probe)
+    {
+        if (choice.Checked)
+        {
+            return choice;
         }
 
+        if (choice.Runtime is RedisRuntime.Auto)
+        {
+            return ChooseAuto(Candidates(choice.ContainerRuntime), settings.Image.ToString(), probe);
+        }
+
+        if (choice.Runtime is RedisRuntime.Process)
+        {
+            return probe.HasRedisServer()
+                ? choice with { Reason = $"{Setting} is 'process', and redis-server is on PATH", Checked = true }
+                : throw new InvalidOperationException(
+                    $"{Setting} is 'process', but redis-server is not on PATH. Install it (apt-get install redis-server redis-tools), or set {Setting}=container.");
+        }
+
+        var runtime = choice.ContainerRuntime!;
+        var image = settings.Image.ToString();
+        if (!probe.ContainerRuntimeAnswers(runtime))
+        {
+            throw new InvalidOperationException(
+                $"{Setting} is 'container', but the container runtime {runtime} did not answer ('{runtime} info' failed). Install Docker or Podman (apt-get install podman runc), name the one you have in {ContainerRuntimeKey}, or set {Setting}=process.");
+        }
+
+        return probe.CheckContainerNetwork(runtime, image) is { } failure
+            ? throw new InvalidOperationException(
+                $"{Setting} is 'container', but {runtime} cannot run the topology: {failure}. {WhatToDo} Or set {Setting}=process.")
+            : choice with { Reason = $"{Setting} is 'container', and {NetworkWorks(runtime, image)}", Checked = true };
+    }
+
+    // Docker first, as DCP does when ASPIRE_CONTAINER_RUNTIME is not set: auto then runs the containers on the runtime DCP picked.
+    private static string[] Candidates(string? configured) => configured is { Length: > 0 } ? [configured] : ["docker", "podman"];
+
+    private static RedisRuntimeChoice ChooseAuto(string[] candidates, string image, IRedisRuntimeProbe probe)
+    {
         var answering = candidates.FirstOrDefault(probe.ContainerRuntimeAnswers);
         var hasRedisServer = probe.HasRedisServer();
         var hasImage = answering is not null && probe.HasImage(answering, image);
@@ -75,39 +122,6 @@ internal static class RedisRuntimeSelector
         throw new InvalidOperationException(
             $"Redis needs a container runtime or a local redis-server, and this machine has neither: no container runtime answered (tried {string.Join(", ", candidates)}) and redis-server is not on PATH. " +
             "Install Podman (apt-get install podman runc) or Docker, or Redis itself (apt-get install redis-server redis-tools); eng/run.sh does it for you.");
-    }
-
-    /// <summary>
-    /// Checks, when the application starts, that the machine can run an explicit runtime; returns the choice with why.
-    /// </summary>
-    /// <exception cref="InvalidOperationException">It cannot; the message names the setting and what to do.</exception>
-    public static RedisRuntimeChoice Check(RedisRuntimeChoice choice, RedisTopologySettings settings, IRedisRuntimeProbe probe)
-    {
-        if (choice.Checked)
-        {
-            return choice;
-        }
-
-        if (choice.Runtime is RedisRuntime.Process)
-        {
-            return probe.HasRedisServer()
-                ? choice with { Reason = $"{Setting} is 'process', and redis-server is on PATH", Checked = true }
-                : throw new InvalidOperationException(
-                    $"{Setting} is 'process', but redis-server is not on PATH. Install it (apt-get install redis-server redis-tools), or set {Setting}=container.");
-        }
-
-        var runtime = choice.ContainerRuntime!;
-        var image = settings.Image.ToString();
-        if (!probe.ContainerRuntimeAnswers(runtime))
-        {
-            throw new InvalidOperationException(
-                $"{Setting} is 'container', but the container runtime {runtime} did not answer ('{runtime} info' failed). Install Docker or Podman (apt-get install podman runc), name the one you have in {ContainerRuntimeKey}, or set {Setting}=process.");
-        }
-
-        return probe.CheckContainerNetwork(runtime, image) is { } failure
-            ? throw new InvalidOperationException(
-                $"{Setting} is 'container', but {runtime} cannot run the topology: {failure}. {WhatToDo} Or set {Setting}=process.")
-            : choice with { Reason = $"{Setting} is 'container', and {NetworkWorks(runtime, image)}", Checked = true };
     }
 
     private static string NetworkWorks(string runtime, string image) =>

@@ -17,6 +17,9 @@ namespace Aspire.Hosting;
 /// </remarks>
 public static partial class RedisTopologyBuilderExtensions
 {
+    private const string RuntimeProperty = "redis.runtime";
+    private const string ImageProperty = "redis.image";
+
     /// <summary>Adds a single Redis server, <c>{name}-server</c>.</summary>
     /// <param name="builder">The application builder.</param>
     /// <param name="name">The topology's resource name; the node's name starts with it.</param>
@@ -135,13 +138,16 @@ public static partial class RedisTopologyBuilderExtensions
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         settings ??= new RedisTopologySettings();
 
+        // Auto stays auto until the application starts: choosing asks the machine.
         var probe = RuntimeProbe(builder);
         var choice = builder.ExecutionContext.IsPublishMode
             ? new RedisRuntimeChoice(RedisRuntime.Container, null, "the application is being published")
             : RedisRuntimeSelector.Choose(settings, builder.Configuration, probe);
 
-        // Aspire would otherwise ask Docker even where only Podman answers.
-        if (choice.ContainerRuntime is { } containerRuntime && string.IsNullOrEmpty(builder.Configuration[RedisRuntimeSelector.ContainerRuntimeKey]))
+        // Aspire would otherwise ask Docker even where only Podman answers. Aspire reads the setting before any start-up
+        // event (DcpOptions), so auto cannot write it: without it, DCP picks the runtime the way auto does, a running
+        // one, Docker first.
+        if (choice is { Runtime: RedisRuntime.Container, ContainerRuntime: { } containerRuntime } && string.IsNullOrEmpty(builder.Configuration[RedisRuntimeSelector.ContainerRuntimeKey]))
         {
             builder.Configuration[RedisRuntimeSelector.ContainerRuntimeKey] = containerRuntime;
         }
@@ -152,19 +158,13 @@ public static partial class RedisTopologyBuilderExtensions
 
         // DEBUG crashes and freezes nodes: a development aid (launch profiles and the testing builder run in Development).
         var topology = create(name, settings, choice, credentials, builder.Environment.IsDevelopment());
-        var image = choice.Runtime is RedisRuntime.Container ? settings.Image.ToString() : RedisTopologyDefaults.ServerCommand;
 
         var topologyBuilder = builder.AddResource(topology)
             .WithInitialState(new CustomResourceSnapshot
             {
                 ResourceType = "RedisTopology",
                 State = KnownResourceStates.NotStarted,
-                Properties =
-                [
-                    new("redis.topology", topology.Kind.ToString().ToLowerInvariant()),
-                    new("redis.runtime", choice.Runtime.ToString().ToLowerInvariant()),
-                    new("redis.image", image),
-                ],
+                Properties = [new("redis.topology", topology.Kind.ToString().ToLowerInvariant()), .. RuntimeProperties(topology)],
             })
             .WithIconName("DatabaseStack")
             .WithHealthCheck(RedisTopologyNodes.AddHealthCheck(builder, $"{name}_topology_check", () => new RedisTopologyHealthCheck(topology)))
@@ -176,9 +176,16 @@ public static partial class RedisTopologyBuilderExtensions
         {
             var logger = e.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RedisTopologyBuilderExtensions));
 
-            // An explicit runtime was not asked about while the model was built: building a model starts no program.
+            // Neither auto nor an explicit runtime was asked about while the model was built: building a model starts no program.
             var started = RedisRuntimeSelector.Check(choice, topology.Settings, e.Services.GetRequiredService<IRedisRuntimeProbe>());
-            RedisTopologyLog.RuntimeChosen(logger, name, topology.Kind, started.Runtime, started.ContainerRuntime ?? "-", image, started.Reason);
+            if (topology.Runtime is RedisRuntime.Auto)
+            {
+                // Aspire adds resources in this event too (the dashboard); the nodes are in the model before it runs anything.
+                topology.Resolve(started.Runtime, started.ContainerRuntime);
+                RedisTopologyNodes.Add(builder, topology);
+            }
+
+            RedisTopologyLog.RuntimeChosen(logger, name, topology.Kind, started.Runtime, started.ContainerRuntime ?? "-", Image(topology), started.Reason);
             if (topology.ContainerNetwork is { } network)
             {
                 // Before the config files: cluster nodes announce their fixed address, which the network's subnet decides.
@@ -192,11 +199,31 @@ public static partial class RedisTopologyBuilderExtensions
         });
 
         // The topology is a group, not a process: it runs while its nodes run, and its health check says when it serves.
+        // Its runtime properties are read again: auto was resolved when the application started.
         topologyBuilder.OnInitializeResource(async (resource, e, ct) =>
-            await e.Notifications.PublishUpdateAsync(resource, s => s with { State = KnownResourceStates.Running, StartTimeStamp = DateTime.UtcNow }));
+            await e.Notifications.PublishUpdateAsync(resource, s => s with
+            {
+                State = KnownResourceStates.Running,
+                StartTimeStamp = DateTime.UtcNow,
+                Properties = [.. s.Properties.Where(p => p.Name is not (RuntimeProperty or ImageProperty)), .. RuntimeProperties(resource)],
+            }));
 
         return topologyBuilder;
     }
+
+    /// <summary>The topology's runtime and what its nodes run, the image or redis-server, for the dashboard.</summary>
+    private static ResourcePropertySnapshot[] RuntimeProperties(RedisTopologyResource topology) =>
+    [
+        new(RuntimeProperty, topology.Runtime.ToString().ToLowerInvariant()),
+        new(ImageProperty, Image(topology)),
+    ];
+
+    private static string Image(RedisTopologyResource topology) => topology.Runtime switch
+    {
+        RedisRuntime.Container => topology.Settings.Image.ToString(),
+        RedisRuntime.Process => RedisTopologyDefaults.ServerCommand,
+        _ => "chosen when the application starts",
+    };
 
     /// <summary>
     /// Registers <see cref="RedisRuntimeProbe"/> unless the application registered a probe of its own, and returns the

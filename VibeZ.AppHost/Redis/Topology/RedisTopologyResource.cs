@@ -19,7 +19,10 @@ public abstract class RedisTopologyResource : Resource
     /// <param name="name">The resource name; node names start with it.</param>
     /// <param name="kind">The kind of topology; <paramref name="settings"/>' own topology is replaced by it.</param>
     /// <param name="settings">What the topology is made of.</param>
-    /// <param name="runtime">How its nodes run: <see cref="RedisRuntime.Container"/> or <see cref="RedisRuntime.Process"/>, never auto.</param>
+    /// <param name="runtime">
+    /// How its nodes run: <see cref="RedisRuntime.Container"/> or <see cref="RedisRuntime.Process"/>; or
+    /// <see cref="RedisRuntime.Auto"/>, which <see cref="Resolve"/> replaces when the application starts.
+    /// </param>
     /// <param name="credentials">The passwords of the operator's <c>default</c> user, the services' user and the sentinels' user.</param>
     /// <param name="containerRuntime">The container runtime's command (<c>podman</c> or <c>docker</c>) when nodes run as containers.</param>
     /// <param name="debugCommands">Whether data nodes accept <c>DEBUG</c> (<c>enable-debug-command yes</c>) and offer the fault commands that use it.</param>
@@ -29,11 +32,6 @@ public abstract class RedisTopologyResource : Resource
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(credentials);
-        if (runtime is RedisRuntime.Auto)
-        {
-            throw new ArgumentException("The runtime must be resolved before the topology is built.", nameof(runtime));
-        }
-
         Kind = kind;
         Runtime = runtime;
         ContainerRuntime = runtime is RedisRuntime.Container ? containerRuntime ?? "docker" : null;
@@ -48,11 +46,14 @@ public abstract class RedisTopologyResource : Resource
     /// <summary>Gets the kind of topology.</summary>
     public RedisTopologyKind Kind { get; }
 
-    /// <summary>Gets how the nodes run.</summary>
-    public RedisRuntime Runtime { get; }
+    /// <summary>
+    /// Gets how the nodes run: <see cref="RedisRuntime.Auto"/> until the application starts when the runtime is
+    /// <c>auto</c>, since choosing asks the machine, which building a model never does.
+    /// </summary>
+    public RedisRuntime Runtime { get; private set; }
 
     /// <summary>Gets the container runtime's command when the nodes are containers, or <see langword="null"/>.</summary>
-    public string? ContainerRuntime { get; }
+    public string? ContainerRuntime { get; private set; }
 
     /// <summary>Gets the topology's passwords and users.</summary>
     public RedisTopologyCredentials Credentials { get; }
@@ -86,8 +87,9 @@ public abstract class RedisTopologyResource : Resource
 
     /// <summary>
     /// Takes new settings and plans the nodes from them (<see cref="RedisTopologyPlan"/>, which checks their ports), with
-    /// everything named after them: the data folder, the container network and the TLS folder. Only before the
-    /// application starts: the builder's <c>With…</c> methods call it, and then add the node resources again.
+    /// everything named after them: the data folder, the container network and the TLS folder. Only before the nodes
+    /// run: the builder's <c>With…</c> methods call it and then add the node resources again, and <see cref="Resolve"/>
+    /// when <c>auto</c> is chosen at start.
     /// </summary>
     /// <param name="settings">The new settings.</param>
     [MemberNotNull(nameof(Settings), nameof(Nodes))]
@@ -102,6 +104,24 @@ public abstract class RedisTopologyResource : Resource
         _instanceName = $"{Name}-{Kind.ToString().ToLowerInvariant()}-{Nodes[0].Port}";
         ContainerNetwork = ContainerRuntime is { } containerRuntime ? new RedisContainerNetwork($"vibez-{_instanceName}", containerRuntime) : null;
         Tls = Settings.Tls ? new RedisTopologyTls(Path.Combine(DataDirectory, RedisTopologyTls.FolderName)) : null;
+    }
+
+    /// <summary>
+    /// Takes the runtime <c>auto</c> chose when the application started, and names the container network after it.
+    /// Only once, before the node resources are added.
+    /// </summary>
+    /// <param name="runtime">Containers or processes.</param>
+    /// <param name="containerRuntime">The container runtime's command for containers.</param>
+    internal void Resolve(RedisRuntime runtime, string? containerRuntime)
+    {
+        if (Runtime is not RedisRuntime.Auto || runtime is RedisRuntime.Auto)
+        {
+            throw new InvalidOperationException($"The runtime of {Name} is resolved once, from auto to containers or processes; it was {Runtime}, and {runtime} was given.");
+        }
+
+        Runtime = runtime;
+        ContainerRuntime = runtime is RedisRuntime.Container ? containerRuntime ?? "docker" : null;
+        Reshape(Settings);
     }
 
     /// <summary>Gets the folder that holds the nodes' data folders for this topology.</summary>

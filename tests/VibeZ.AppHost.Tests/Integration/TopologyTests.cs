@@ -28,8 +28,11 @@ public abstract partial class TopologyTests(TopologyFixture topology)
     {
         var model = Topology.App.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<IRedisNodeResource>().ToList();
 
+        // Auto is resolved when the application starts, to one of the two.
+        Assert.NotEqual(RedisRuntime.Auto, Topology.Topology.Runtime);
+        Assert.Equal(Topology.Runtime is RedisRuntime.Auto ? Topology.Topology.Runtime : Topology.Runtime, Topology.Topology.Runtime);
         Assert.NotEmpty(model);
-        Assert.All(model, node => Assert.IsType(Topology.Runtime is RedisRuntime.Container ? typeof(RedisContainerNodeResource) : typeof(RedisProcessNodeResource), node));
+        Assert.All(model, node => Assert.IsType(Topology.Topology.Runtime is RedisRuntime.Container ? typeof(RedisContainerNodeResource) : typeof(RedisProcessNodeResource), node));
     }
 
     [Theory]
@@ -77,7 +80,7 @@ public abstract partial class TopologyTests(TopologyFixture topology)
         Assert.Equal(Topology.Kind.ToString().ToLowerInvariant(), diagnostics.Mode);
         Assert.Contains(diagnostics.Endpoints, e => e.Connected);
         Assert.All(diagnostics.Endpoints, e => Assert.StartsWith($"{RedisTopologyResource.HostAddress}:", e.Dialed));
-        if (Topology.Runtime is RedisRuntime.Container && Topology.Kind is not RedisTopologyKind.Single)
+        if (Topology.Topology.Runtime is RedisRuntime.Container && Topology.Kind is not RedisTopologyKind.Single)
         {
             // Proof the NAT map was needed and used: nodes announce addresses the host cannot dial as they are.
             Assert.Contains(diagnostics.Endpoints, e => !e.Announced.StartsWith($"{RedisTopologyResource.HostAddress}:", StringComparison.Ordinal));

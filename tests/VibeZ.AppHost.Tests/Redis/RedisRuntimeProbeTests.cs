@@ -4,8 +4,8 @@ using VibeZ.AppHost.Tests.Infrastructure;
 namespace VibeZ.AppHost.Tests.Redis;
 
 /// <summary>
-/// When the machine is asked what it can run: an explicit runtime builds the model without asking, and is checked when
-/// the application starts, through the <see cref="IRedisRuntimeProbe"/> the application registered.
+/// When the machine is asked what it can run: never while the model is built. An explicit runtime is checked when the
+/// application starts, and auto is chosen then, through the <see cref="IRedisRuntimeProbe"/> the application registered.
 /// </summary>
 public class RedisRuntimeProbeTests
 {
@@ -30,15 +30,53 @@ public class RedisRuntimeProbeTests
     }
 
     [Fact]
-    public void AutoAsksTheRegisteredProbeWhileBuilding()
+    public async Task AutoAsksTheRegisteredProbeOnlyWhenTheApplicationStartsAndAddsNodesOfTheChosenKindThen()
     {
+        var cancellationToken = TestContext.Current.CancellationToken;
         var machine = new CountingProbe { RedisServer = true };
-        var builder = Builder(machine);
+        var dataDirectory = Path.Combine(Path.GetTempPath(), "vibez-probe-test", Guid.NewGuid().ToString("N"));
+        await using var appHost = await AppHostModel.CreateAsync(
+            AppHostArguments.For(RedisTopologyKind.Sentinel, RedisRuntime.Auto, 0, $"--VibeZ:Redis:DataDirectory={dataDirectory}"));
+        appHost.Services.AddSingleton<IRedisRuntimeProbe>(machine);
+        var topology = appHost.Resources.OfType<RedisTopologyResource>().Single();
 
-        builder.AddRedisServer("redis", Settings(RedisRuntime.Auto));
+        Assert.Equal(0, machine.Calls);
+        Assert.Equal(RedisRuntime.Auto, topology.Runtime);
+        Assert.Empty(appHost.Resources.OfType<IRedisNodeResource>());
 
-        Assert.NotEqual(0, machine.Calls);
-        Assert.Equal(RedisRuntime.Process, builder.Resources.OfType<RedisTopologyResource>().Single().Runtime);
+        // The AppHost's own Run raises BeforeStartEvent once the application is built; this subscriber runs after the
+        // topology's, and then stops the start there, so nothing runs and the testing host does not wait to shut down.
+        var beforeStart = new TaskCompletionSource<DistributedApplicationModel>(TaskCreationOptions.RunContinuationsAsynchronously);
+        appHost.Eventing.Subscribe<BeforeStartEvent>((e, _) =>
+        {
+            beforeStart.TrySetResult(e.Model);
+            throw new OperationCanceledException("A model test stops the application after BeforeStartEvent.");
+        });
+        try
+        {
+            await using var app = await appHost.BuildAsync(cancellationToken);
+            var model = await Wait.ForAsync(beforeStart.Task, TestTimeouts.BuildModel, "BeforeStartEvent, which the AppHost raises once the application is built", () => $"{machine.Calls} calls to the probe");
+
+            Assert.NotEqual(0, machine.Calls);
+            Assert.Equal(RedisRuntime.Process, topology.Runtime);
+            Assert.Equal(topology.Nodes.Select(n => n.Name), model.Resources.OfType<RedisProcessNodeResource>().Select(n => n.Name));
+            Assert.Empty(model.Resources.OfType<RedisContainerNodeResource>());
+
+            // Added at start, each node still gets what one added while building gets: its endpoint, its health check,
+            // its parent, and on data nodes the fault commands.
+            Assert.All(model.Resources.OfType<RedisProcessNodeResource>(), node =>
+            {
+                Assert.Equal(node.Node.Port, Assert.Single(node.Annotations.OfType<EndpointAnnotation>(), e => e.Name == "tcp").Port);
+                Assert.Equal($"{node.Name}_check", Assert.Single(node.Annotations.OfType<HealthCheckAnnotation>()).Key);
+                Assert.Contains(node.Annotations.OfType<ResourceRelationshipAnnotation>(), r => r.Type == "Parent" && r.Resource == topology);
+                Assert.Equal(node.Node.IsDataNode, node.Annotations.OfType<ResourceCommandAnnotation>().Any(c => c.Name == "redis-crash"));
+            });
+            Assert.Contains(model.Resources.Single(r => r.Name == "gateway").Annotations.OfType<WaitAnnotation>(), w => w.Resource == topology);
+        }
+        finally
+        {
+            Directory.Delete(dataDirectory, recursive: true);
+        }
     }
 
     [Fact]

@@ -13,7 +13,7 @@ public class RedisRuntimeSelectorTests
     [Fact]
     public void AutoPicksContainersWhereARuntimeAnswersHasTheImageAndItsContainersReachEachOtherByName()
     {
-        var choice = Choose(RedisRuntime.Auto, answers: ["podman info", $"podman image inspect {Image}", .. WorkingNetwork, "redis-server --version"]);
+        var choice = ChooseAndCheck(RedisRuntime.Auto, answers: ["podman info", $"podman image inspect {Image}", .. WorkingNetwork, "redis-server --version"]);
 
         Assert.Equal((RedisRuntime.Container, "podman"), (choice.Runtime, choice.ContainerRuntime));
         Assert.Contains("reach each other by name at fixed addresses", choice.Reason);
@@ -22,7 +22,7 @@ public class RedisRuntimeSelectorTests
     [Fact]
     public void AutoPicksProcessesAndSaysWhyWhereContainerNamesDoNotResolve()
     {
-        var choice = Choose(RedisRuntime.Auto, answers: ["podman info", $"podman image inspect {Image}", "podman network create", "podman network inspect", "podman run -d", "redis-server --version"],
+        var choice = ChooseAndCheck(RedisRuntime.Auto, answers: ["podman info", $"podman image inspect {Image}", "podman network create", "podman network inspect", "podman run -d", "redis-server --version"],
             said: new() { ["podman run --rm"] = "Could not connect to Redis at vibez-check-x-server:6379: Name or service not known" });
 
         Assert.Equal(RedisRuntime.Process, choice.Runtime);
@@ -33,7 +33,7 @@ public class RedisRuntimeSelectorTests
     [Fact]
     public void AutoPicksProcessesWhereTheRuntimeCannotRunTheImage()
     {
-        var choice = Choose(RedisRuntime.Auto, answers: ["podman info", $"podman image inspect {Image}", "podman network create", "podman network inspect", "redis-server --version"],
+        var choice = ChooseAndCheck(RedisRuntime.Auto, answers: ["podman info", $"podman image inspect {Image}", "podman network create", "podman network inspect", "redis-server --version"],
             said: new() { ["podman run -d"] = "crun: cgroups in hybrid mode not supported" });
 
         Assert.Equal(RedisRuntime.Process, choice.Runtime);
@@ -45,7 +45,7 @@ public class RedisRuntimeSelectorTests
     public void TheNetworkCheckRemovesBothItsContainersByNameAndThenItsNetworkEvenWhenThePingFails()
     {
         var asked = new List<string>();
-        Choose(RedisRuntime.Auto, answers: ["podman info", $"podman image inspect {Image}", "podman network create", "podman network inspect", "podman run -d", "redis-server --version"], asked: asked);
+        ChooseAndCheck(RedisRuntime.Auto, answers: ["podman info", $"podman image inspect {Image}", "podman network create", "podman network inspect", "podman run -d", "redis-server --version"], asked: asked);
 
         var network = asked.Single(a => a.StartsWith("podman network create", StringComparison.Ordinal)).Split(' ')[^1];
         var removed = new[] { asked.IndexOf($"podman rm -f {network}-server"), asked.IndexOf($"podman rm -f {network}-client") };
@@ -67,7 +67,7 @@ public class RedisRuntimeSelectorTests
     [Fact]
     public void AutoPicksProcessesWhereTheRuntimeLacksTheImageButRedisServerIsThere()
     {
-        var choice = Choose(RedisRuntime.Auto, answers: ["podman info", "redis-server --version"]);
+        var choice = ChooseAndCheck(RedisRuntime.Auto, answers: ["podman info", "redis-server --version"]);
 
         Assert.Equal(RedisRuntime.Process, choice.Runtime);
         Assert.Contains("does not have docker.io/library/redis:7.0.15", choice.Reason);
@@ -76,7 +76,7 @@ public class RedisRuntimeSelectorTests
     [Fact]
     public void AutoPicksProcessesWhereNoContainerRuntimeAnswers()
     {
-        var choice = Choose(RedisRuntime.Auto, answers: ["redis-server --version"]);
+        var choice = ChooseAndCheck(RedisRuntime.Auto, answers: ["redis-server --version"]);
 
         Assert.Equal(RedisRuntime.Process, choice.Runtime);
     }
@@ -85,7 +85,7 @@ public class RedisRuntimeSelectorTests
     public void AutoAsksOnlyTheConfiguredContainerRuntime()
     {
         var asked = new List<string>();
-        Choose(RedisRuntime.Auto, answers: ["redis-server --version"], configuredRuntime: "podman", asked: asked);
+        ChooseAndCheck(RedisRuntime.Auto, answers: ["redis-server --version"], configuredRuntime: "podman", asked: asked);
 
         Assert.DoesNotContain(asked, a => a.StartsWith("docker", StringComparison.Ordinal));
     }
@@ -93,7 +93,7 @@ public class RedisRuntimeSelectorTests
     [Fact]
     public void NeitherRuntimeNorRedisServerStopsWithWhatToInstall()
     {
-        var error = Assert.Throws<InvalidOperationException>(() => Choose(RedisRuntime.Auto, answers: []));
+        var error = Assert.Throws<InvalidOperationException>(() => ChooseAndCheck(RedisRuntime.Auto, answers: []));
 
         Assert.Contains("apt-get install podman runc", error.Message);
         Assert.Contains("apt-get install redis-server", error.Message);
@@ -156,21 +156,26 @@ public class RedisRuntimeSelectorTests
     }
 
     [Fact]
-    public void AutoIsCheckedWhileBuildingAndNotAskedAgainAtStart()
+    public void AutoAsksNothingWhileBuildingAndChoosesWhenTheApplicationStarts()
     {
         var asked = new List<string>();
-        var choice = ChooseAndCheck(RedisRuntime.Auto, answers: ["redis-server --version"], asked: asked);
-        var askedWhileBuilding = asked.Count;
+        var settings = new RedisTopologySettings { Runtime = RedisRuntime.Auto };
+        var machine = Machine(["redis-server --version"], asked, said: null);
 
-        Assert.Equal((RedisRuntime.Process, true), (choice.Runtime, choice.Checked));
-        Assert.Equal(asked.Count, askedWhileBuilding);
+        var built = RedisRuntimeSelector.Choose(settings, Configuration(configuredRuntime: null), machine);
+        Assert.Empty(asked);
+        Assert.Equal((RedisRuntime.Auto, false), (built.Runtime, built.Checked));
+
+        var started = RedisRuntimeSelector.Check(built, settings, machine);
+        Assert.Equal((RedisRuntime.Process, true), (started.Runtime, started.Checked));
+        Assert.Contains("redis-server --version", asked);
     }
 
     private static RedisRuntimeChoice Choose(
         RedisRuntime runtime, string[] answers, string? configuredRuntime = null, List<string>? asked = null, Dictionary<string, string>? said = null) =>
         RedisRuntimeSelector.Choose(new RedisTopologySettings { Runtime = runtime }, Configuration(configuredRuntime), Machine(answers, asked, said));
 
-    // Chooses while the model is built, then checks when the application starts, on one fake machine.
+    // Chooses while the model is built, then checks (or, for auto, chooses) when the application starts, on one fake machine.
     private static RedisRuntimeChoice ChooseAndCheck(
         RedisRuntime runtime, string[] answers, string? configuredRuntime = null, List<string>? asked = null, Dictionary<string, string>? said = null)
     {
