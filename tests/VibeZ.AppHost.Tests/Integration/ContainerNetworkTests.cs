@@ -1,5 +1,4 @@
 using VibeZ.AppHost.Tests.Infrastructure;
-using VibeZ.Testing;
 
 namespace VibeZ.AppHost.Tests.Integration;
 

@@ -21,7 +21,7 @@ internal sealed class GatewaySocket : IAsyncDisposable
         socket._socket.Options.SetRequestHeader("Authorization", "Bearer " + token);
         try
         {
-            await Wait.ForAsync(socket._socket.ConnectAsync(uri, TestContext.Current.CancellationToken), TestTimeouts.Request, $"{name} to connect to {uri}");
+            await TestWait.For(socket._socket.ConnectAsync(uri, TestContext.Current.CancellationToken), TestTimeouts.Request, $"{name} to connect to {uri}");
             return socket;
         }
         catch
@@ -33,13 +33,13 @@ internal sealed class GatewaySocket : IAsyncDisposable
 
     /// <summary>Sends one frame, serialized as JSON.</summary>
     public Task SendAsync(object frame) =>
-        Wait.ForAsync(
+        TestWait.For(
             _socket.SendAsync(JsonSerializer.SerializeToUtf8Bytes(frame), WebSocketMessageType.Text, endOfMessage: true, TestContext.Current.CancellationToken),
             TestTimeouts.Request, $"{_name} to send {JsonSerializer.Serialize(frame)}");
 
     /// <summary>Reads frames until one matches; says what it waited for and every frame it saw when it gives up.</summary>
     public Task<JsonElement> ReceiveAsync(Func<JsonElement, bool> match, string what) =>
-        Wait.ForAsync(ReceiveMatchingAsync(match), TestTimeouts.Request, $"{_name} to receive {what}", () => Received);
+        TestWait.For(ReceiveMatchingAsync(match), TestTimeouts.Request, $"{_name} to receive {what}", () => Received);
 
     public async ValueTask DisposeAsync()
     {

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using VibeZ.AppHost.Tests.Infrastructure;
 
 namespace VibeZ.AppHost.Tests.Integration;
 
@@ -12,7 +11,7 @@ public abstract partial class TopologyFixture
     public async Task<ExecuteCommandResult> ExecuteCommandAsync(string resourceName, string commandName)
     {
         var resource = App.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(r => r.Name == resourceName);
-        return await Wait.ForAsync(
+        return await TestWait.For(
             App.Services.GetRequiredService<ResourceCommandService>().ExecuteCommandAsync(resource, commandName, TestContext.Current.CancellationToken),
             TimeSpan.FromSeconds(60), $"the command {commandName} on {resourceName} to finish", States);
     }
@@ -50,7 +49,7 @@ public abstract partial class TopologyFixture
 
         try
         {
-            var first = await Wait.ForAsync(Task.WhenAny(watches), timeout, $"'{text}' in the console of {resourceName} ({string.Join(", ", ids)})",
+            var first = await TestWait.For(Task.WhenAny(watches), timeout, $"'{text}' in the console of {resourceName} ({string.Join(", ", ids)})",
                 () => $"{Tail(seen)}\n{States()}");
             return await first;
         }
@@ -89,7 +88,7 @@ public abstract partial class TopologyFixture
     public async Task<TimeSpan> SilenceAsync(RedisNode node, TimeSpan atMost)
     {
         var clock = Stopwatch.StartNew();
-        await Wait.UntilAsync(() => AnswersAsync(node, TimeSpan.FromMilliseconds(200)), atMost, $"{node.Name} to answer PING again", States);
+        await TestWait.Until(() => AnswersAsync(node, TimeSpan.FromMilliseconds(200)), atMost, $"{node.Name} to answer PING again", States);
         return clock.Elapsed;
     }
 }

@@ -18,7 +18,7 @@ public abstract partial class TopologyFixture
     {
         var expected = App.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(r => r.Name == "gateway").GetReplicaCount();
         IReadOnlyList<GatewayReplica> running = [];
-        await Wait.UntilAsync(() =>
+        await TestWait.Until(() =>
         {
             running = [.. _latest.Values
                 .Where(e => e.Resource.Name == "gateway" && e.Snapshot.State?.Text == KnownResourceStates.Running)
@@ -40,7 +40,7 @@ public abstract partial class TopologyFixture
     {
         using var client = replica.CreateClient();
         var answer = "no answer yet";
-        await Wait.UntilAsync(async () =>
+        await TestWait.Until(async () =>
         {
             using var response = await client.GetAsync("/health", TestContext.Current.CancellationToken);
             answer = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)}";

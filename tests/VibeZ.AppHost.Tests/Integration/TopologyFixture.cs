@@ -83,7 +83,7 @@ public abstract partial class TopologyFixture(RedisTopologyKind kind, RedisRunti
             // The node dies before it can answer: that is the point.
         }
 
-        await Wait.UntilAsync(() => Task.FromResult(Notifications.TryGetCurrentState(node.Name, out var s) && s.Snapshot.State?.Text is "Exited" or "Finished"),
+        await TestWait.Until(() => Task.FromResult(Notifications.TryGetCurrentState(node.Name, out var s) && s.Snapshot.State?.Text is "Exited" or "Finished"),
             TimeSpan.FromSeconds(30), $"{node.Name} to be seen as exited", States);
     }
 
@@ -98,7 +98,7 @@ public abstract partial class TopologyFixture(RedisTopologyKind kind, RedisRunti
 
     /// <summary>Waits until a node is a replica whose link to its master is up.</summary>
     public Task WaitUntilReplicaInSyncAsync(RedisNode node) =>
-        Wait.UntilAsync(async () =>
+        TestWait.Until(async () =>
         {
             var replication = await InfoAsync(node, "replication");
             return replication.Get("role") == "slave" && replication.Get("master_link_status") == "up";
@@ -120,7 +120,7 @@ public abstract partial class TopologyFixture(RedisTopologyKind kind, RedisRunti
 
         _app = await builder.BuildAsync(cancellationToken);
         _watching = WatchAsync(_stopWatching.Token);
-        await Wait.ForAsync(App.StartAsync(cancellationToken), TestTimeouts.StartTopology, $"the {Kind} topology ({Runtime}) to start", States);
+        await TestWait.For(App.StartAsync(cancellationToken), TestTimeouts.StartTopology, $"the {Kind} topology ({Runtime}) to start", States);
         Password = await Topology.PasswordParameter.GetValueAsync(cancellationToken) ?? "";
         ServicePassword = await Topology.Credentials.ServicePassword.GetValueAsync(cancellationToken) ?? "";
         SigningKey = await App.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<ParameterResource>()
@@ -128,7 +128,7 @@ public abstract partial class TopologyFixture(RedisTopologyKind kind, RedisRunti
 
         foreach (var resource in new[] { Topology.Name, "gateway", "worker" })
         {
-            await Wait.ForAsync(Notifications.WaitForResourceHealthyAsync(resource, cancellationToken), TestTimeouts.StartTopology,
+            await TestWait.For(Notifications.WaitForResourceHealthyAsync(resource, cancellationToken), TestTimeouts.StartTopology,
                 $"{resource} of the {Kind} topology ({Runtime}) to become healthy", States);
         }
 

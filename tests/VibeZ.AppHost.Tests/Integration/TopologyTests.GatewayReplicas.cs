@@ -21,7 +21,7 @@ public abstract partial class TopologyTests
         foreach (var replica in replicas)
         {
             using var client = replica.CreateClient();
-            using var health = await Wait.ForAsync(client.GetAsync("/health", TestContext.Current.CancellationToken), TestTimeouts.Request, $"{replica} to answer /health");
+            using var health = await TestWait.For(client.GetAsync("/health", TestContext.Current.CancellationToken), TestTimeouts.Request, $"{replica} to answer /health");
             Assert.Equal(HttpStatusCode.OK, health.StatusCode);
             nodes.Add(await NodeAsync(replica));
         }
@@ -49,7 +49,7 @@ public abstract partial class TopologyTests
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/channels/{channel}/messages") { Content = JsonContent.Create(new { text = "over http" }) };
         request.Headers.Add("Idempotency-Key", "http-1");
         request.Headers.Authorization = new("Bearer", Topology.GatewayToken());
-        using var response = await Wait.ForAsync(publisher.SendAsync(request, cancellationToken), TestTimeouts.Request, $"{publisherReplica} to accept a publish to {channel}");
+        using var response = await TestWait.For(publisher.SendAsync(request, cancellationToken), TestTimeouts.Request, $"{publisherReplica} to accept a publish to {channel}");
         var body = await response.Content.ReadAsStringAsync(cancellationToken);
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"publishing through {publisherReplica} answered {(int)response.StatusCode} {body}");
         var published = JsonSerializer.Deserialize<PublishAnswer>(body)!;
@@ -83,7 +83,7 @@ public abstract partial class TopologyTests
         var answers = new List<string>();
 
         // The proxy picks a replica per connection: a fresh connection per request may land on either.
-        await Wait.UntilAsync(async () =>
+        await TestWait.Until(async () =>
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, "/api/node");
             request.Headers.ConnectionClose = true;
@@ -114,7 +114,7 @@ public abstract partial class TopologyTests
     {
         using var client = replica.CreateClient();
         client.DefaultRequestHeaders.Authorization = new("Bearer", Topology.GatewayToken());
-        var answer = await Wait.ForAsync(client.GetFromJsonAsync<NodeAnswer>("/api/node", TestContext.Current.CancellationToken), TestTimeouts.Request, $"{replica} to answer /api/node");
+        var answer = await TestWait.For(client.GetFromJsonAsync<NodeAnswer>("/api/node", TestContext.Current.CancellationToken), TestTimeouts.Request, $"{replica} to answer /api/node");
         return answer?.Node ?? throw new InvalidOperationException($"{replica} answered /api/node without a node id.");
     }
 

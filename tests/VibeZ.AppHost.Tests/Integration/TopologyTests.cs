@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.DependencyInjection;
 using VibeZ.AppHost.Tests.Infrastructure;
-using VibeZ.Testing;
 
 namespace VibeZ.AppHost.Tests.Integration;
 
@@ -18,7 +17,7 @@ public abstract partial class TopologyTests(TopologyFixture topology)
         // The topology is ready before the orchestrator has seen every container as running, so wait for each node.
         foreach (var node in Topology.Topology.Nodes)
         {
-            await Wait.ForAsync(Topology.Notifications.WaitForResourceHealthyAsync(node.Name, TestContext.Current.CancellationToken),
+            await TestWait.For(Topology.Notifications.WaitForResourceHealthyAsync(node.Name, TestContext.Current.CancellationToken),
                 TimeSpan.FromSeconds(30), $"{node.Name} to be healthy", Topology.States);
         }
     }

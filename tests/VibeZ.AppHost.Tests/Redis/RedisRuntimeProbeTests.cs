@@ -55,7 +55,7 @@ public class RedisRuntimeProbeTests
         try
         {
             await using var app = await appHost.BuildAsync(cancellationToken);
-            var model = await Wait.ForAsync(beforeStart.Task, TestTimeouts.BuildModel, "BeforeStartEvent, which the AppHost raises once the application is built", () => $"{machine.Calls} calls to the probe");
+            var model = await TestWait.For(beforeStart.Task, TestTimeouts.BuildModel, "BeforeStartEvent, which the AppHost raises once the application is built", () => $"{machine.Calls} calls to the probe");
 
             Assert.NotEqual(0, machine.Calls);
             Assert.Equal(RedisRuntime.Process, topology.Runtime);

@@ -34,7 +34,7 @@ public abstract class ClusterTopologyTests(TopologyFixture topology) : TopologyT
         await Topology.CrashAsync(master);
 
         // Done when the survivors see the crashed node failed and three healthy masters serving every slot again.
-        await Wait.UntilAsync(async () =>
+        await TestWait.Until(async () =>
         {
             var lines = (await Topology.QueryAsync(survivor, "CLUSTER", "NODES")).Split('\n', StringSplitOptions.RemoveEmptyEntries);
             var crashedFailed = lines.Single(l => l.Contains($":{master.Port}@", StringComparison.Ordinal)).Contains(",fail ", StringComparison.Ordinal);
@@ -45,7 +45,7 @@ public abstract class ClusterTopologyTests(TopologyFixture topology) : TopologyT
 
         await Topology.StartFromDashboardAsync(master);
         await Topology.WaitUntilReplicaInSyncAsync(master);
-        await Wait.UntilAsync(async () => (await Topology.ClusterInfoAsync(master)).Get("cluster_state") == "ok",
+        await TestWait.Until(async () => (await Topology.ClusterInfoAsync(master)).Get("cluster_state") == "ok",
             TimeSpan.FromSeconds(30), $"{master.Name} to see the cluster ok", Topology.States);
     }
 

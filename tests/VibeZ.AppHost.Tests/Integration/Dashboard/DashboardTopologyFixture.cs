@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Hosting;
-using VibeZ.AppHost.Tests.Infrastructure;
 
 namespace VibeZ.AppHost.Tests.Integration.Dashboard;
 
@@ -20,7 +19,7 @@ public sealed class DashboardTopologyFixture() : TopologyFixture(RedisTopologyKi
     /// </summary>
     public async Task<Uri> DashboardAddressAsync()
     {
-        var dashboard = await Wait.ForAsync(
+        var dashboard = await TestWait.For(
             Notifications.WaitForResourceAsync(DashboardResource, e => e.Snapshot.State?.Text == KnownResourceStates.Running && e.Snapshot.Urls.Any(u => u.Name == "http"), TestContext.Current.CancellationToken),
             TimeSpan.FromSeconds(60), $"the {DashboardResource} resource to run with an http URL", States);
         return new Uri(dashboard.Snapshot.Urls.First(u => u.Name == "http").Url);

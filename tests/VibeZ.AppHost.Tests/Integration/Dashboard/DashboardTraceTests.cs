@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
-using VibeZ.AppHost.Tests.Infrastructure;
 using VibeZ.Testing.Browser;
 
 namespace VibeZ.AppHost.Tests.Integration.Dashboard;
@@ -29,7 +28,7 @@ public sealed partial class DashboardTraceTests(DashboardTopologyFixture topolog
 
         // The command asked one sentinel; the one asked here may hear of the switch a moment later.
         var newMaster = oldMaster;
-        await Wait.UntilAsync(async () => (newMaster = await MasterAsync(sentinel)) != oldMaster, TimeSpan.FromSeconds(10),
+        await TestWait.Until(async () => (newMaster = await MasterAsync(sentinel)) != oldMaster, TimeSpan.FromSeconds(10),
             $"{sentinel.Name} to name a master other than {oldMaster.Name}", topology.States);
         var (line, _) = await topology.WaitForLogAsync("worker",
             $"Redis failover completed: master moved from 127.0.0.1:{oldMaster.Port} to 127.0.0.1:{newMaster.Port}", TimeSpan.FromSeconds(30));
@@ -48,7 +47,7 @@ public sealed partial class DashboardTraceTests(DashboardTopologyFixture topolog
             var trace = page.GetByText("redis.failover").First;
             var spanName = page.Locator(".span-name-container", new() { HasText = "redis.failover" }).First;
             var listedAt = TimeSpan.Zero;
-            await Wait.UntilAsync(async () =>
+            await TestWait.Until(async () =>
             {
                 await page.GotoAsync(new Uri(dashboard, "/traces").ToString());
                 await page.GetByText("Traces").First.WaitForAsync();

@@ -20,7 +20,7 @@ public sealed class ClusterProcessFaultCommandTests(ClusterProcessFaultCommandTe
 
         Assert.True(result.Success, $"Force failover failed: {result.Message}");
         List<string> after = [];
-        await Wait.UntilAsync(async () =>
+        await TestWait.Until(async () =>
         {
             var views = new List<List<string>>();
             foreach (var node in Topology.Topology.Nodes)

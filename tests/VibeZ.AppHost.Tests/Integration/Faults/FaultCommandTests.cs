@@ -48,7 +48,7 @@ public abstract class FaultCommandTests(TopologyFixture topology)
         var silent = clock.Elapsed;
         Assert.InRange(silent.TotalSeconds, 4, 8);
         Assert.True(maxLag >= 3, $"{master.Name} reported a lag of at most {maxLag} s for {replica.Name} while it stalled for {silent.TotalSeconds:0.0} s; expected it to grow past 3 s.");
-        await Wait.UntilAsync(async () => await LagAsync(master, replica) <= 1, TimeSpan.FromSeconds(10), $"{replica.Name} to catch up with {master.Name}", Topology.States);
+        await TestWait.Until(async () => await LagAsync(master, replica) <= 1, TimeSpan.FromSeconds(10), $"{replica.Name} to catch up with {master.Name}", Topology.States);
         TestContext.Current.TestOutputHelper?.WriteLine($"{replica.Name} was silent for {silent.TotalMilliseconds:0} ms; {master.Name} reported a lag of up to {maxLag} s.");
     }
 
@@ -70,7 +70,7 @@ public abstract class FaultCommandTests(TopologyFixture topology)
         // Past min-replicas-max-lag (5 s) the master has no replica in sync, refuses writes, and its health check says so.
         // The check is asked directly: Aspire runs it only every 30 s while the master is healthy, longer than the fault.
         HealthReportEntry report = default;
-        await Wait.UntilAsync(async () =>
+        await TestWait.Until(async () =>
         {
             report = (await Topology.CheckHealthNowAsync(master.Name)).Entries.Values.Single();
             return report.Status == HealthStatus.Degraded;
@@ -84,7 +84,7 @@ public abstract class FaultCommandTests(TopologyFixture topology)
 
         var silent = clock.Elapsed + await Topology.SilenceAsync(replica, TimeSpan.FromSeconds(25));
         Assert.InRange(silent.TotalSeconds, 14, 20);
-        await Wait.ForAsync(Topology.Notifications.WaitForResourceHealthyAsync(master.Name, cancellationToken), TimeSpan.FromSeconds(30),
+        await TestWait.For(Topology.Notifications.WaitForResourceHealthyAsync(master.Name, cancellationToken), TimeSpan.FromSeconds(30),
             $"{master.Name} to take writes again once {replica.Name} is back", Topology.States);
         TestContext.Current.TestOutputHelper?.WriteLine($"{replica.Name} was silent for {silent.TotalMilliseconds:0} ms; {master.Name} said: {report.Description}");
     }
@@ -116,7 +116,7 @@ public abstract class FaultCommandTests(TopologyFixture topology)
     {
         foreach (var name in Topology.Topology.Nodes.Select(n => n.Name).Prepend(Topology.Topology.Name))
         {
-            await Wait.ForAsync(Topology.Notifications.WaitForResourceHealthyAsync(name, TestContext.Current.CancellationToken), TimeSpan.FromSeconds(60),
+            await TestWait.For(Topology.Notifications.WaitForResourceHealthyAsync(name, TestContext.Current.CancellationToken), TimeSpan.FromSeconds(60),
                 $"{name} to be healthy before the next fault", Topology.States);
         }
     }

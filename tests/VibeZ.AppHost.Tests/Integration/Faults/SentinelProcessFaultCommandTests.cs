@@ -22,7 +22,7 @@ public sealed class SentinelProcessFaultCommandTests(SentinelProcessFaultCommand
         Assert.True(result.Success, $"Force failover failed: {result.Message}");
         Assert.Contains($"failed mymaster over from {oldMaster.Name} to {replica.Name}", result.Message);
         var commandDone = clock.Elapsed;
-        await Wait.UntilAsync(async () => (await SentinelAnswersAsync()).All(m => m == replica), TimeSpan.FromSeconds(10),
+        await TestWait.Until(async () => (await SentinelAnswersAsync()).All(m => m == replica), TimeSpan.FromSeconds(10),
             $"every sentinel to name {replica.Name} the master", Topology.States);
 
         // The services hear +switch-master and report the failover completed, in the words of docs/redis/resilience.md.
@@ -30,7 +30,7 @@ public sealed class SentinelProcessFaultCommandTests(SentinelProcessFaultCommand
         var servicesDone = clock.Elapsed - (DateTimeOffset.Now - seenAt);
 
         // The new master takes writes once a replica is in sync again: the old master, once Sentinel converts it.
-        await Wait.UntilAsync(async () => await TakesWritesAsync(replica), TimeSpan.FromSeconds(30), $"{replica.Name} to take writes", Topology.States);
+        await TestWait.Until(async () => await TakesWritesAsync(replica), TimeSpan.FromSeconds(30), $"{replica.Name} to take writes", Topology.States);
         var writesBack = clock.Elapsed;
         await Topology.WaitUntilReplicaInSyncAsync(oldMaster);
         TestContext.Current.TestOutputHelper?.WriteLine(

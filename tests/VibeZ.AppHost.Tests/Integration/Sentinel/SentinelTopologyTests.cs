@@ -31,14 +31,14 @@ public abstract class SentinelTopologyTests(TopologyFixture topology) : Topology
         var oldMaster = await CurrentMasterAsync(sentinel);
 
         await Topology.CrashAsync(oldMaster);
-        await Wait.UntilAsync(async () => await CurrentMasterAsync(sentinel) != oldMaster, TimeSpan.FromSeconds(30),
+        await TestWait.Until(async () => await CurrentMasterAsync(sentinel) != oldMaster, TimeSpan.FromSeconds(30),
             $"the sentinels to fail over from {oldMaster.Name}", Topology.States);
 
         await Topology.StartFromDashboardAsync(oldMaster);
 
         // Sentinel converts a returning old master into a replica of the new one.
         await Topology.WaitUntilReplicaInSyncAsync(oldMaster);
-        await Wait.ForAsync(Topology.Notifications.WaitForResourceHealthyAsync(oldMaster.Name, cancellationToken), TimeSpan.FromSeconds(30),
+        await TestWait.For(Topology.Notifications.WaitForResourceHealthyAsync(oldMaster.Name, cancellationToken), TimeSpan.FromSeconds(30),
             $"{oldMaster.Name} to be healthy again", Topology.States);
     }
 

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using VibeZ.AppHost.Tests.Infrastructure;
 using VibeZ.Redis;
-using VibeZ.Testing;
 
 namespace VibeZ.AppHost.Tests.Integration.Tls;
 
@@ -26,7 +25,7 @@ public abstract class TlsTopologyTests(TopologyFixture topology)
         {
             using var client = Topology.CreateClient(service);
 
-            var health = await Wait.ForAsync(client.GetStringAsync("/health", TestContext.Current.CancellationToken), TestTimeouts.Request, $"{service} to answer /health");
+            var health = await TestWait.For(client.GetStringAsync("/health", TestContext.Current.CancellationToken), TestTimeouts.Request, $"{service} to answer /health");
 
             Assert.True(HealthAnswer.Status(health) == "Healthy", $"{service} answered /health with '{health}'; resources:{Topology.States()}");
         }

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using VibeZ.Redis;
-using VibeZ.Testing;
 using VibeZ.Testing.Redis;
 
 namespace VibeZ.AppHost.Tests.Redis.Nodes;
