@@ -168,9 +168,16 @@ internal sealed partial class GatewayConnection : IChannelSubscriber
 
     private async Task SendLoopAsync(CancellationToken cancellationToken)
     {
-        // One timer for every write of this connection, re-armed per write; the connection's end cancels it too.
-        using var writeTimeout = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _auth.Time);
-        using var stopped = cancellationToken.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), writeTimeout);
+        // One source for every write of this connection: the write timer cancels it, and so does the connection's end.
+        using var writes = new CancellationTokenSource();
+        using var stopped = cancellationToken.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), writes);
+        using var writeTimer = _auth.Time.CreateTimer(
+            static state =>
+            {
+                var (connection, sends) = ((GatewayConnection, CancellationTokenSource))state!;
+                connection.OnWriteTimeout(sends);
+            },
+            (this, writes), Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         try
         {
             await foreach (var outgoing in _outbox.Reader.ReadAllAsync(cancellationToken))
@@ -180,7 +187,9 @@ internal sealed partial class GatewayConnection : IChannelSubscriber
                     break;
                 }
 
-                await SendAsync(outgoing.Frame, writeTimeout);
+                writeTimer.Change(_options.WriteTimeout, Timeout.InfiniteTimeSpan);
+                await _socket.SendAsync(outgoing.Frame, WebSocketMessageType.Text, endOfMessage: true, writes.Token);
+                writeTimer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
                 if (outgoing.PublishReply)
                 {
                     _publishCredits.Release();
@@ -196,12 +205,9 @@ internal sealed partial class GatewayConnection : IChannelSubscriber
                 await _socket.CloseOutputAsync(close.Status, close.Reason, cancellationToken);
             }
         }
-        catch (Exception ex) when (WriteTimedOut(writeTimeout, cancellationToken) && ex is WebSocketException or OperationCanceledException or IOException)
+        catch (Exception ex) when (_writeTimedOut && ex is WebSocketException or OperationCanceledException or IOException)
         {
-            // A write that did not finish in time: the client's TCP window stayed shut, and its connection is aborted
-            // (a close frame could not get through either). The log says why.
-            _abortTransport();
-            Close(WebSocketCloseStatus.PolicyViolation, $"write timeout: the client read nothing for {_options.WriteTimeoutSeconds} s", drain: false);
+            // The write timer closed the connection (OnWriteTimeout); the send it cut short ends here.
             _closing.Cancel();
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
@@ -211,37 +217,25 @@ internal sealed partial class GatewayConnection : IChannelSubscriber
         }
     }
 
-    private async ValueTask SendAsync(ReadOnlyMemory<byte> frame, CancellationTokenSource writeTimeout)
-    {
-        writeTimeout.CancelAfter(_options.WriteTimeout);
-
-        // Cancelling the send alone does not end a write Kestrel holds back for a full TCP window: the connection itself
-        // is aborted, which does.
-        using (writeTimeout.Token.UnsafeRegister(static state => ((GatewayConnection)state!).AbortForWriteTimeout(), this))
-        {
-            await _socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, writeTimeout.Token);
-        }
-
-        writeTimeout.TryReset();
-    }
-
-    private void AbortForWriteTimeout()
-    {
-        if (!_closing.IsCancellationRequested)
-        {
-            _writeTimedOut = true;
-            _abortTransport();
-        }
-    }
-
     /// <summary>
-    /// Whether the write timer fired. The flag alone is not enough: the socket registers its own callback on the same
-    /// token after ours, so it runs first, and when it ends the send, this loop can get here before our callback has
-    /// set the flag, or after the send's end unregistered that callback. Then the timer's source is cancelled while the
-    /// connection is not stopping, which only the timer does.
+    /// A write did not finish in time: the client's TCP window stayed shut. The reason is recorded (and logged) before
+    /// anything is cancelled: Kestrel and the socket react to the cancellation on this thread, and what they end (the
+    /// send, the receive loop with its own "bye") must find the write timeout already said. Cancelling the send alone
+    /// does not end a write Kestrel holds back for a full TCP window, so the connection itself is aborted, which does
+    /// (a close frame could not get through either).
     /// </summary>
-    private bool WriteTimedOut(CancellationTokenSource writeTimeout, CancellationToken stopped) =>
-        _writeTimedOut || (writeTimeout.IsCancellationRequested && !stopped.IsCancellationRequested);
+    private void OnWriteTimeout(CancellationTokenSource writes)
+    {
+        if (_closing.IsCancellationRequested)
+        {
+            return;
+        }
+
+        _writeTimedOut = true;
+        Close(WebSocketCloseStatus.PolicyViolation, $"write timeout: the client read nothing for {_options.WriteTimeoutSeconds} s", drain: false);
+        writes.Cancel();
+        _abortTransport();
+    }
 
     /// <summary>A frame waiting for the socket; a publish's reply gives its credit back once written.</summary>
     private readonly record struct Outgoing(ReadOnlyMemory<byte> Frame, bool PublishReply);
