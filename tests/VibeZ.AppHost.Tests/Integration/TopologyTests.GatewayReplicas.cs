@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using VibeZ.AppHost.Tests.Infrastructure;
 
@@ -39,10 +40,9 @@ public abstract partial class TopologyTests
         Assert.NotEqual(subscriberNode, await NodeAsync(publisherReplica));
         var channel = $"routing-{Topology.Kind}-{Topology.Runtime}-{Guid.NewGuid():N}".ToLowerInvariant();
 
-        await using var subscriber = await GatewaySocket.ConnectAsync(subscriberReplica.WebSocket, $"the subscriber on {subscriberReplica.ResourceId}", Topology.GatewayToken());
-        await subscriber.SendAsync(new { type = "subscribe", channel });
-        var subscribed = await subscriber.ReceiveAsync(frame => Is(frame, "subscribed", channel), $"'subscribed' to {channel}");
-        Assert.Equal(subscriberNode, subscribed.GetProperty("node").GetString());
+        await using var subscriber = await GatewayClient.ConnectAsync(subscriberReplica.WebSocket, $"the subscriber on {subscriberReplica.ResourceId}", Topology.GatewayToken(), timeout: TestTimeouts.Request);
+        var subscribed = await subscriber.SubscribeAsync(channel);
+        Assert.Equal(subscriberNode, (string?)subscribed["node"]);
 
         // Over HTTP through the other replica…
         using var publisher = publisherReplica.CreateClient();
@@ -55,17 +55,16 @@ public abstract partial class TopologyTests
         var published = JsonSerializer.Deserialize<PublishAnswer>(body)!;
 
         // …and over its WebSocket.
-        await using var socketPublisher = await GatewaySocket.ConnectAsync(publisherReplica.WebSocket, $"the publisher on {publisherReplica.ResourceId}", Topology.GatewayToken());
+        await using var socketPublisher = await GatewayClient.ConnectAsync(publisherReplica.WebSocket, $"the publisher on {publisherReplica.ResourceId}", Topology.GatewayToken(), timeout: TestTimeouts.Request);
         await socketPublisher.SendAsync(new { type = "publish", channel, data = new { text = "over ws" }, id = "ws-1" });
-        var ack = await socketPublisher.ReceiveAsync(frame => frame.TryGetProperty("id", out var id) && id.GetString() == "ws-1", "the answer to publish ws-1");
-        Assert.True(Is(ack, "ack", channel), $"publish ws-1 was answered with {ack}");
+        var ack = await socketPublisher.WaitForAsync(frame => (string?)frame["id"] == "ws-1", "the answer to publish ws-1", TestTimeouts.Request);
+        Assert.True(Is(ack, "ack", channel), $"publish ws-1 was answered with {ack.ToJsonString()}");
 
-        var first = await subscriber.ReceiveAsync(frame => Is(frame, "message", channel), $"the message published over http to {channel}");
-        var second = await subscriber.ReceiveAsync(frame => Is(frame, "message", channel), $"the message published over ws to {channel}");
+        var messages = await subscriber.WaitForCountAsync(frame => Is(frame, "message", channel), 2, $"messages on {channel}, over http then over ws", TestTimeouts.Request);
 
         Assert.Equal(1, published.Offset);
-        Assert.Equal((published.Offset, published.Epoch, "http-1", "over http"), Describe(first));
-        Assert.Equal((ack.GetProperty("offset").GetInt64(), published.Epoch, "ws-1", "over ws"), Describe(second));
+        Assert.Equal((published.Offset, published.Epoch, "http-1", "over http"), Describe(messages[0]));
+        Assert.Equal(((long)ack["offset"]!, published.Epoch, "ws-1", "over ws"), Describe(messages[1]));
     }
 
     [Fact]
@@ -104,11 +103,10 @@ public abstract partial class TopologyTests
         return replicas;
     }
 
-    private static bool Is(JsonElement frame, string type, string channel) =>
-        frame.TryGetProperty("type", out var t) && t.GetString() == type && frame.TryGetProperty("channel", out var c) && c.GetString() == channel;
+    private static bool Is(JsonObject frame, string type, string channel) => GatewayClient.Is(frame, type) && (string?)frame["channel"] == channel;
 
-    private static (long Offset, string? Epoch, string? Id, string? Text) Describe(JsonElement message) =>
-        (message.GetProperty("offset").GetInt64(), message.GetProperty("epoch").GetString(), message.GetProperty("id").GetString(), message.GetProperty("data").GetProperty("text").GetString());
+    private static (long Offset, string? Epoch, string? Id, string? Text) Describe(JsonObject message) =>
+        ((long)message["offset"]!, (string?)message["epoch"], (string?)message["id"], (string?)message["data"]?["text"]);
 
     private async Task<string> NodeAsync(GatewayReplica replica)
     {

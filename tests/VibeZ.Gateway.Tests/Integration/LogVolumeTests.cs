@@ -1,4 +1,3 @@
-using VibeZ.Gateway.Tests.Infrastructure;
 
 namespace VibeZ.Gateway.Tests.Integration;
 

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace VibeZ.Gateway.Tests.Infrastructure;
+namespace VibeZ.Testing.Gateway;
 
 /// <summary>Waiting for frames: each wait has a timeout and, when it gives up, says what it waited for and what it got.</summary>
 public sealed partial class GatewayClient

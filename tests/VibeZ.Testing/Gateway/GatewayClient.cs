@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace VibeZ.Gateway.Tests.Infrastructure;
+namespace VibeZ.Testing.Gateway;
 
 /// <summary>
 /// A real WebSocket client of one Gateway: it records every frame it receives, in order, and waits for frames with a
@@ -59,7 +59,14 @@ public sealed partial class GatewayClient : IAsyncDisposable
     /// be a connect frame, <see cref="AuthenticateAsync"/>), sending <paramref name="origin"/> as a browser would. A Gateway
     /// that does not complete the handshake within <paramref name="timeout"/> (default <see cref="TestWait.Timeout"/>) is given up on.
     /// </summary>
-    public static async Task<GatewayClient> ConnectAsync(GatewayProcess gateway, string name, string? bearer, string? origin = null, TimeSpan? timeout = null, int? receiveBufferBytes = null)
+    public static Task<GatewayClient> ConnectAsync(GatewayProcess gateway, string name, string? bearer, string? origin = null, TimeSpan? timeout = null, int? receiveBufferBytes = null) =>
+        ConnectAsync(gateway.WebSocketAddress, name, bearer, origin, timeout, receiveBufferBytes);
+
+    /// <summary>
+    /// Connects to the <c>/ws</c> address <paramref name="webSocketAddress"/> of any Gateway, one the tests started or one
+    /// an AppHost runs, like <see cref="ConnectAsync(GatewayProcess, string, string?, string?, TimeSpan?, int?)"/>.
+    /// </summary>
+    public static async Task<GatewayClient> ConnectAsync(Uri webSocketAddress, string name, string? bearer, string? origin = null, TimeSpan? timeout = null, int? receiveBufferBytes = null)
     {
         var client = new GatewayClient(name);
         if (receiveBufferBytes is { } bytes)
@@ -79,7 +86,7 @@ public sealed partial class GatewayClient : IAsyncDisposable
 
         try
         {
-            await client._socket.ConnectAsync(gateway.WebSocketAddress, client._invoker, TestContext.Current.CancellationToken).WaitAsync(timeout ?? TestWait.Timeout);
+            await client._socket.ConnectAsync(webSocketAddress, client._invoker, TestContext.Current.CancellationToken).WaitAsync(timeout ?? TestWait.Timeout);
         }
         catch
         {

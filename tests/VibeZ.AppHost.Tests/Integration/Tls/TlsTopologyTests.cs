@@ -1,4 +1,4 @@
-using System.Text.Json;
+using System.Text.Json.Nodes;
 using VibeZ.AppHost.Tests.Infrastructure;
 using VibeZ.Redis;
 
@@ -39,17 +39,16 @@ public abstract class TlsTopologyTests(TopologyFixture topology)
         var (subscriberReplica, publisherReplica) = (replicas[0], replicas[1]);
         var channel = $"tls-{Topology.Kind}-{Guid.NewGuid():N}".ToLowerInvariant();
 
-        await using var subscriber = await GatewaySocket.ConnectAsync(subscriberReplica.WebSocket, $"the subscriber on {subscriberReplica.ResourceId}", Topology.GatewayToken());
-        await subscriber.SendAsync(new { type = "subscribe", channel });
-        await subscriber.ReceiveAsync(frame => Is(frame, "subscribed", channel), $"'subscribed' to {channel}");
+        await using var subscriber = await GatewayClient.ConnectAsync(subscriberReplica.WebSocket, $"the subscriber on {subscriberReplica.ResourceId}", Topology.GatewayToken(), timeout: TestTimeouts.Request);
+        await subscriber.SubscribeAsync(channel);
 
-        await using var publisher = await GatewaySocket.ConnectAsync(publisherReplica.WebSocket, $"the publisher on {publisherReplica.ResourceId}", Topology.GatewayToken());
+        await using var publisher = await GatewayClient.ConnectAsync(publisherReplica.WebSocket, $"the publisher on {publisherReplica.ResourceId}", Topology.GatewayToken(), timeout: TestTimeouts.Request);
         await publisher.SendAsync(new { type = "publish", channel, data = new { text = "over tls" }, id = "tls-1" });
-        var ack = await publisher.ReceiveAsync(frame => frame.TryGetProperty("id", out var id) && id.GetString() == "tls-1", "the answer to publish tls-1");
-        Assert.True(Is(ack, "ack", channel), $"publish tls-1 was answered with {ack}");
+        var ack = await publisher.WaitForAsync(frame => (string?)frame["id"] == "tls-1", "the answer to publish tls-1", TestTimeouts.Request);
+        Assert.True(Is(ack, "ack", channel), $"publish tls-1 was answered with {ack.ToJsonString()}");
 
-        var message = await subscriber.ReceiveAsync(frame => Is(frame, "message", channel), $"the message published on {publisherReplica.ResourceId} to {channel}");
-        Assert.Equal("over tls", message.GetProperty("data").GetProperty("text").GetString());
+        var message = await subscriber.WaitForAsync(frame => Is(frame, "message", channel), $"the message published on {publisherReplica.ResourceId} to {channel}", TestTimeouts.Request);
+        Assert.Equal("over tls", (string?)message["data"]?["text"]);
     }
 
     [Fact]
@@ -69,6 +68,5 @@ public abstract class TlsTopologyTests(TopologyFixture topology)
         }
     }
 
-    private static bool Is(JsonElement frame, string type, string channel) =>
-        frame.TryGetProperty("type", out var t) && t.GetString() == type && frame.TryGetProperty("channel", out var c) && c.GetString() == channel;
+    private static bool Is(JsonObject frame, string type, string channel) => GatewayClient.Is(frame, type) && (string?)frame["channel"] == channel;
 }

@@ -10,7 +10,6 @@ using Microsoft.Extensions.Hosting;
 using VibeZ.Channels.Presence;
 using VibeZ.Gateway.Presence;
 using VibeZ.Gateway.Tests.Channels.Delivery;
-using VibeZ.Gateway.Tests.Infrastructure;
 using VibeZ.Gateway.Tests.Integration;
 
 namespace VibeZ.Gateway.Tests.Channels.Presence;

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using VibeZ.Gateway.Tests.Guarantees.Observations;
-using VibeZ.Gateway.Tests.Infrastructure;
 
 namespace VibeZ.Gateway.Tests.Guarantees.Traffic;
 

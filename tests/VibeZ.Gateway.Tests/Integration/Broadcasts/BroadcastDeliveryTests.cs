@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using VibeZ.Gateway.Tests.Infrastructure;
 using VibeZ.Testing.Processes;
 
 namespace VibeZ.Gateway.Tests.Integration.Broadcasts;

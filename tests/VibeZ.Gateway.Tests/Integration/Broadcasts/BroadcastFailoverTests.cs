@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using VibeZ.Gateway.Tests.Infrastructure;
 using VibeZ.Gateway.Tests.Integration.Failover;
 using VibeZ.Testing.Processes;
 

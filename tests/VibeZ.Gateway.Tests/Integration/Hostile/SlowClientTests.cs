@@ -1,5 +1,4 @@
 using System.Net.WebSockets;
-using VibeZ.Gateway.Tests.Infrastructure;
 
 namespace VibeZ.Gateway.Tests.Integration.Hostile;
 

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using VibeZ.Gateway.Tests.Infrastructure;
 using VibeZ.Testing.Processes;
 
 namespace VibeZ.Gateway.Tests.Integration.Security;

@@ -1,7 +1,6 @@
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
-using VibeZ.Gateway.Tests.Infrastructure;
 
 namespace VibeZ.Gateway.Tests.Integration.Security;
 
