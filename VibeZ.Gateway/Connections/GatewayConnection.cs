@@ -171,7 +171,9 @@ internal sealed partial class GatewayConnection : IChannelSubscriber
         // One source for every write of this connection: the write timer cancels it, and so does the connection's end.
         using var writes = new CancellationTokenSource();
         using var stopped = cancellationToken.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), writes);
-        using var writeTimer = _auth.Time.CreateTimer(
+        // Disposed first, and asynchronously: that waits for a callback still running, which must not find the
+        // source above already disposed.
+        await using var writeTimer = _auth.Time.CreateTimer(
             static state =>
             {
                 var (connection, sends) = ((GatewayConnection, CancellationTokenSource))state!;
