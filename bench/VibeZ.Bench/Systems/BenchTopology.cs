@@ -2,6 +2,7 @@ using VibeZ.Bench.Measure;
 using VibeZ.Bench.Systems.RawRedis;
 using VibeZ.Bench.Systems.SignalR;
 using VibeZ.Bench.Systems.Vibez;
+using VibeZ.Bench.Systems.WebSocketFloor;
 using VibeZ.Testing.Gateway;
 using VibeZ.Testing.Processes;
 using VibeZ.Testing.Redis;
@@ -21,6 +22,7 @@ internal sealed class BenchTopology : IAsyncDisposable
     public const string Redis = "redis";
     public const string VibezCluster = "vibez-cluster";
     public const string RedisCluster = "redis-cluster";
+    public const string WebSocketFloor = "websocket-floor";
 
     /// <summary>Gets the systems of <c>fanout</c> and <c>channels</c>, in the order they take turns.</summary>
     public static readonly IReadOnlyList<string> AllSystems = [Vibez, VibezLeader, SignalR, Redis];
@@ -28,8 +30,16 @@ internal sealed class BenchTopology : IAsyncDisposable
     /// <summary>Gets the systems of <c>cluster</c>: the six-node cluster beside the single redis-server, VibeZ and raw pub/sub on each.</summary>
     public static readonly IReadOnlyList<string> ClusterSystems = [VibezCluster, VibezLeader, RedisCluster, Redis];
 
-    /// <summary>Gets every system the harness can start, in turn order.</summary>
+    /// <summary>Gets every system a rate search can run, in turn order.</summary>
     public static readonly IReadOnlyList<string> KnownSystems = [Vibez, VibezCluster, VibezLeader, SignalR, RedisCluster, Redis];
+
+    /// <summary>
+    /// Gets the systems of <c>connections</c>, in the order they run: beside VibeZ and the SignalR peer, the floor that
+    /// ASP.NET Core's WebSockets alone cost, which cannot route between processes and so runs nowhere else.
+    /// </summary>
+    public static readonly IReadOnlyList<string> ConnectionsSystems = [Vibez, VibezLeader, SignalR, WebSocketFloor];
+
+    private static readonly IReadOnlyList<string> TurnOrder = [.. KnownSystems, WebSocketFloor];
 
     // What the Gateway lets one connection have waiting for Redis (Gateway:MaxPublishesInFlight's default); every
     // system's publishers get the same number of credits.
@@ -161,8 +171,21 @@ internal sealed class BenchTopology : IAsyncDisposable
             Systems.Add(new RawRedisSystem(Redis, "StackExchange.Redis PUBLISH/SUBSCRIBE on one redis-server", [single!.Port], single.Password, sharded: false, [new("redis", single.ProcessId)], Credits));
         }
 
+        if (systems.Contains(WebSocketFloor))
+        {
+            if (serverProcesses != 1)
+            {
+                throw new InvalidOperationException($"{WebSocketFloor} has no Redis between its processes, so it runs as one process only (the connections scenario).");
+            }
+
+            progress("ASP.NET Core WebSocket floor app");
+            var floor = Keep(await ServiceProcess.StartAsync(
+                ServiceProcess.BuildOutput(Path.Combine("bench", "VibeZ.Bench.WebSocketFloor")), "/health", [("ASPNETCORE_ENVIRONMENT", "Production")], TimeSpan.FromSeconds(30)));
+            Systems.Add(new FloorSystem(floor));
+        }
+
         // Keep the requested order, whatever order the parts were started in.
-        Systems.Sort((a, b) => KnownSystems.ToList().IndexOf(a.Name).CompareTo(KnownSystems.ToList().IndexOf(b.Name)));
+        Systems.Sort((a, b) => TurnOrder.ToList().IndexOf(a.Name).CompareTo(TurnOrder.ToList().IndexOf(b.Name)));
     }
 
     private static string Count(int count, string noun) => count == 1 ? $"1 {noun} (the clients' only server process)" : $"{count} {noun}s";
