@@ -44,6 +44,25 @@ internal static class BenchCommandLine
         return systems;
     }
 
+    /// <summary>
+    /// <c>--gateway-env KEY=VALUE</c>, repeatable: set in every Gateway's environment and in no other process, so an
+    /// experiment (a GC or thread-pool setting) changes the Gateways alone; summary.json's <c>command</c> records it.
+    /// </summary>
+    public static Option<string[]> GatewayEnvironmentOption()
+    {
+        var option = new Option<string[]>("--gateway-env")
+        {
+            Description = "KEY=VALUE set in every Gateway's environment, for experiments (DOTNET_gcServer=0, say); repeatable.",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        option.Validators.Add(result => Require(result,
+            (result.GetValueOrDefault<string[]>() ?? []).All(pair => pair.IndexOf('=') > 0), "KEY=VALUE pairs"));
+        return option;
+    }
+
+    public static IReadOnlyList<(string Key, string? Value)> GatewayEnvironment(ParseResult parse, Option<string[]> option) =>
+        [.. (parse.GetValue(option) ?? []).Select(pair => (pair[..pair.IndexOf('=')], (string?)pair[(pair.IndexOf('=') + 1)..]))];
+
     /// <summary>artifacts/bench/&lt;scenario&gt;-s&lt;subscribers&gt; under the repository, where outside checks look.</summary>
     public static string DefaultOutput(string scenario, int subscribers) =>
         Path.Combine(RepositoryRoot(), "artifacts", "bench", $"{scenario}-s{subscribers}");
@@ -90,10 +109,11 @@ internal static class BenchCommandLine
             $"Systems to measure, one after another: {string.Join(", ", BenchTopology.ConnectionsSystems)}; default {BenchTopology.Vibez} {BenchTopology.SignalR} {BenchTopology.WebSocketFloor}.",
             [BenchTopology.Vibez, BenchTopology.SignalR, BenchTopology.WebSocketFloor], [.. BenchTopology.ConnectionsSystems]);
         var output = new Option<string?>("--output") { Description = "Output folder; default artifacts/bench/connections-s<connections> under the repository." };
+        var gatewayEnvironment = GatewayEnvironmentOption();
         connections.Validators.Add(result => Require(result, result.GetValueOrDefault<int>() >= 1, "at least 1"));
         var command = new Command("connections", "Idle connections on ONE Gateway (and one SignalR app, and the bare ASP.NET Core WebSocket floor): RSS and GC heap per connection, time to connect them all.")
         {
-            connections, quick, smoke, systems, output,
+            connections, quick, smoke, systems, gatewayEnvironment, output,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -101,7 +121,7 @@ internal static class BenchCommandLine
             var settings = Scenarios.Connections.ConnectionsSettings.For(
                 parse.GetValue(smoke) ? "smoke" : parse.GetValue(quick) ? "quick" : "full", count,
                 [.. BenchTopology.ConnectionsSystems.Where(parse.GetValue(systems)!.Contains)],
-                parse.GetValue(output) ?? DefaultOutput("connections", count));
+                parse.GetValue(output) ?? DefaultOutput("connections", count)) with { GatewayEnvironment = GatewayEnvironment(parse, gatewayEnvironment) };
             var summary = await Scenarios.Connections.ConnectionsScenario.RunAsync(settings, string.Join(' ', parse.Tokens.Select(t => t.Value)), cancellationToken);
             return summary.Systems.All(s => s.CheckDelivered == s.CheckExpected) ? 0 : 1;
         });

@@ -21,7 +21,8 @@ internal static class FanoutScenario
         var runId = Guid.NewGuid().ToString("N")[..8];
         AnsiConsole.MarkupLine($"[bold]{settings.Scenario}[/]: {settings.Subscribers} subscribers on {settings.Channels} channel(s), {settings.Publishers} publishers, {settings.MessageBytes} B, {settings.Mode} mode; systems {string.Join(", ", settings.Systems)}");
 
-        await using var topology = await BenchTopology.StartAsync(settings.Systems, part => AnsiConsole.MarkupLine($"starting {Markup.Escape(part)}"));
+        await using var topology = await BenchTopology.StartAsync(
+            settings.Systems, part => AnsiConsole.MarkupLine($"starting {Markup.Escape(part)}"), gatewayEnvironment: settings.GatewayEnvironment);
         var runs = new List<SystemRun>();
         try
         {

@@ -46,22 +46,23 @@ internal sealed class BenchTopology : IAsyncDisposable
     private const int Credits = 1024;
 
     private readonly List<IAsyncDisposable> _parts = [];
+    private readonly IReadOnlyList<(string Key, string? Value)> _gatewayEnvironment;
 
-    private BenchTopology()
-    {
-    }
+    private BenchTopology(IReadOnlyList<(string Key, string? Value)> gatewayEnvironment) => _gatewayEnvironment = gatewayEnvironment;
 
     public List<IBenchSystem> Systems { get; } = [];
 
     /// <summary>
     /// Starts what <paramref name="systems"/> need. With <paramref name="serverProcesses"/> 1 the clients all go to one
     /// Gateway or SignalR app (the <c>connections</c> scenario measures one process's memory); the second Gateway of a
-    /// topology still runs, idle, because the topology fixture always starts two.
+    /// topology still runs, idle, because the topology fixture always starts two. <paramref name="gatewayEnvironment"/>
+    /// goes to every Gateway after the harness's own settings (<c>--gateway-env</c>, for experiments).
     /// </summary>
-    public static async Task<BenchTopology> StartAsync(IReadOnlyCollection<string> systems, Action<string> progress, int serverProcesses = 2)
+    public static async Task<BenchTopology> StartAsync(
+        IReadOnlyCollection<string> systems, Action<string> progress, int serverProcesses = 2, IReadOnlyList<(string Key, string? Value)>? gatewayEnvironment = null)
     {
         ArgumentOutOfRangeException.ThrowIfNotEqual(serverProcesses is 1 or 2, true, nameof(serverProcesses));
-        var topology = new BenchTopology();
+        var topology = new BenchTopology(gatewayEnvironment ?? []);
         try
         {
             await topology.StartPartsAsync(systems, progress, serverProcesses);
@@ -107,7 +108,7 @@ internal sealed class BenchTopology : IAsyncDisposable
         if (systems.Contains(Vibez))
         {
             progress("sentinel topology and two Gateways (Replicated)");
-            var replicated = Keep(await GatewayTopology.StartAsync("sentinel", GatewaySettings("Replicated")));
+            var replicated = Keep(await GatewayTopology.StartAsync("sentinel", Gateways("Replicated")));
             var sentinel = replicated.Sentinel!;
             Systems.Add(new VibezSystem(Vibez, $"{Count(serverProcesses, "Gateway")}, Durability=Replicated, sentinel topology (master + replica + 3 sentinels)",
                 new[] { replicated.First, replicated.Second }[..serverProcesses],
@@ -118,7 +119,7 @@ internal sealed class BenchTopology : IAsyncDisposable
         if (systems.Contains(VibezCluster) || systems.Contains(RedisCluster))
         {
             progress($"six-node cluster (3 masters + 3 replicas) and two Gateways (Leader)");
-            var clustered = Keep(await GatewayTopology.StartAsync("cluster", GatewaySettings("Leader")));
+            var clustered = Keep(await GatewayTopology.StartAsync("cluster", Gateways("Leader")));
             var cluster = clustered.Cluster!;
             var nodes = cluster.Nodes.Select(n => new MonitoredProcess("redis-nodes", n.ProcessId)).ToList();
             if (systems.Contains(VibezCluster))
@@ -138,7 +139,7 @@ internal sealed class BenchTopology : IAsyncDisposable
         if (systems.Contains(VibezLeader))
         {
             progress("redis-server and two Gateways (Leader)");
-            var leader = Keep(await GatewayTopology.StartAsync("single", GatewaySettings("Leader")));
+            var leader = Keep(await GatewayTopology.StartAsync("single", Gateways("Leader")));
             single = leader.Single!;
             Systems.Add(new VibezSystem(VibezLeader, $"{Count(serverProcesses, "Gateway")}, Durability=Leader, one redis-server",
                 new[] { leader.First, leader.Second }[..serverProcesses], [new("redis", single.ProcessId)], Credits));
@@ -187,6 +188,8 @@ internal sealed class BenchTopology : IAsyncDisposable
         // Keep the requested order, whatever order the parts were started in.
         Systems.Sort((a, b) => TurnOrder.ToList().IndexOf(a.Name).CompareTo(TurnOrder.ToList().IndexOf(b.Name)));
     }
+
+    private (string Key, string? Value)[] Gateways(string durability) => [.. GatewaySettings(durability), .. _gatewayEnvironment];
 
     private static string Count(int count, string noun) => count == 1 ? $"1 {noun} (the clients' only server process)" : $"{count} {noun}s";
 
