@@ -29,20 +29,39 @@ internal static class BenchCommandLine
 
     /// <summary>
     /// The <c>--systems</c> of a scenario that measures systems one after another (<c>connections</c>, <c>failover</c>):
-    /// VibeZ and the SignalR peer unless told otherwise, and only names in <paramref name="allowed"/>.
+    /// <paramref name="defaults"/> unless told otherwise, and only names in <paramref name="allowed"/>.
     /// </summary>
-    private static Option<string[]> SystemsOption(string description, params string[] allowed)
+    private static Option<string[]> SystemsOption(string description, string[] defaults, params string[] allowed)
     {
         var systems = new Option<string[]>("--systems")
         {
             Description = description,
-            DefaultValueFactory = _ => [BenchTopology.Vibez, BenchTopology.SignalR],
+            DefaultValueFactory = _ => defaults,
             AllowMultipleArgumentsPerToken = true,
         };
         systems.Validators.Add(result => Require(result,
             (result.GetValueOrDefault<string[]>() ?? []).All(allowed.Contains), $"some of {string.Join(", ", allowed)}"));
         return systems;
     }
+
+    /// <summary>
+    /// <c>--gateway-env KEY=VALUE</c>, repeatable: set in every Gateway's environment and in no other process, so an
+    /// experiment (a GC or thread-pool setting) changes the Gateways alone; summary.json's <c>command</c> records it.
+    /// </summary>
+    public static Option<string[]> GatewayEnvironmentOption()
+    {
+        var option = new Option<string[]>("--gateway-env")
+        {
+            Description = "KEY=VALUE set in every Gateway's environment, for experiments (DOTNET_gcServer=0, say); repeatable.",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        option.Validators.Add(result => Require(result,
+            (result.GetValueOrDefault<string[]>() ?? []).All(pair => pair.IndexOf('=') > 0), "KEY=VALUE pairs"));
+        return option;
+    }
+
+    public static IReadOnlyList<(string Key, string? Value)> GatewayEnvironment(ParseResult parse, Option<string[]> option) =>
+        [.. (parse.GetValue(option) ?? []).Select(pair => (pair[..pair.IndexOf('=')], (string?)pair[(pair.IndexOf('=') + 1)..]))];
 
     /// <summary>artifacts/bench/&lt;scenario&gt;-s&lt;subscribers&gt; under the repository, where outside checks look.</summary>
     public static string DefaultOutput(string scenario, int subscribers) =>
@@ -87,21 +106,22 @@ internal static class BenchCommandLine
         var quick = new Option<bool>("--quick") { Description = "Shorter idle and check phases (5 s each); the same connection count." };
         var smoke = new Option<bool>("--smoke") { Description = "Seconds: 1 s idle, 2 s check; use with a small --connections." };
         var systems = SystemsOption(
-            $"Systems to measure, one after another: {BenchTopology.Vibez}, {BenchTopology.SignalR}.",
-            BenchTopology.Vibez, BenchTopology.VibezLeader, BenchTopology.SignalR);
+            $"Systems to measure, one after another: {string.Join(", ", BenchTopology.ConnectionsSystems)}; default {BenchTopology.Vibez} {BenchTopology.SignalR} {BenchTopology.WebSocketFloor}.",
+            [BenchTopology.Vibez, BenchTopology.SignalR, BenchTopology.WebSocketFloor], [.. BenchTopology.ConnectionsSystems]);
         var output = new Option<string?>("--output") { Description = "Output folder; default artifacts/bench/connections-s<connections> under the repository." };
+        var gatewayEnvironment = GatewayEnvironmentOption();
         connections.Validators.Add(result => Require(result, result.GetValueOrDefault<int>() >= 1, "at least 1"));
-        var command = new Command("connections", "Idle connections on ONE Gateway (and one SignalR app): RSS and GC heap per connection, time to connect them all.")
+        var command = new Command("connections", "Idle connections on ONE Gateway (and one SignalR app, and the bare ASP.NET Core WebSocket floor): RSS and GC heap per connection, time to connect them all.")
         {
-            connections, quick, smoke, systems, output,
+            connections, quick, smoke, systems, gatewayEnvironment, output,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var count = parse.GetValue(connections);
             var settings = Scenarios.Connections.ConnectionsSettings.For(
                 parse.GetValue(smoke) ? "smoke" : parse.GetValue(quick) ? "quick" : "full", count,
-                [.. BenchTopology.AllSystems.Where(parse.GetValue(systems)!.Contains)],
-                parse.GetValue(output) ?? DefaultOutput("connections", count));
+                [.. BenchTopology.ConnectionsSystems.Where(parse.GetValue(systems)!.Contains)],
+                parse.GetValue(output) ?? DefaultOutput("connections", count)) with { GatewayEnvironment = GatewayEnvironment(parse, gatewayEnvironment) };
             var summary = await Scenarios.Connections.ConnectionsScenario.RunAsync(settings, string.Join(' ', parse.Tokens.Select(t => t.Value)), cancellationToken);
             return summary.Systems.All(s => s.CheckDelivered == s.CheckExpected) ? 0 : 1;
         });
@@ -122,7 +142,7 @@ internal static class BenchCommandLine
         var smoke = new Option<bool>("--smoke") { Description = "Seconds: 50 messages/s, master killed at 2 s of 8 s (overrides --rate, --crash-at, --seconds)." };
         var systems = SystemsOption(
             $"Systems to measure, one after another, each on a sentinel topology of its own: {BenchTopology.Vibez}, {BenchTopology.SignalR}.",
-            BenchTopology.Vibez, BenchTopology.SignalR);
+            [BenchTopology.Vibez, BenchTopology.SignalR], BenchTopology.Vibez, BenchTopology.SignalR);
         var output = new Option<string?>("--output") { Description = "Output folder; default artifacts/bench/failover-s<subscribers> under the repository." };
         subscribers.Validators.Add(result => Require(result, result.GetValueOrDefault<int>() >= 1, "at least 1"));
         rate.Validators.Add(result => Require(result, result.GetValueOrDefault<double>() is > 0 and <= 10_000, "between 0 and 10000"));

@@ -3,8 +3,9 @@ using System.Text.Json;
 namespace VibeZ.Bench.Tests;
 
 /// <summary>
-/// A seconds-long <c>connections</c> run with a few hundred connections on one Gateway and one SignalR app: summary.json
-/// keeps the shared shape, both memory readings are there and plausible, and every connection got the check's message.
+/// A seconds-long <c>connections</c> run with a few hundred connections on one Gateway, one SignalR app and the bare
+/// ASP.NET Core WebSocket floor: summary.json keeps the shared shape, both memory readings are there and plausible,
+/// and every connection got the check's message.
 /// </summary>
 [Trait("Category", "Integration")]
 [Collection(BenchHarnessCollection.Name)]
@@ -25,7 +26,7 @@ public sealed class ConnectionsSmokeTests : IDisposable
         Assert.Equal("connections", root.GetProperty("scenario").GetString());
         Assert.Equal(Connections, root.GetProperty("subscribers").GetInt32());
         var systems = root.GetProperty("systems").EnumerateArray().ToList();
-        Assert.Equal(["vibez", "signalr"], systems.Select(s => s.GetProperty("name").GetString()));
+        Assert.Equal(["vibez", "signalr", "websocket-floor"], systems.Select(s => s.GetProperty("name").GetString()));
         foreach (var system in systems)
         {
             var name = system.GetProperty("name").GetString();

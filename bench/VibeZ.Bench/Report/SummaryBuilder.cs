@@ -48,8 +48,8 @@ internal static class SummaryBuilder
             P999Ms = best?.P999Ms,
             CpuPercent = (best ?? run.Steps.FirstOrDefault())?.CpuPercent ?? new Dictionary<string, double>(),
             CeilingNotReached = run.Steps.Count > 0 && run.Steps[^1].Passed,
-            AtCommonRate = common is null ? null : run.Steps.FirstOrDefault(step => step.OfferedDeliveriesPerSecond == common),
-            FirstFailure = run.Steps.FirstOrDefault(step => !step.Passed)?.Failure,
+            AtCommonRate = common is null ? null : run.Steps.LastOrDefault(step => step.OfferedDeliveriesPerSecond == common && step.Passed),
+            FirstFailure = run.Steps is [.., { Passed: false } last] ? last.Failure : null,
             Steps = run.Steps,
         };
     }

@@ -29,7 +29,10 @@ internal sealed record SystemSummary
     /// <summary>Gets the step at the common rate, when the system ran it.</summary>
     public required StepResult? AtCommonRate { get; init; }
 
-    /// <summary>Gets why the first rate it did not sustain failed.</summary>
+    /// <summary>
+    /// Gets why the first rate it did not sustain failed: the failure of that rate's second try, which ended the
+    /// search (a rate that failed once and passed on its second try was sustained).
+    /// </summary>
     public required string? FirstFailure { get; init; }
 
     public required IReadOnlyList<StepResult> Steps { get; init; }

@@ -21,7 +21,8 @@ internal static class FanoutScenario
         var runId = Guid.NewGuid().ToString("N")[..8];
         AnsiConsole.MarkupLine($"[bold]{settings.Scenario}[/]: {settings.Subscribers} subscribers on {settings.Channels} channel(s), {settings.Publishers} publishers, {settings.MessageBytes} B, {settings.Mode} mode; systems {string.Join(", ", settings.Systems)}");
 
-        await using var topology = await BenchTopology.StartAsync(settings.Systems, part => AnsiConsole.MarkupLine($"starting {Markup.Escape(part)}"));
+        await using var topology = await BenchTopology.StartAsync(
+            settings.Systems, part => AnsiConsole.MarkupLine($"starting {Markup.Escape(part)}"), gatewayEnvironment: settings.GatewayEnvironment);
         var runs = new List<SystemRun>();
         try
         {
@@ -49,6 +50,15 @@ internal static class FanoutScenario
                         {
                             tasks[run].Description = $"{run.System.Name}: {rate.ToString("N0", CultureInfo.InvariantCulture)} deliveries/s …";
                             var step = await run.RunStepAsync(rate, cancellationToken);
+                            if (!step.Passed)
+                            {
+                                // One failed step may be the machine's pause, not the system's limit (a 100 ms stall
+                                // fails any system's p99): the same rate once more decides, for every system alike.
+                                tasks[run].Description = $"{run.System.Name}: {rate.ToString("N0", CultureInfo.InvariantCulture)} deliveries/s again …";
+                                await Task.Delay(Settle, cancellationToken);
+                                step = await run.RunStepAsync(rate, cancellationToken);
+                            }
+
                             tasks[run].Increment(1);
                             tasks[run].Description = $"{run.System.Name}: {rate.ToString("N0", CultureInfo.InvariantCulture)}/s p99 {step.P99Ms} ms {(step.Passed ? "pass" : "FAIL: " + Markup.Escape(step.Failure!))}";
                             await Task.Delay(Settle, cancellationToken);

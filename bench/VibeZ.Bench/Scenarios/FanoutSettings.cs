@@ -33,6 +33,9 @@ internal sealed record FanoutSettings(
     /// <summary>The share of expected deliveries that may be missing at a sustained rate.</summary>
     public const double MissingLimit = 0.001;
 
+    /// <summary>Gets what <c>--gateway-env</c> adds to every Gateway's environment (an experiment's setting); none by default.</summary>
+    public IReadOnlyList<(string Key, string? Value)> GatewayEnvironment { get; init; } = [];
+
     /// <summary>Gets how many channels the subscribers are split over (1 for <c>fanout</c>); publishers take them in turn.</summary>
     public int Channels { get; init; } = 1;
 

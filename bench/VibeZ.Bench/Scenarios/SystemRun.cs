@@ -30,7 +30,7 @@ internal sealed class SystemRun : IAsyncDisposable
 
     public List<StepResult> Steps { get; } = [];
 
-    /// <summary>Gets whether the system still sustained every rate so far.</summary>
+    /// <summary>Gets whether the system still sustained every rate so far (its last step, a rate's first try or its second, passed).</summary>
     public bool Sustaining => Steps.Count == 0 || Steps[^1].Passed;
 
     /// <summary>

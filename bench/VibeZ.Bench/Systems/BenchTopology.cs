@@ -2,6 +2,7 @@ using VibeZ.Bench.Measure;
 using VibeZ.Bench.Systems.RawRedis;
 using VibeZ.Bench.Systems.SignalR;
 using VibeZ.Bench.Systems.Vibez;
+using VibeZ.Bench.Systems.WebSocketFloor;
 using VibeZ.Testing.Gateway;
 using VibeZ.Testing.Processes;
 using VibeZ.Testing.Redis;
@@ -21,6 +22,7 @@ internal sealed class BenchTopology : IAsyncDisposable
     public const string Redis = "redis";
     public const string VibezCluster = "vibez-cluster";
     public const string RedisCluster = "redis-cluster";
+    public const string WebSocketFloor = "websocket-floor";
 
     /// <summary>Gets the systems of <c>fanout</c> and <c>channels</c>, in the order they take turns.</summary>
     public static readonly IReadOnlyList<string> AllSystems = [Vibez, VibezLeader, SignalR, Redis];
@@ -28,30 +30,39 @@ internal sealed class BenchTopology : IAsyncDisposable
     /// <summary>Gets the systems of <c>cluster</c>: the six-node cluster beside the single redis-server, VibeZ and raw pub/sub on each.</summary>
     public static readonly IReadOnlyList<string> ClusterSystems = [VibezCluster, VibezLeader, RedisCluster, Redis];
 
-    /// <summary>Gets every system the harness can start, in turn order.</summary>
+    /// <summary>Gets every system a rate search can run, in turn order.</summary>
     public static readonly IReadOnlyList<string> KnownSystems = [Vibez, VibezCluster, VibezLeader, SignalR, RedisCluster, Redis];
+
+    /// <summary>
+    /// Gets the systems of <c>connections</c>, in the order they run: beside VibeZ and the SignalR peer, the floor that
+    /// ASP.NET Core's WebSockets alone cost, which cannot route between processes and so runs nowhere else.
+    /// </summary>
+    public static readonly IReadOnlyList<string> ConnectionsSystems = [Vibez, VibezLeader, SignalR, WebSocketFloor];
+
+    private static readonly IReadOnlyList<string> TurnOrder = [.. KnownSystems, WebSocketFloor];
 
     // What the Gateway lets one connection have waiting for Redis (Gateway:MaxPublishesInFlight's default); every
     // system's publishers get the same number of credits.
     private const int Credits = 1024;
 
     private readonly List<IAsyncDisposable> _parts = [];
+    private readonly IReadOnlyList<(string Key, string? Value)> _gatewayEnvironment;
 
-    private BenchTopology()
-    {
-    }
+    private BenchTopology(IReadOnlyList<(string Key, string? Value)> gatewayEnvironment) => _gatewayEnvironment = gatewayEnvironment;
 
     public List<IBenchSystem> Systems { get; } = [];
 
     /// <summary>
     /// Starts what <paramref name="systems"/> need. With <paramref name="serverProcesses"/> 1 the clients all go to one
     /// Gateway or SignalR app (the <c>connections</c> scenario measures one process's memory); the second Gateway of a
-    /// topology still runs, idle, because the topology fixture always starts two.
+    /// topology still runs, idle, because the topology fixture always starts two. <paramref name="gatewayEnvironment"/>
+    /// goes to every Gateway after the harness's own settings (<c>--gateway-env</c>, for experiments).
     /// </summary>
-    public static async Task<BenchTopology> StartAsync(IReadOnlyCollection<string> systems, Action<string> progress, int serverProcesses = 2)
+    public static async Task<BenchTopology> StartAsync(
+        IReadOnlyCollection<string> systems, Action<string> progress, int serverProcesses = 2, IReadOnlyList<(string Key, string? Value)>? gatewayEnvironment = null)
     {
         ArgumentOutOfRangeException.ThrowIfNotEqual(serverProcesses is 1 or 2, true, nameof(serverProcesses));
-        var topology = new BenchTopology();
+        var topology = new BenchTopology(gatewayEnvironment ?? []);
         try
         {
             await topology.StartPartsAsync(systems, progress, serverProcesses);
@@ -97,7 +108,7 @@ internal sealed class BenchTopology : IAsyncDisposable
         if (systems.Contains(Vibez))
         {
             progress("sentinel topology and two Gateways (Replicated)");
-            var replicated = Keep(await GatewayTopology.StartAsync("sentinel", GatewaySettings("Replicated")));
+            var replicated = Keep(await GatewayTopology.StartAsync("sentinel", Gateways("Replicated")));
             var sentinel = replicated.Sentinel!;
             Systems.Add(new VibezSystem(Vibez, $"{Count(serverProcesses, "Gateway")}, Durability=Replicated, sentinel topology (master + replica + 3 sentinels)",
                 new[] { replicated.First, replicated.Second }[..serverProcesses],
@@ -108,7 +119,7 @@ internal sealed class BenchTopology : IAsyncDisposable
         if (systems.Contains(VibezCluster) || systems.Contains(RedisCluster))
         {
             progress($"six-node cluster (3 masters + 3 replicas) and two Gateways (Leader)");
-            var clustered = Keep(await GatewayTopology.StartAsync("cluster", GatewaySettings("Leader")));
+            var clustered = Keep(await GatewayTopology.StartAsync("cluster", Gateways("Leader")));
             var cluster = clustered.Cluster!;
             var nodes = cluster.Nodes.Select(n => new MonitoredProcess("redis-nodes", n.ProcessId)).ToList();
             if (systems.Contains(VibezCluster))
@@ -128,7 +139,7 @@ internal sealed class BenchTopology : IAsyncDisposable
         if (systems.Contains(VibezLeader))
         {
             progress("redis-server and two Gateways (Leader)");
-            var leader = Keep(await GatewayTopology.StartAsync("single", GatewaySettings("Leader")));
+            var leader = Keep(await GatewayTopology.StartAsync("single", Gateways("Leader")));
             single = leader.Single!;
             Systems.Add(new VibezSystem(VibezLeader, $"{Count(serverProcesses, "Gateway")}, Durability=Leader, one redis-server",
                 new[] { leader.First, leader.Second }[..serverProcesses], [new("redis", single.ProcessId)], Credits));
@@ -161,9 +172,24 @@ internal sealed class BenchTopology : IAsyncDisposable
             Systems.Add(new RawRedisSystem(Redis, "StackExchange.Redis PUBLISH/SUBSCRIBE on one redis-server", [single!.Port], single.Password, sharded: false, [new("redis", single.ProcessId)], Credits));
         }
 
+        if (systems.Contains(WebSocketFloor))
+        {
+            if (serverProcesses != 1)
+            {
+                throw new InvalidOperationException($"{WebSocketFloor} has no Redis between its processes, so it runs as one process only (the connections scenario).");
+            }
+
+            progress("ASP.NET Core WebSocket floor app");
+            var floor = Keep(await ServiceProcess.StartAsync(
+                ServiceProcess.BuildOutput(Path.Combine("bench", "VibeZ.Bench.WebSocketFloor")), "/health", [("ASPNETCORE_ENVIRONMENT", "Production")], TimeSpan.FromSeconds(30)));
+            Systems.Add(new FloorSystem(floor));
+        }
+
         // Keep the requested order, whatever order the parts were started in.
-        Systems.Sort((a, b) => KnownSystems.ToList().IndexOf(a.Name).CompareTo(KnownSystems.ToList().IndexOf(b.Name)));
+        Systems.Sort((a, b) => TurnOrder.ToList().IndexOf(a.Name).CompareTo(TurnOrder.ToList().IndexOf(b.Name)));
     }
+
+    private (string Key, string? Value)[] Gateways(string durability) => [.. GatewaySettings(durability), .. _gatewayEnvironment];
 
     private static string Count(int count, string noun) => count == 1 ? $"1 {noun} (the clients' only server process)" : $"{count} {noun}s";
 

@@ -9,6 +9,9 @@ namespace VibeZ.Bench.Scenarios.Connections;
 /// <param name="OutputDirectory">Where summary.json, summary.md and the chart go.</param>
 internal sealed record ConnectionsSettings(int Connections, TimeSpan Idle, TimeSpan Check, string Mode, IReadOnlyList<string> Systems, string OutputDirectory)
 {
+    /// <summary>Gets what <c>--gateway-env</c> adds to every Gateway's environment (an experiment's setting); none by default.</summary>
+    public IReadOnlyList<(string Key, string? Value)> GatewayEnvironment { get; init; } = [];
+
     /// <summary>One publisher connection sends the check's messages; it is counted in the per-connection cost.</summary>
     public const int Publishers = 1;
 

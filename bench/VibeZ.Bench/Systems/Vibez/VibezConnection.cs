@@ -1,21 +1,19 @@
-using System.Buffers;
-using System.Net.WebSockets;
 using System.Text.Json;
 using VibeZ.Testing.Gateway;
 
 namespace VibeZ.Bench.Systems.Vibez;
 
 /// <summary>
-/// One WebSocket to a Gateway, read with a pooled buffer: only the frame's <c>type</c> and, for a message, the span of
-/// its <c>data</c> are looked at, so reading costs no allocation per frame.
+/// One WebSocket to a Gateway, read through a <see cref="FrameSocket"/>: only the frame's <c>type</c> and, for a
+/// message, the span of its <c>data</c> are looked at, so reading costs no allocation per frame.
 /// </summary>
 internal sealed class VibezConnection : IAsyncDisposable
 {
-    private const int BufferBytes = 64 * 1024;
-
-    private readonly ClientWebSocket _socket = new();
+    private readonly FrameSocket _socket;
     private readonly TaskCompletionSource _subscribed = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private Task _receiving = Task.CompletedTask;
+
+    public VibezConnection() =>
+        _socket = new FrameSocket("Gateway", Handle, why => _subscribed.TrySetException(new InvalidOperationException(why)));
 
     /// <summary>Called with the <c>data</c> of every <c>message</c> frame, on the receive loop.</summary>
     public Action<ReadOnlySpan<byte>>? OnMessage { get; init; }
@@ -30,7 +28,7 @@ internal sealed class VibezConnection : IAsyncDisposable
     public Action<ReadOnlySpan<byte>>? OnReply { get; init; }
 
     /// <summary>Gets why the connection ended, once it did.</summary>
-    public string? Ended { get; private set; }
+    public string? Ended => _socket.Ended;
 
     /// <summary>
     /// Connects to <paramref name="address"/> with a freshly minted token and subscribes to <paramref name="channel"/>,
@@ -57,7 +55,6 @@ internal sealed class VibezConnection : IAsyncDisposable
     {
         _socket.Options.SetRequestHeader("Authorization", "Bearer " + token);
         await _socket.ConnectAsync(address, cancellationToken);
-        _receiving = Task.Run(ReceiveLoopAsync, CancellationToken.None);
     }
 
     /// <summary>Subscribes and waits for the Gateway's <c>subscribed</c> frame.</summary>
@@ -68,70 +65,9 @@ internal sealed class VibezConnection : IAsyncDisposable
     }
 
     public ValueTask SendAsync(ReadOnlyMemory<byte> frame, CancellationToken cancellationToken) =>
-        _socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
+        _socket.SendAsync(frame, cancellationToken);
 
-    public async ValueTask DisposeAsync()
-    {
-        try
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            if (_socket.State == WebSocketState.Open)
-            {
-                await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bench done", timeout.Token);
-            }
-        }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
-        {
-            // Already gone.
-        }
-
-        _socket.Abort();
-        await _receiving.WaitAsync(TimeSpan.FromSeconds(5)).ContinueWith(_ => { }, TaskScheduler.Default);
-        _socket.Dispose();
-    }
-
-    private async Task ReceiveLoopAsync()
-    {
-        var buffer = ArrayPool<byte>.Shared.Rent(BufferBytes);
-        var length = 0;
-        try
-        {
-            while (true)
-            {
-                if (length == buffer.Length)
-                {
-                    var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
-                    buffer.AsSpan(0, length).CopyTo(larger);
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = larger;
-                }
-
-                var result = await _socket.ReceiveAsync(buffer.AsMemory(length), CancellationToken.None);
-                if (result.MessageType == WebSocketMessageType.Close)
-                {
-                    Ended = $"closed by the Gateway: {_socket.CloseStatus} {_socket.CloseStatusDescription}";
-                    _subscribed.TrySetException(new InvalidOperationException(Ended));
-                    return;
-                }
-
-                length += result.Count;
-                if (result.EndOfMessage)
-                {
-                    Handle(buffer.AsSpan(0, length));
-                    length = 0;
-                }
-            }
-        }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
-        {
-            Ended ??= "aborted: " + ex.Message;
-            _subscribed.TrySetException(new InvalidOperationException(Ended));
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
+    public ValueTask DisposeAsync() => _socket.DisposeAsync();
 
     private void Handle(ReadOnlySpan<byte> frame)
     {
