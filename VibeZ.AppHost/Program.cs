@@ -25,6 +25,7 @@ var gateway = GatewaySettings.Read(builder.Configuration);
 var signingKey = builder.AddParameter("gateway-signing-key", new GenerateParameterDefault { MinLength = 48, Special = false }, secret: true, persist: true);
 
 builder.AddProject<Projects.VibeZ_Gateway>("gateway")
+    .WithBuiltProgram()
     .WithReference(redis).WaitFor(redis)
     .WithEnvironment("Gateway__Auth__SigningKey", signingKey)
     .WithHttpHealthCheck("/health")
@@ -37,6 +38,7 @@ builder.AddProject<Projects.VibeZ_Gateway>("gateway")
 
 // Two Workers share the broadcasts through one consumer group, and take over each other's after a crash; see docs/worker.md.
 builder.AddProject<Projects.VibeZ_Worker>("worker")
+    .WithBuiltProgram()
     .WithReference(redis).WaitFor(redis)
     .WithHttpHealthCheck("/health")
     .WithReplicas(2)

@@ -5,11 +5,12 @@ namespace Aspire.Hosting.ApplicationModel;
 
 /// <summary>
 /// Healthy when the topology as a whole serves clients and can survive a failure: the single server takes writes; the
-/// sentinels agree on one master that takes writes and has a replica in sync; every cluster node sees all 16384 slots
-/// served and every replica is in sync. Degraded when it serves clients without that redundancy (a replica still
-/// syncing, a node down, a cluster master refusing writes for want of a replica), so services wait at start for a
-/// topology that can fail over, and are not held up later. A sentinel master that refuses writes for want of a replica
-/// (<c>min-replicas-to-write</c>) leaves the topology unhealthy: it takes no writes at all.
+/// sentinels agree on one master that takes writes and has a replica in sync, and each of them knows that replica;
+/// every cluster node sees all 16384 slots served and every replica is in sync. Degraded when it serves clients
+/// without that redundancy (a replica still syncing or not yet known to the sentinels, a node down, a cluster master
+/// refusing writes for want of a replica), so services wait at start for a topology that can fail over, and are not
+/// held up later. A sentinel master that refuses writes for want of a replica (<c>min-replicas-to-write</c>) leaves
+/// the topology unhealthy: it takes no writes at all.
 /// </summary>
 internal sealed class RedisTopologyHealthCheck(RedisTopologyResource topology) : IHealthCheck
 {
@@ -43,12 +44,17 @@ internal sealed class RedisTopologyHealthCheck(RedisTopologyResource topology) :
     {
         var sentinels = topology.Nodes.Where(n => n.Role is RedisNodeRole.Sentinel).ToList();
         var answers = new List<string>();
+        var knowNoReplica = new List<string>();
         foreach (var sentinel in sentinels)
         {
             try
             {
                 await using var client = topology.NodeClient(sentinel, password);
                 answers.Add(await client.SentinelMasterAsync(topology.Settings.MasterName, cancellationToken));
+                if (await client.SentinelReplicasInSyncAsync(topology.Settings.MasterName, cancellationToken) == 0)
+                {
+                    knowNoReplica.Add(sentinel.Name);
+                }
             }
             catch (RedisNodeException)
             {
@@ -80,9 +86,16 @@ internal sealed class RedisTopologyHealthCheck(RedisTopologyResource topology) :
 
         // A replica counts once it has synchronised ("state=online"), not merely connected: only then can it take over.
         var online = replication.Count(field => field.Key.StartsWith("slave", StringComparison.Ordinal) && field.Value.Contains("state=online", StringComparison.Ordinal));
-        return online == 0
-            ? HealthCheckResult.Degraded(description + "; no replica is in sync, a further failure loses the data")
-            : HealthCheckResult.Healthy($"{description}; {online} replica(s) in sync");
+        if (online == 0)
+        {
+            return HealthCheckResult.Degraded(description + "; no replica is in sync, a further failure loses the data");
+        }
+
+        // The sentinels see a new replica up to 10 s after the master does (they read its INFO every 10 s). Until then a
+        // failover has nothing to promote, and the services, which follow the sentinels, keep off the replica.
+        return knowNoReplica.Count > 0
+            ? HealthCheckResult.Degraded($"{description}; {online} replica(s) in sync, but {string.Join(", ", knowNoReplica)} know(s) no replica in sync yet")
+            : HealthCheckResult.Healthy($"{description}; {online} replica(s) in sync, known to every sentinel that answered");
     }
 
     private async Task<HealthCheckResult> CheckClusterAsync(string password, CancellationToken cancellationToken)

@@ -51,6 +51,24 @@ internal sealed partial class RedisNodeClient
         };
     }
 
+    /// <summary>
+    /// Counts the replicas a sentinel could promote: those it lists under <paramref name="name"/>
+    /// (<c>SENTINEL REPLICAS</c>) as replicas with their link up, and does not see down. A sentinel learns of a new
+    /// replica from the master's <c>INFO</c>, which it reads every 10 s, so it may lag the master's own view.
+    /// </summary>
+    /// <param name="name">The master's name at the sentinels.</param>
+    /// <param name="cancellationToken">Cancels the wait for the answer.</param>
+    /// <exception cref="RedisNodeException">The sentinel refused the command or the login, or did not answer in time.</exception>
+    public async Task<int> SentinelReplicasInSyncAsync(string name, CancellationToken cancellationToken)
+    {
+        var server = await ServerAsync("SENTINEL", cancellationToken);
+        var replicas = await AnswerAsync("SENTINEL", () => server.SentinelReplicasAsync(name, Flags), cancellationToken);
+        return replicas.Select(Fields).Count(replica =>
+            replica.GetValueOrDefault("role-reported") == "slave"
+            && replica.GetValueOrDefault("master-link-status") == "ok"
+            && replica.GetValueOrDefault("flags") is { } flags && !flags.Contains("s_down", StringComparison.Ordinal) && !flags.Contains("disconnected", StringComparison.Ordinal));
+    }
+
     /// <summary>Has a sentinel fail <paramref name="name"/> over now (<c>SENTINEL FAILOVER</c>).</summary>
     /// <exception cref="RedisNodeException">The sentinel refused (NOGOODSLAVE, INPROG) or did not answer in time.</exception>
     public async Task SentinelFailoverAsync(string name, CancellationToken cancellationToken)

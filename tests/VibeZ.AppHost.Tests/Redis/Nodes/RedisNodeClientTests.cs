@@ -132,6 +132,22 @@ public sealed class RedisNodeClientTests
         Assert.Equal([new IPEndPoint(IPAddress.Loopback, sentinel.Port)], client.ConnectedEndPoints);
     }
 
+    [Fact]
+    public async Task ASentinelCountsTheReplicaItCouldPromoteUntilTheReplicaIsGone()
+    {
+        await using var topology = await SentinelProcesses.StartAsync();
+        var sentinel = topology.Sentinels[0];
+        await using var client = new RedisNodeClient(Address(sentinel.Port, sentinel.Password));
+
+        // StartAsync returns once every sentinel lists the replica.
+        Assert.Equal(1, await client.SentinelReplicasInSyncAsync(SentinelProcesses.Service, Cancellation));
+
+        topology.Replica.Kill();
+        var seen = -1;
+        await TestWait.Until(async () => (seen = await client.SentinelReplicasInSyncAsync(SentinelProcesses.Service, Cancellation)) == 0,
+            TimeSpan.FromSeconds(30), "the sentinel to stop counting the killed replica", () => $"it counts {seen}");
+    }
+
     private static async Task<RedisNodeException> FirstMovedAsync(RedisNodeClient client)
     {
         for (var i = 0; i < 100; i++)
