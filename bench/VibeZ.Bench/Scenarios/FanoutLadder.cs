@@ -15,7 +15,7 @@ internal static class FanoutLadder
             // The smoke run checks that every system delivers everything through the harness, not how fast: on a shared
             // CI machine a latency bar would make it flaky, and performance is claimed only from real runs.
             "smoke" => new FanoutSettings(scenario, subscribers, publishers, messageBytes, rates ?? [50.0 * subscribers / channels],
-                TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(2), SmokeP99Ms, mode, systems, output),
+                TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(0.25), TimeSpan.FromSeconds(2), SmokeP99Ms, mode, systems, output),
             "quick" => new FanoutSettings(scenario, subscribers, publishers, messageBytes, rates ?? Geometric(first, 2),
                 TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), FanoutSettings.SustainedP99Ms, mode, systems, output),
             _ => new FanoutSettings(scenario, subscribers, publishers, messageBytes, rates ?? Geometric(first, Math.Sqrt(2)),

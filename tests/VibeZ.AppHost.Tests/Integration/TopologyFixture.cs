@@ -117,6 +117,10 @@ public abstract partial class TopologyFixture(RedisTopologyKind kind, RedisRunti
             ]),
             Configure,
             cancellationToken).WaitAsync(TestTimeouts.BuildModelAskingTheMachine, cancellationToken);
+        if (!ExportsTelemetry)
+        {
+            WithoutTelemetryExport(builder);
+        }
 
         _app = await builder.BuildAsync(cancellationToken);
         _watching = WatchAsync(_stopWatching.Token);
@@ -139,12 +143,28 @@ public abstract partial class TopologyFixture(RedisTopologyKind kind, RedisRunti
         }
     }
 
+    /// <summary>
+    /// Gets whether the services export telemetry to the dashboard's OTLP endpoint. The testing builder leaves the
+    /// dashboard off but still hands every service that endpoint; nothing listens there, so their exporters would retry
+    /// into it all along and hold up each stop until the orchestrator kills them, 6 s after asking them to stop.
+    /// </summary>
+    protected virtual bool ExportsTelemetry => false;
+
     /// <summary>Gets more command-line settings for the AppHost.</summary>
     protected virtual IEnumerable<string> MoreArguments => [];
 
     /// <summary>Changes how the AppHost is built, e.g. to run the dashboard, which the testing builder leaves off.</summary>
     protected virtual void Configure(DistributedApplicationOptions options, HostApplicationBuilderSettings settings)
     {
+    }
+
+    /// <summary>Takes the OTLP endpoint out of every service's environment: the service defaults export only when it is set.</summary>
+    private static void WithoutTelemetryExport(IDistributedApplicationTestingBuilder builder)
+    {
+        foreach (var service in builder.Resources.OfType<ProjectResource>())
+        {
+            builder.CreateResourceBuilder(service).WithEnvironment(context => context.EnvironmentVariables.Remove("OTEL_EXPORTER_OTLP_ENDPOINT"));
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -25,6 +25,9 @@ public sealed class DashboardTopologyFixture() : TopologyFixture(RedisTopologyKi
         return new Uri(dashboard.Snapshot.Urls.First(u => u.Name == "http").Url);
     }
 
+    /// <summary>Gets true: the dashboard's traces are what its tests read.</summary>
+    protected override bool ExportsTelemetry => true;
+
     protected override IEnumerable<string> MoreArguments =>
     [
         $"--ASPNETCORE_URLS=http://localhost:{FreePort()}",

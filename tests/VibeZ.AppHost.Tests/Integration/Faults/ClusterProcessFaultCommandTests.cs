@@ -1,5 +1,6 @@
 using System.Globalization;
 using VibeZ.AppHost.Tests.Infrastructure;
+using VibeZ.AppHost.Tests.Integration.Tls;
 
 namespace VibeZ.AppHost.Tests.Integration.Faults;
 
@@ -74,5 +75,5 @@ public sealed class ClusterProcessFaultCommandTests(ClusterProcessFaultCommandTe
 
     private RedisNode NodeAt(int port) => Topology.Topology.Nodes.Single(n => n.Port == port);
 
-    public sealed class Fixture() : TopologyFixture(RedisTopologyKind.Cluster, RedisRuntime.Process, portOffset: 1230);
+    public sealed class Fixture() : TlsTopologyFixture(RedisTopologyKind.Cluster, RedisRuntime.Process, portOffset: 1230);
 }

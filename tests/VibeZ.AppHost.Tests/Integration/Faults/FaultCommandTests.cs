@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using VibeZ.AppHost.Tests.Infrastructure;
+using VibeZ.AppHost.Tests.Integration.Tls;
 
 namespace VibeZ.AppHost.Tests.Integration.Faults;
 
@@ -9,9 +10,12 @@ namespace VibeZ.AppHost.Tests.Integration.Faults;
 /// The dashboard's fault commands on data nodes, run through Aspire's command service against a started topology:
 /// each must answer as it should and have its effect. Force failover is topology-specific (see the subclasses).
 /// </summary>
-public abstract class FaultCommandTests(TopologyFixture topology)
+/// <remarks>
+/// The topologies run with TLS, so every failover these commands cause crosses TLS links, and the checks of
+/// <see cref="TlsTopologyTests"/> run on them too instead of on topologies of their own.
+/// </remarks>
+public abstract class FaultCommandTests(TopologyFixture topology) : TlsTopologyTests(topology)
 {
-    protected TopologyFixture Topology { get; } = topology;
 
     [Fact]
     public async Task StallReplicationOnAMasterIsRefusedWithTheReason()

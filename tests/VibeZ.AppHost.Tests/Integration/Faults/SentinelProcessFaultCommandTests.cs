@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using VibeZ.AppHost.Tests.Infrastructure;
+using VibeZ.AppHost.Tests.Integration.Tls;
 
 namespace VibeZ.AppHost.Tests.Integration.Faults;
 
@@ -67,5 +68,5 @@ public sealed class SentinelProcessFaultCommandTests(SentinelProcessFaultCommand
         }
     }
 
-    public sealed class Fixture() : TopologyFixture(RedisTopologyKind.Sentinel, RedisRuntime.Process, portOffset: 1130);
+    public sealed class Fixture() : TlsTopologyFixture(RedisTopologyKind.Sentinel, RedisRuntime.Process, portOffset: 1130);
 }

@@ -12,6 +12,12 @@ namespace VibeZ.AppHost.Tests.Integration.Tls;
 /// kind of link working (the AppHost's checks, replication and sentinels, the cluster bus, the services) and the
 /// plain-text port closed.
 /// </summary>
+/// <remarks>
+/// Every mode runs them as processes and in containers, on a topology another class starts anyway where it can: the
+/// single server as processes here (<see cref="SingleTlsTopologyTests"/>) and in containers through auto
+/// (<see cref="Single.SingleAutoTopologyTests"/>); sentinel and cluster as processes under the fault commands
+/// (<see cref="Faults.FaultCommandTests"/>) and in containers here. Each topology started costs the run 40–100 s.
+/// </remarks>
 public abstract class TlsTopologyTests(TopologyFixture topology)
 {
     private static readonly TimeSpan PlainTextAnswerWait = TimeSpan.FromSeconds(3);
