@@ -1,6 +1,7 @@
 using System.CommandLine;
 using VibeZ.Bench.Scenarios;
 using VibeZ.Bench.Systems;
+using VibeZ.Testing.Redis;
 
 namespace VibeZ.Bench;
 
@@ -60,6 +61,33 @@ internal static class BenchCommandLine
         return option;
     }
 
+    /// <summary>
+    /// <c>--containers</c>: the Redis nodes run in containers of the local image (<c>bash eng/install.sh --containers</c>)
+    /// instead of as local processes. Its value is the runtime and image found on this machine; when either is missing
+    /// the command stops before anything starts, saying which and how to get it.
+    /// </summary>
+    public static Option<RedisContainers?> ContainersOption()
+    {
+        var option = new Option<RedisContainers?>("--containers")
+        {
+            Description = "Run Redis in containers of the local image (bash eng/install.sh --containers), on the host's network, instead of as local processes.",
+            Arity = ArgumentArity.Zero,
+        };
+        option.CustomParser = result =>
+        {
+            try
+            {
+                return RedisContainers.OnThisMachine();
+            }
+            catch (InvalidOperationException ex)
+            {
+                result.AddError($"--containers: {ex.Message}");
+                return null;
+            }
+        };
+        return option;
+    }
+
     public static IReadOnlyList<(string Key, string? Value)> GatewayEnvironment(ParseResult parse, Option<string[]> option) =>
         [.. (parse.GetValue(option) ?? []).Select(pair => (pair[..pair.IndexOf('=')], (string?)pair[(pair.IndexOf('=') + 1)..]))];
 
@@ -110,10 +138,11 @@ internal static class BenchCommandLine
             [BenchTopology.Vibez, BenchTopology.SignalR, BenchTopology.WebSocketFloor], [.. BenchTopology.ConnectionsSystems]);
         var output = new Option<string?>("--output") { Description = "Output folder; default artifacts/bench/connections-s<connections> under the repository." };
         var gatewayEnvironment = GatewayEnvironmentOption();
+        var containers = ContainersOption();
         connections.Validators.Add(result => Require(result, result.GetValueOrDefault<int>() >= 1, "at least 1"));
         var command = new Command("connections", "Idle connections on ONE Gateway (and one SignalR app, and the bare ASP.NET Core WebSocket floor): RSS and GC heap per connection, time to connect them all.")
         {
-            connections, quick, smoke, systems, gatewayEnvironment, output,
+            connections, quick, smoke, systems, gatewayEnvironment, containers, output,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -121,7 +150,11 @@ internal static class BenchCommandLine
             var settings = Scenarios.Connections.ConnectionsSettings.For(
                 parse.GetValue(smoke) ? "smoke" : parse.GetValue(quick) ? "quick" : "full", count,
                 [.. BenchTopology.ConnectionsSystems.Where(parse.GetValue(systems)!.Contains)],
-                parse.GetValue(output) ?? DefaultOutput("connections", count)) with { GatewayEnvironment = GatewayEnvironment(parse, gatewayEnvironment) };
+                parse.GetValue(output) ?? DefaultOutput("connections", count)) with
+                {
+                    GatewayEnvironment = GatewayEnvironment(parse, gatewayEnvironment),
+                    Containers = parse.GetValue(containers),
+                };
             var summary = await Scenarios.Connections.ConnectionsScenario.RunAsync(settings, string.Join(' ', parse.Tokens.Select(t => t.Value)), cancellationToken);
             return summary.Systems.All(s => s.CheckDelivered == s.CheckExpected) ? 0 : 1;
         });
@@ -144,6 +177,7 @@ internal static class BenchCommandLine
             $"Systems to measure, one after another, each on a sentinel topology of its own: {BenchTopology.Vibez}, {BenchTopology.SignalR}.",
             [BenchTopology.Vibez, BenchTopology.SignalR], BenchTopology.Vibez, BenchTopology.SignalR);
         var output = new Option<string?>("--output") { Description = "Output folder; default artifacts/bench/failover-s<subscribers> under the repository." };
+        var containers = ContainersOption();
         subscribers.Validators.Add(result => Require(result, result.GetValueOrDefault<int>() >= 1, "at least 1"));
         rate.Validators.Add(result => Require(result, result.GetValueOrDefault<double>() is > 0 and <= 10_000, "between 0 and 10000"));
         crashAt.Validators.Add(result => Require(result, result.GetValueOrDefault<double>() > 0, "more than 0"));
@@ -151,7 +185,7 @@ internal static class BenchCommandLine
         replicas.Validators.Add(result => Require(result, result.GetValueOrDefault<int>() is >= 1 and <= 4, "between 1 and 4"));
         var command = new Command("failover", "A steady publisher while the sentinel master is killed: acked messages lost, duplicates, reordering and the publish gap, for VibeZ (Replicated) and the SignalR peer.")
         {
-            subscribers, rate, crashAt, seconds, replicas, smoke, systems, output,
+            subscribers, rate, crashAt, seconds, replicas, smoke, systems, containers, output,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -166,7 +200,7 @@ internal static class BenchCommandLine
                 parse.GetValue(replicas),
                 isSmoke ? "smoke" : "full",
                 [.. BenchTopology.KnownSystems.Where(parse.GetValue(systems)!.Contains)],
-                parse.GetValue(output) ?? DefaultOutput("failover", count));
+                parse.GetValue(output) ?? DefaultOutput("failover", count)) { Containers = parse.GetValue(containers) };
             if (settings.CrashAt >= settings.Duration)
             {
                 await Console.Error.WriteLineAsync($"--crash-at ({settings.CrashAt.TotalSeconds}) must come before the end of sending (--seconds {settings.Duration.TotalSeconds}).");

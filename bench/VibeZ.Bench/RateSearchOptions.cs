@@ -16,6 +16,7 @@ internal sealed class RateSearchOptions
     private readonly Option<double[]> _rates = new("--rates") { Description = "Offered deliveries per second to try, instead of the mode's ladder.", AllowMultipleArgumentsPerToken = true };
     private readonly Option<double?> _stepSeconds = new("--step-seconds") { Description = "Seconds per step, instead of the mode's (longer steps for profiling a fixed rate)." };
     private readonly Option<string[]> _gatewayEnvironment = BenchCommandLine.GatewayEnvironmentOption();
+    private readonly Option<VibeZ.Testing.Redis.RedisContainers?> _containers = BenchCommandLine.ContainersOption();
     private readonly Option<string?> _output = new("--output") { Description = "Output folder; default artifacts/bench/<scenario>-s<subscribers> under the repository." };
 
     /// <param name="defaultSystems">What <c>--systems</c> is when not given.</param>
@@ -44,7 +45,7 @@ internal sealed class RateSearchOptions
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { _publishers, _size, _quick, _smoke, _systems, _rates, _stepSeconds, _gatewayEnvironment, _output })
+        foreach (var option in new Option[] { _publishers, _size, _quick, _smoke, _systems, _rates, _stepSeconds, _gatewayEnvironment, _containers, _output })
         {
             command.Options.Add(option);
         }
@@ -59,7 +60,7 @@ internal sealed class RateSearchOptions
             [.. BenchTopology.KnownSystems.Where(parse.GetValue(_systems)!.Contains)],
             parse.GetValue(_rates) is { Length: > 0 } explicitRates ? explicitRates : null,
             parse.GetValue(_output) ?? BenchCommandLine.DefaultOutput(scenario, subscribers));
-        settings = settings with { GatewayEnvironment = BenchCommandLine.GatewayEnvironment(parse, _gatewayEnvironment) };
+        settings = settings with { GatewayEnvironment = BenchCommandLine.GatewayEnvironment(parse, _gatewayEnvironment), Containers = parse.GetValue(_containers) };
         return parse.GetValue(_stepSeconds) is { } seconds ? settings with { Step = TimeSpan.FromSeconds(seconds) } : settings;
     }
 }

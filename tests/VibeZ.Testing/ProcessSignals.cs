@@ -15,25 +15,33 @@ public static class ProcessSignals
     private const int SigStop = 19;
 
     /// <summary>Sends SIGTERM to <paramref name="process"/>, as an orchestrator stopping it would; <paramref name="what"/> names it in the error.</summary>
-    public static void Terminate(Process? process, string what) => Send(process, SigTerm, "SIGTERM", what);
+    public static void Terminate(Process? process, string what) => Send(IdOf(process), SigTerm, "SIGTERM", what);
 
     /// <summary>Sends SIGSTOP to <paramref name="process"/>; <paramref name="what"/> names it in the error.</summary>
-    public static void Pause(Process? process, string what) => Send(process, SigStop, "SIGSTOP", what);
+    public static void Pause(Process? process, string what) => Send(IdOf(process), SigStop, "SIGSTOP", what);
+
+    /// <summary>Sends SIGSTOP to the process with id <paramref name="processId"/> (0: not running); <paramref name="what"/> names it in the error.</summary>
+    public static void Pause(int processId, string what) => Send(processId, SigStop, "SIGSTOP", what);
 
     /// <summary>Sends SIGCONT to <paramref name="process"/>; <paramref name="what"/> names it in the error.</summary>
-    public static void Resume(Process? process, string what) => Send(process, SigCont, "SIGCONT", what);
+    public static void Resume(Process? process, string what) => Send(IdOf(process), SigCont, "SIGCONT", what);
 
-    private static void Send(Process? process, int signal, string name, string what)
+    /// <summary>Sends SIGCONT to the process with id <paramref name="processId"/> (0: not running); <paramref name="what"/> names it in the error.</summary>
+    public static void Resume(int processId, string what) => Send(processId, SigCont, "SIGCONT", what);
+
+    private static int IdOf(Process? process) => process is { HasExited: false } ? process.Id : 0;
+
+    private static void Send(int processId, int signal, string name, string what)
     {
-        if (process is not { HasExited: false })
+        if (processId <= 0)
         {
             throw new InvalidOperationException($"Cannot send {name} to {what}: it is not running.");
         }
 
-        // Only the process the caller started, by its id.
-        if (Kill(process.Id, signal) != 0)
+        // Only a process the caller started, by its id.
+        if (Kill(processId, signal) != 0)
         {
-            throw new InvalidOperationException($"{name} to {what} (pid {process.Id}) failed with errno {Marshal.GetLastPInvokeError()}.");
+            throw new InvalidOperationException($"{name} to {what} (pid {processId}) failed with errno {Marshal.GetLastPInvokeError()}.");
         }
     }
 

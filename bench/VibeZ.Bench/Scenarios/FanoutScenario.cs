@@ -22,7 +22,7 @@ internal static class FanoutScenario
         AnsiConsole.MarkupLine($"[bold]{settings.Scenario}[/]: {settings.Subscribers} subscribers on {settings.Channels} channel(s), {settings.Publishers} publishers, {settings.MessageBytes} B, {settings.Mode} mode; systems {string.Join(", ", settings.Systems)}");
 
         await using var topology = await BenchTopology.StartAsync(
-            settings.Systems, part => AnsiConsole.MarkupLine($"starting {Markup.Escape(part)}"), gatewayEnvironment: settings.GatewayEnvironment);
+            settings.Systems, part => AnsiConsole.MarkupLine($"starting {Markup.Escape(part)}"), gatewayEnvironment: settings.GatewayEnvironment, containers: settings.Containers);
         var runs = new List<SystemRun>();
         try
         {

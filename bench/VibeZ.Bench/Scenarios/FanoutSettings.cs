@@ -36,6 +36,9 @@ internal sealed record FanoutSettings(
     /// <summary>Gets what <c>--gateway-env</c> adds to every Gateway's environment (an experiment's setting); none by default.</summary>
     public IReadOnlyList<(string Key, string? Value)> GatewayEnvironment { get; init; } = [];
 
+    /// <summary>Gets where the Redis nodes run (<c>--containers</c>): containers of that image, or local processes when null.</summary>
+    public VibeZ.Testing.Redis.RedisContainers? Containers { get; init; }
+
     /// <summary>Gets how many channels the subscribers are split over (1 for <c>fanout</c>); publishers take them in turn.</summary>
     public int Channels { get; init; } = 1;
 

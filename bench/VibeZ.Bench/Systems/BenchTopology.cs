@@ -47,8 +47,13 @@ internal sealed class BenchTopology : IAsyncDisposable
 
     private readonly List<IAsyncDisposable> _parts = [];
     private readonly IReadOnlyList<(string Key, string? Value)> _gatewayEnvironment;
+    private readonly RedisContainers? _containers;
 
-    private BenchTopology(IReadOnlyList<(string Key, string? Value)> gatewayEnvironment) => _gatewayEnvironment = gatewayEnvironment;
+    private BenchTopology(IReadOnlyList<(string Key, string? Value)> gatewayEnvironment, RedisContainers? containers)
+    {
+        _gatewayEnvironment = gatewayEnvironment;
+        _containers = containers;
+    }
 
     public List<IBenchSystem> Systems { get; } = [];
 
@@ -56,13 +61,15 @@ internal sealed class BenchTopology : IAsyncDisposable
     /// Starts what <paramref name="systems"/> need. With <paramref name="serverProcesses"/> 1 the clients all go to one
     /// Gateway or SignalR app (the <c>connections</c> scenario measures one process's memory); the second Gateway of a
     /// topology still runs, idle, because the topology fixture always starts two. <paramref name="gatewayEnvironment"/>
-    /// goes to every Gateway after the harness's own settings (<c>--gateway-env</c>, for experiments).
+    /// goes to every Gateway after the harness's own settings (<c>--gateway-env</c>, for experiments). With
+    /// <paramref name="containers"/> every Redis node runs in a container of that image (<c>--containers</c>).
     /// </summary>
     public static async Task<BenchTopology> StartAsync(
-        IReadOnlyCollection<string> systems, Action<string> progress, int serverProcesses = 2, IReadOnlyList<(string Key, string? Value)>? gatewayEnvironment = null)
+        IReadOnlyCollection<string> systems, Action<string> progress, int serverProcesses = 2, IReadOnlyList<(string Key, string? Value)>? gatewayEnvironment = null,
+        RedisContainers? containers = null)
     {
         ArgumentOutOfRangeException.ThrowIfNotEqual(serverProcesses is 1 or 2, true, nameof(serverProcesses));
-        var topology = new BenchTopology(gatewayEnvironment ?? []);
+        var topology = new BenchTopology(gatewayEnvironment ?? [], containers);
         try
         {
             await topology.StartPartsAsync(systems, progress, serverProcesses);
@@ -82,6 +89,10 @@ internal sealed class BenchTopology : IAsyncDisposable
             await _parts[i].DisposeAsync();
         }
     }
+
+    /// <summary>What a system's description adds when its Redis runs in containers: the runtime and the image.</summary>
+    internal static string Where(RedisContainers? containers) =>
+        containers is null ? "" : $"; Redis in {containers.Program} containers of {containers.Image}, on the host's network";
 
     /// <summary>How the harness runs every Gateway: shipped settings, except the limits that would measure themselves instead of the Gateway.</summary>
     internal static (string Key, string? Value)[] GatewaySettings(string durability) =>
@@ -108,9 +119,9 @@ internal sealed class BenchTopology : IAsyncDisposable
         if (systems.Contains(Vibez))
         {
             progress("sentinel topology and two Gateways (Replicated)");
-            var replicated = Keep(await GatewayTopology.StartAsync("sentinel", Gateways("Replicated")));
+            var replicated = Keep(await GatewayTopology.StartAsync("sentinel", 1, _containers, Gateways("Replicated")));
             var sentinel = replicated.Sentinel!;
-            Systems.Add(new VibezSystem(Vibez, $"{Count(serverProcesses, "Gateway")}, Durability=Replicated, sentinel topology (master + replica + 3 sentinels)",
+            Systems.Add(new VibezSystem(Vibez, $"{Count(serverProcesses, "Gateway")}, Durability=Replicated, sentinel topology (master + replica + 3 sentinels){Where(_containers)}",
                 new[] { replicated.First, replicated.Second }[..serverProcesses],
                 [new("redis-master", sentinel.Master.ProcessId), new("redis-replica", sentinel.Replica.ProcessId), .. sentinel.Sentinels.Select(s => new MonitoredProcess("sentinels", s.ProcessId))],
                 Credits));
@@ -119,18 +130,18 @@ internal sealed class BenchTopology : IAsyncDisposable
         if (systems.Contains(VibezCluster) || systems.Contains(RedisCluster))
         {
             progress($"six-node cluster (3 masters + 3 replicas) and two Gateways (Leader)");
-            var clustered = Keep(await GatewayTopology.StartAsync("cluster", Gateways("Leader")));
+            var clustered = Keep(await GatewayTopology.StartAsync("cluster", 1, _containers, Gateways("Leader")));
             var cluster = clustered.Cluster!;
             var nodes = cluster.Nodes.Select(n => new MonitoredProcess("redis-nodes", n.ProcessId)).ToList();
             if (systems.Contains(VibezCluster))
             {
-                Systems.Add(new VibezSystem(VibezCluster, $"{Count(serverProcesses, "Gateway")}, Durability=Leader, six-node cluster (3 masters + 3 replicas, sharded pub/sub)",
+                Systems.Add(new VibezSystem(VibezCluster, $"{Count(serverProcesses, "Gateway")}, Durability=Leader, six-node cluster (3 masters + 3 replicas, sharded pub/sub){Where(_containers)}",
                     new[] { clustered.First, clustered.Second }[..serverProcesses], nodes, Credits));
             }
 
             if (systems.Contains(RedisCluster))
             {
-                Systems.Add(new RawRedisSystem(RedisCluster, "StackExchange.Redis SPUBLISH/SSUBSCRIBE on the six-node cluster",
+                Systems.Add(new RawRedisSystem(RedisCluster, $"StackExchange.Redis SPUBLISH/SSUBSCRIBE on the six-node cluster{Where(_containers)}",
                     [.. cluster.Nodes.Select(n => n.Port)], cluster.Password, sharded: true, nodes, Credits));
             }
         }
@@ -139,16 +150,16 @@ internal sealed class BenchTopology : IAsyncDisposable
         if (systems.Contains(VibezLeader))
         {
             progress("redis-server and two Gateways (Leader)");
-            var leader = Keep(await GatewayTopology.StartAsync("single", Gateways("Leader")));
+            var leader = Keep(await GatewayTopology.StartAsync("single", 1, _containers, Gateways("Leader")));
             single = leader.Single!;
-            Systems.Add(new VibezSystem(VibezLeader, $"{Count(serverProcesses, "Gateway")}, Durability=Leader, one redis-server",
+            Systems.Add(new VibezSystem(VibezLeader, $"{Count(serverProcesses, "Gateway")}, Durability=Leader, one redis-server{Where(_containers)}",
                 new[] { leader.First, leader.Second }[..serverProcesses], [new("redis", single.ProcessId)], Credits));
         }
 
         if (single is null && (systems.Contains(SignalR) || systems.Contains(Redis)))
         {
             progress("redis-server");
-            single = Keep(new RedisServerProcess());
+            single = Keep(new RedisServerProcess { Containers = _containers });
             await single.InitializeAsync();
         }
 
@@ -164,12 +175,12 @@ internal sealed class BenchTopology : IAsyncDisposable
             var apps = await Task.WhenAll(Enumerable.Range(0, serverProcesses)
                 .Select(_ => ServiceProcess.StartAsync(assembly, "/health", settings, TimeSpan.FromSeconds(30))));
             _parts.AddRange(apps);
-            Systems.Add(new SignalRSystem($"{Count(serverProcesses, "ASP.NET Core SignalR app")}, Redis backplane, one redis-server", apps, [new("redis", single.ProcessId)], Credits));
+            Systems.Add(new SignalRSystem($"{Count(serverProcesses, "ASP.NET Core SignalR app")}, Redis backplane, one redis-server{Where(_containers)}", apps, [new("redis", single.ProcessId)], Credits));
         }
 
         if (systems.Contains(Redis))
         {
-            Systems.Add(new RawRedisSystem(Redis, "StackExchange.Redis PUBLISH/SUBSCRIBE on one redis-server", [single!.Port], single.Password, sharded: false, [new("redis", single.ProcessId)], Credits));
+            Systems.Add(new RawRedisSystem(Redis, $"StackExchange.Redis PUBLISH/SUBSCRIBE on one redis-server{Where(_containers)}", [single!.Port], single.Password, sharded: false, [new("redis", single.ProcessId)], Credits));
         }
 
         if (systems.Contains(WebSocketFloor))

@@ -16,16 +16,20 @@ public sealed class GatewayTopology : IAsyncDisposable
     /// </summary>
     public static readonly string[] ReplicatedDataNodeArguments = ["--min-replicas-to-write", "1", "--min-replicas-max-lag", "2"];
 
-    private GatewayTopology(string mode, int replicasPerMaster)
+    private GatewayTopology(string mode, int replicasPerMaster, RedisContainers? containers)
     {
         Mode = mode;
         ReplicasPerMaster = replicasPerMaster;
+        Containers = containers;
     }
 
     public string Mode { get; }
 
     /// <summary>Gets how many replicas each master has in sentinel and cluster mode.</summary>
     public int ReplicasPerMaster { get; }
+
+    /// <summary>Gets where the Redis nodes run: containers of that image, or local processes when null.</summary>
+    public RedisContainers? Containers { get; }
 
     public RedisServerProcess? Single { get; private set; }
 
@@ -45,14 +49,18 @@ public sealed class GatewayTopology : IAsyncDisposable
         StartAsync(mode, 1, gatewaySettings);
 
     /// <summary>Starts Redis in <paramref name="mode"/> with <paramref name="replicasPerMaster"/> replicas per master (sentinel and cluster only), and two Gateways with <paramref name="gatewaySettings"/>.</summary>
-    public static async Task<GatewayTopology> StartAsync(string mode, int replicasPerMaster, params (string Key, string? Value)[] gatewaySettings)
+    public static Task<GatewayTopology> StartAsync(string mode, int replicasPerMaster, params (string Key, string? Value)[] gatewaySettings) =>
+        StartAsync(mode, replicasPerMaster, null, gatewaySettings);
+
+    /// <summary>Starts the topology as the other overloads do, its Redis nodes in containers of <paramref name="containers"/> when it is set.</summary>
+    public static async Task<GatewayTopology> StartAsync(string mode, int replicasPerMaster, RedisContainers? containers, params (string Key, string? Value)[] gatewaySettings)
     {
         if (mode == "single" && replicasPerMaster != 1)
         {
             throw new ArgumentOutOfRangeException(nameof(replicasPerMaster), replicasPerMaster, "A single node has no replicas to add: use 1 in single mode.");
         }
 
-        var topology = new GatewayTopology(mode, replicasPerMaster);
+        var topology = new GatewayTopology(mode, replicasPerMaster, containers);
         try
         {
             await topology.StartRedisAsync();
@@ -103,16 +111,16 @@ public sealed class GatewayTopology : IAsyncDisposable
         switch (Mode)
         {
             case "single":
-                Single = new RedisServerProcess();
+                Single = new RedisServerProcess { Containers = Containers };
                 await Single.InitializeAsync();
                 RedisSettings = [("REDIS_MODE", "single"), ("REDIS_URL", $"redis://127.0.0.1:{Single.Port}"), ("REDIS_PASSWORD", Single.Password)];
                 break;
             case "sentinel":
-                Sentinel = await SentinelProcesses.StartAsync(ReplicasPerMaster, ReplicatedDataNodeArguments);
+                Sentinel = await SentinelProcesses.StartAsync(ReplicasPerMaster, Containers, ReplicatedDataNodeArguments);
                 RedisSettings = Sentinel.HostConfiguration;
                 break;
             case "cluster":
-                Cluster = await RedisClusterProcesses.StartAsync(ClusterNodeTimeoutMilliseconds, ReplicasPerMaster, ReplicatedDataNodeArguments);
+                Cluster = await RedisClusterProcesses.StartAsync(ClusterNodeTimeoutMilliseconds, ReplicasPerMaster, Containers, ReplicatedDataNodeArguments);
                 RedisSettings = Cluster.HostConfiguration;
                 break;
             default:

@@ -17,6 +17,7 @@ public sealed partial class RedisClusterProcesses : IAsyncDisposable
 
     private readonly List<RedisServerProcess> _nodes = [];
     private string[] _nodeArguments = [];
+    private RedisContainers? _containers;
 
     private RedisClusterProcesses(string password, int nodeTimeoutMilliseconds, int replicasPerMaster)
     {
@@ -44,10 +45,18 @@ public sealed partial class RedisClusterProcesses : IAsyncDisposable
     /// <param name="nodeTimeoutMilliseconds">The nodes' <c>cluster-node-timeout</c>.</param>
     /// <param name="replicasPerMaster">How many replicas each master gets (<c>--cluster-replicas</c>, at least 1).</param>
     /// <param name="nodeArguments">More <c>redis-server</c> arguments for every node.</param>
-    public static async Task<RedisClusterProcesses> StartAsync(int nodeTimeoutMilliseconds, int replicasPerMaster, params string[] nodeArguments)
+    public static Task<RedisClusterProcesses> StartAsync(int nodeTimeoutMilliseconds, int replicasPerMaster, params string[] nodeArguments) =>
+        StartAsync(nodeTimeoutMilliseconds, replicasPerMaster, null, nodeArguments);
+
+    /// <summary>Starts the cluster as the other overloads do, every node in a container of <paramref name="containers"/> when it is set.</summary>
+    /// <param name="nodeTimeoutMilliseconds">The nodes' <c>cluster-node-timeout</c>.</param>
+    /// <param name="replicasPerMaster">How many replicas each master gets (<c>--cluster-replicas</c>, at least 1).</param>
+    /// <param name="containers">Where the nodes run: containers, or local processes when null.</param>
+    /// <param name="nodeArguments">More <c>redis-server</c> arguments for every node.</param>
+    public static async Task<RedisClusterProcesses> StartAsync(int nodeTimeoutMilliseconds, int replicasPerMaster, RedisContainers? containers, params string[] nodeArguments)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(replicasPerMaster, 1);
-        var cluster = new RedisClusterProcesses("cluster-" + Guid.NewGuid().ToString("N"), nodeTimeoutMilliseconds, replicasPerMaster) { _nodeArguments = nodeArguments };
+        var cluster = new RedisClusterProcesses("cluster-" + Guid.NewGuid().ToString("N"), nodeTimeoutMilliseconds, replicasPerMaster) { _nodeArguments = nodeArguments, _containers = containers };
         try
         {
             for (var i = 0; i < MasterCount * (1 + replicasPerMaster); i++)
@@ -181,7 +190,7 @@ public sealed partial class RedisClusterProcesses : IAsyncDisposable
                     "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", NodeTimeoutMilliseconds.ToString(),
                     "--masterauth", Password, "--repl-diskless-sync-delay", "0", "--enable-debug-command", "yes", "--crash-log-enabled", "no", "--crash-memcheck-enabled", "no",
                     .. _nodeArguments,
-                ]);
+                ]) { Containers = _containers };
             if (node.Port + BusPortOffset <= IPEndPoint.MaxPort && IsFree(node.Port + BusPortOffset) && _nodes.All(n => Math.Abs(n.Port - node.Port) != BusPortOffset))
             {
                 return node;

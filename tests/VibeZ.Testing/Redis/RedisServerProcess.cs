@@ -10,7 +10,7 @@ namespace VibeZ.Testing.Redis;
 
 /// <summary>
 /// A throw-away redis-server (or redis-sentinel) on a free 127.0.0.1 port in a folder of its own, stopped by PID.
-/// Fails loudly when the executable is missing.
+/// Fails loudly when the executable is missing. With <see cref="Containers"/> it runs in a container instead.
 /// </summary>
 public sealed class RedisServerProcess : IAsyncLifetime
 {
@@ -25,6 +25,7 @@ public sealed class RedisServerProcess : IAsyncLifetime
     private readonly string[] _extraArguments;
     private readonly string _directory = Directory.CreateTempSubdirectory("vibez-test-redis-").FullName;
     private Process? _process;
+    private int _containerProcessId;
 
     /// <summary>A plain password-protected redis-server, as the class fixture.</summary>
     public RedisServerProcess()
@@ -47,8 +48,11 @@ public sealed class RedisServerProcess : IAsyncLifetime
 
     public int Port { get; }
 
+    /// <summary>Gets where the server runs: a container of that image when set, else a local process.</summary>
+    public RedisContainers? Containers { get; init; }
+
     /// <summary>Gets the id of the running server process, or 0 while it is not running (for CPU and memory sampling).</summary>
-    public int ProcessId => _process is { HasExited: false } process ? process.Id : 0;
+    public int ProcessId => _process is { HasExited: false } process ? (Containers is null ? process.Id : _containerProcessId) : 0;
 
     /// <summary>Gets the password the server requires; tests connect with it.</summary>
     public string Password { get; }
@@ -72,7 +76,16 @@ public sealed class RedisServerProcess : IAsyncLifetime
     {
         if (_process is { HasExited: false })
         {
-            _process.Kill();
+            // A container's server is killed in the container; the runtime's client then ends with it.
+            if (Containers is not null)
+            {
+                Containers.Kill(ContainerName);
+            }
+            else
+            {
+                _process.Kill();
+            }
+
             _process.WaitForExit(TimeSpan.FromSeconds(10));
         }
 
@@ -84,23 +97,15 @@ public sealed class RedisServerProcess : IAsyncLifetime
     /// Freezes the server (SIGSTOP): its sockets stay open and it answers nothing, as a hung host would, until
     /// <see cref="Resume"/>. Disposing a paused server still kills it.
     /// </summary>
-    public void Pause() => ProcessSignals.Pause(_process, $"{_executable} on port {Port}");
+    public void Pause() => ProcessSignals.Pause(ProcessId, $"{_executable} on port {Port}");
 
     /// <summary>Lets a server frozen by <see cref="Pause"/> run again (SIGCONT).</summary>
-    public void Resume() => ProcessSignals.Resume(_process, $"{_executable} on port {Port}");
+    public void Resume() => ProcessSignals.Resume(ProcessId, $"{_executable} on port {Port}");
 
     /// <summary>Starts the server on <see cref="Port"/> and waits until it answers PING.</summary>
     /// <param name="moreArguments">Arguments for this start only, e.g. <c>--replicaof host port</c> for a restart.</param>
     public async Task StartAsync(params string[] moreArguments)
     {
-        var startInfo = new ProcessStartInfo(_executable)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = _directory,
-        };
-
         // The config file is written once: a sentinel rewrites it with what it learned, and a restart keeps that.
         var configFile = Path.Combine(_directory, "redis.conf");
         if (_configFileText is not null && !File.Exists(configFile))
@@ -117,18 +122,21 @@ public sealed class RedisServerProcess : IAsyncLifetime
         arguments.AddRange(["--port", Port.ToString(), "--bind", "127.0.0.1", "--dir", _directory, "--save", "", "--appendonly", "no", "--requirepass", Password]);
         arguments.AddRange(_extraArguments);
         arguments.AddRange(moreArguments);
-        foreach (var argument in arguments)
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
+        var startInfo = Containers?.RunInfo(ContainerName, _directory, _executable, arguments) ?? new ProcessStartInfo(_executable, arguments);
+        startInfo.RedirectStandardOutput = true;
+        startInfo.RedirectStandardError = true;
+        startInfo.UseShellExecute = false;
+        startInfo.WorkingDirectory = _directory;
 
         try
         {
-            _process = Process.Start(startInfo) ?? throw new InvalidOperationException($"{_executable} did not start.");
+            _process = Process.Start(startInfo) ?? throw new InvalidOperationException($"{startInfo.FileName} did not start.");
         }
         catch (Win32Exception ex)
         {
-            throw new InvalidOperationException($"These tests need {_executable} on PATH (apt-get install redis-server redis-sentinel).", ex);
+            throw new InvalidOperationException(Containers is null
+                ? $"These tests need {_executable} on PATH (apt-get install redis-server redis-sentinel)."
+                : $"{Containers.Program} is not on PATH (bash eng/install.sh --containers).", ex);
         }
 
         _process.OutputDataReceived += (_, e) => Append(e.Data);
@@ -137,6 +145,10 @@ public sealed class RedisServerProcess : IAsyncLifetime
         _process.BeginErrorReadLine();
 
         await WaitForPongAsync();
+        if (Containers is not null)
+        {
+            _containerProcessId = Containers.ProcessIdOf(ContainerName);
+        }
     }
 
     public ValueTask DisposeAsync()
@@ -197,6 +209,9 @@ public sealed class RedisServerProcess : IAsyncLifetime
             }
         }
     }
+
+    /// <summary>The container's name: unique per port on this host, and per instance, so a leftover never collides.</summary>
+    private string ContainerName => $"vibez-test-redis-{Port}-{Path.GetFileName(_directory)[^6..]}";
 
     private RedisNodeAddress Address => new(IPAddress.Loopback.ToString(), Port, User: null, Password);
 

@@ -13,15 +13,20 @@ public sealed class SentinelProcesses : IAsyncDisposable
     private readonly List<RedisServerProcess> _nodes = [];
     private readonly List<RedisServerProcess> _replicas = [];
     private readonly int _replicaCount;
+    private readonly RedisContainers? _containers;
     private readonly string[] _dataNodeArguments;
 
-    private SentinelProcesses(int replicaCount, string[] dataNodeArguments)
+    private SentinelProcesses(int replicaCount, RedisContainers? containers, string[] dataNodeArguments)
     {
         _replicaCount = replicaCount;
+        _containers = containers;
         _dataNodeArguments = dataNodeArguments;
     }
 
     public string Password { get; } = "data-" + Guid.NewGuid().ToString("N");
+
+    /// <summary>Gets where the nodes run: containers of that image, or local processes when null.</summary>
+    public RedisContainers? Containers => _containers;
 
     public string SentinelPassword { get; } = "sentinel-" + Guid.NewGuid().ToString("N");
 
@@ -55,10 +60,16 @@ public sealed class SentinelProcesses : IAsyncDisposable
     /// <summary>Starts the topology with <paramref name="replicaCount"/> replicas, waiting as the other overload does for every one of them.</summary>
     /// <param name="replicaCount">How many replicas the master gets (at least 1).</param>
     /// <param name="dataNodeArguments">More <c>redis-server</c> arguments for the master and the replicas.</param>
-    public static async Task<SentinelProcesses> StartAsync(int replicaCount, params string[] dataNodeArguments)
+    public static Task<SentinelProcesses> StartAsync(int replicaCount, params string[] dataNodeArguments) => StartAsync(replicaCount, null, dataNodeArguments);
+
+    /// <summary>Starts the topology as the other overloads do, every node in a container of <paramref name="containers"/> when it is set.</summary>
+    /// <param name="replicaCount">How many replicas the master gets (at least 1).</param>
+    /// <param name="containers">Where the nodes run: containers, or local processes when null.</param>
+    /// <param name="dataNodeArguments">More <c>redis-server</c> arguments for the master and the replicas.</param>
+    public static async Task<SentinelProcesses> StartAsync(int replicaCount, RedisContainers? containers, params string[] dataNodeArguments)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(replicaCount, 1);
-        var topology = new SentinelProcesses(replicaCount, dataNodeArguments);
+        var topology = new SentinelProcesses(replicaCount, containers, dataNodeArguments);
         try
         {
             await topology.StartNodesAsync();
@@ -119,10 +130,10 @@ public sealed class SentinelProcesses : IAsyncDisposable
     private async Task StartNodesAsync()
     {
         string[] dataNode = ["--masterauth", Password, "--repl-diskless-sync-delay", "0", "--enable-debug-command", "yes", "--crash-memcheck-enabled", "no", .. _dataNodeArguments];
-        Master = await StartNodeAsync(new RedisServerProcess("redis-server", Password, null, dataNode));
+        Master = await StartNodeAsync(new RedisServerProcess("redis-server", Password, null, dataNode) { Containers = _containers });
         for (var i = 0; i < _replicaCount; i++)
         {
-            _replicas.Add(await StartNodeAsync(new RedisServerProcess("redis-server", Password, null, [.. dataNode, "--replicaof", "127.0.0.1", Master.Port.ToString()])));
+            _replicas.Add(await StartNodeAsync(new RedisServerProcess("redis-server", Password, null, [.. dataNode, "--replicaof", "127.0.0.1", Master.Port.ToString()]) { Containers = _containers }));
         }
 
         await WaitForReplicasAsync();
@@ -137,7 +148,7 @@ public sealed class SentinelProcesses : IAsyncDisposable
             """;
         for (var i = 0; i < 3; i++)
         {
-            Sentinels.Add(await StartNodeAsync(new RedisServerProcess("redis-sentinel", SentinelPassword, sentinelConfig)));
+            Sentinels.Add(await StartNodeAsync(new RedisServerProcess("redis-sentinel", SentinelPassword, sentinelConfig) { Containers = _containers }));
         }
 
         await WaitForSentinelsAsync();

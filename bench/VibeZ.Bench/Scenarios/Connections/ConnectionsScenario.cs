@@ -33,7 +33,7 @@ internal static class ConnectionsScenario
 
         AnsiConsole.MarkupLine($"[bold]connections[/]: {settings.Connections} idle connections on one server process, each on a channel of its own, {settings.Mode} mode; systems {string.Join(", ", settings.Systems)}");
         await using var topology = await BenchTopology.StartAsync(
-            settings.Systems, part => AnsiConsole.MarkupLine($"starting {Markup.Escape(part)}"), serverProcesses: 1, settings.GatewayEnvironment);
+            settings.Systems, part => AnsiConsole.MarkupLine($"starting {Markup.Escape(part)}"), serverProcesses: 1, settings.GatewayEnvironment, settings.Containers);
         var results = new List<ConnectionsSystemSummary>();
         foreach (var system in topology.Systems)
         {

@@ -12,6 +12,9 @@ internal sealed record ConnectionsSettings(int Connections, TimeSpan Idle, TimeS
     /// <summary>Gets what <c>--gateway-env</c> adds to every Gateway's environment (an experiment's setting); none by default.</summary>
     public IReadOnlyList<(string Key, string? Value)> GatewayEnvironment { get; init; } = [];
 
+    /// <summary>Gets where the Redis nodes run (<c>--containers</c>): containers of that image, or local processes when null.</summary>
+    public VibeZ.Testing.Redis.RedisContainers? Containers { get; init; }
+
     /// <summary>One publisher connection sends the check's messages; it is counted in the per-connection cost.</summary>
     public const int Publishers = 1;
 

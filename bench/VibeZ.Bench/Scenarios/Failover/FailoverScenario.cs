@@ -24,7 +24,7 @@ internal static class FailoverScenario
         foreach (var name in settings.Systems)
         {
             AnsiConsole.MarkupLine($"{name}: starting a sentinel topology (master, {settings.Replicas} replica(s), 3 sentinels) and two server processes");
-            await using IFailoverTarget target = name == BenchTopology.Vibez ? await VibezFailoverTarget.StartAsync(settings.Replicas) : await SignalRFailoverTarget.StartAsync(settings.Replicas);
+            await using IFailoverTarget target = name == BenchTopology.Vibez ? await VibezFailoverTarget.StartAsync(settings.Replicas, settings.Containers) : await SignalRFailoverTarget.StartAsync(settings.Replicas, settings.Containers);
             results.Add(await RunAsync(target, settings, $"bench-failover-{Guid.NewGuid():N}"[..28], cancellationToken));
         }
 

@@ -13,6 +13,9 @@ namespace VibeZ.Bench.Scenarios.Failover;
 internal sealed record FailoverSettings(
     int Subscribers, double MessagesPerSecond, TimeSpan CrashAt, TimeSpan Duration, TimeSpan Drain, int Replicas, string Mode, IReadOnlyList<string> Systems, string OutputDirectory)
 {
+    /// <summary>Gets where the Redis nodes run (<c>--containers</c>): containers of that image, or local processes when null.</summary>
+    public VibeZ.Testing.Redis.RedisContainers? Containers { get; init; }
+
     /// <summary>The same small message as the fan-out default.</summary>
     public const int MessageBytes = 64;
 

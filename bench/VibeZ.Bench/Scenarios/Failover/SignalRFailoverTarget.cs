@@ -18,11 +18,11 @@ internal sealed class SignalRFailoverTarget(SentinelProcesses sentinel, IReadOnl
     public string Name => BenchTopology.SignalR;
 
     public string Description =>
-        $"2 ASP.NET Core SignalR apps, Redis backplane on a sentinel topology (master + {sentinel.Replicas.Count} replica(s) + 3 sentinels), configured with `{configuration}`";
+        $"2 ASP.NET Core SignalR apps, Redis backplane on a sentinel topology (master + {sentinel.Replicas.Count} replica(s) + 3 sentinels), configured with `{configuration}`{BenchTopology.Where(sentinel.Containers)}";
 
-    public static async Task<SignalRFailoverTarget> StartAsync(int replicas)
+    public static async Task<SignalRFailoverTarget> StartAsync(int replicas, RedisContainers? containers)
     {
-        var sentinel = await SentinelProcesses.StartAsync(replicas);
+        var sentinel = await SentinelProcesses.StartAsync(replicas, containers);
         var apps = new List<ServiceProcess>();
         try
         {

@@ -2,6 +2,7 @@ using VibeZ.Bench.Load;
 using VibeZ.Bench.Systems;
 using VibeZ.Bench.Systems.Vibez;
 using VibeZ.Testing.Gateway;
+using VibeZ.Testing.Redis;
 
 namespace VibeZ.Bench.Scenarios.Failover;
 
@@ -11,10 +12,10 @@ internal sealed class VibezFailoverTarget(GatewayTopology topology) : IFailoverT
     public string Name => BenchTopology.Vibez;
 
     public string Description =>
-        $"2 Gateways, Durability=Replicated, on a sentinel topology (master + {topology.ReplicasPerMaster} replica(s) + 3 sentinels, min-replicas-to-write 1); the Gateways find the master through the sentinels (REDIS_MODE=sentinel)";
+        $"2 Gateways, Durability=Replicated, on a sentinel topology (master + {topology.ReplicasPerMaster} replica(s) + 3 sentinels, min-replicas-to-write 1); the Gateways find the master through the sentinels (REDIS_MODE=sentinel){BenchTopology.Where(topology.Containers)}";
 
-    public static async Task<VibezFailoverTarget> StartAsync(int replicas) =>
-        new(await GatewayTopology.StartAsync("sentinel", replicas, BenchTopology.GatewaySettings("Replicated")));
+    public static async Task<VibezFailoverTarget> StartAsync(int replicas, RedisContainers? containers) =>
+        new(await GatewayTopology.StartAsync("sentinel", replicas, containers, BenchTopology.GatewaySettings("Replicated")));
 
     public Task<string> MasterAddressAsync() => topology.Sentinel!.MasterAddressAsync();
 
