@@ -93,10 +93,31 @@ internal sealed partial class RedisClusterSlotTracker(
 
     private async Task LearnMoveAsync(int hashSlot, string oldEndPoint, EndPoint newEndPoint, string formattedNewEndPoint)
     {
+        bool IsStillNews() => _slotOwners.OwnerOf(hashSlot) != formattedNewEndPoint;
+
         // The redirects of a failover come in bursts: the first one has the topology read again, the rest find the
         // move already known once they get their turn.
-        await RefreshTopologyGuardedAsync(newEndPoint, reconfigure: true, isStillNews: () => _slotOwners.OwnerOf(hashSlot) != formattedNewEndPoint);
+        await RefreshTopologyGuardedAsync(newEndPoint, reconfigure: true, isStillNews: IsStillNews);
+
+        // On a busy machine the nodes may answer the re-read after its short wait. Logged now as one slot, the move
+        // would be logged again as the ranges around it once they answer; so their views are looked at again as they
+        // come, for a while, and the slot is logged on its own only if none of them shows the move by then.
+        var deadline = timeProvider.GetTimestamp() + (long)(RedisDefaults.ClusterMovedSettleWait.TotalSeconds * timeProvider.TimestampFrequency);
+        while (StillNews() && timeProvider.GetTimestamp() < deadline)
+        {
+            await Task.Delay(RedisDefaults.ClusterMovedSettleWait / 10, timeProvider);
+            await RefreshTopologyGuardedAsync(newEndPoint, reconfigure: false, isStillNews: IsStillNews);
+        }
+
         Guard(() => LogSlotMovedIfNew(hashSlot, oldEndPoint, formattedNewEndPoint));
+
+        bool StillNews()
+        {
+            lock (_lock)
+            {
+                return IsStillNews();
+            }
+        }
     }
 
     private void LogSlotMovedIfNew(int hashSlot, string oldEndPoint, string newEndPoint)

@@ -42,6 +42,12 @@ internal static class RedisDefaults
     public static readonly TimeSpan ClusterRereadWait = TimeSpan.FromMilliseconds(500);
 
     /// <summary>
+    /// How long a redirect (MOVED) waits, at most, for the nodes' views to show its move before it is logged as one
+    /// slot: a takeover's move is logged once, as the ranges it moved, even when the nodes answer slowly.
+    /// </summary>
+    public static readonly TimeSpan ClusterMovedSettleWait = TimeSpan.FromSeconds(2);
+
+    /// <summary>
     /// How often the sentinels are asked which master they name while a failover is pending, in case their
     /// <c>+switch-master</c> was missed: one <c>SENTINEL GET-MASTER-ADDR-BY-NAME</c> per sentinel, only during a failover.
     /// </summary>
