@@ -16,11 +16,12 @@ phase_start=$SECONDS
 
 phase_done() { echo "phase: $1 took $((SECONDS - phase_start)) s"; phase_start=$SECONDS; }
 
-# Adds up the "Passed: n" and "Failed: n" lines of the summary dotnet test prints per test assembly.
+# Adds up the "Passed: n" and "Failed: n" lines of the summary dotnet test prints per test assembly. Assemblies run
+# side by side write into one console, so such a line can follow another's start ("  Passed      Passed: 219").
 count() {
   local log="$1" n
-  for n in $(sed -nE 's/^ +Passed: +([0-9]+) *$/\1/p' "$log"); do passed=$((passed + n)); done
-  for n in $(sed -nE 's/^ +Failed: +([0-9]+) *$/\1/p' "$log"); do failed=$((failed + n)); done
+  for n in $(sed -nE 's/^(.*[^A-Za-z])? *Passed: +([0-9]+) *$/\2/p' "$log"); do passed=$((passed + n)); done
+  for n in $(sed -nE 's/^(.*[^A-Za-z])? *Failed: +([0-9]+) *$/\2/p' "$log"); do failed=$((failed + n)); done
 }
 
 run_tests() {
@@ -34,7 +35,7 @@ run_tests() {
   if [[ $rc -ne 0 ]]; then
     status=1
     # A crashed or hung test host prints no summary: make sure the run is not counted as green.
-    if ! grep -qE '^ +Failed: +[1-9]' "$log"; then
+    if ! grep -qE '(^|[^A-Za-z]) *Failed: +[1-9][0-9]* *$' "$log"; then
       failed=$((failed + 1))
       echo "failed: the $name phase's test run ended with exit code $rc and no failed test (a crashed or hung test host; see $log)" >> "$results/hosts.log"
     fi
