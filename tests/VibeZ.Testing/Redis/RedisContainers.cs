@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Aspire.Hosting.ApplicationModel;
 
 namespace VibeZ.Testing.Redis;
 
@@ -12,20 +13,25 @@ namespace VibeZ.Testing.Redis;
 /// <param name="Image">The image, with <c>redis-server</c> and <c>redis-sentinel</c> in it.</param>
 public sealed record RedisContainers(string Program, string Image)
 {
-    private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(60);
+    /// <summary>
+    /// The image <c>eng/install.sh --containers</c> builds, <c>localhost/vibez-redis:&lt;redis-server's version&gt;</c>,
+    /// or <c>VIBEZ_REDIS_IMAGE</c>: what the tests' topologies run, in the AppHost and here.
+    /// </summary>
+    public static string LocalImage => Environment.GetEnvironmentVariable("VIBEZ_REDIS_IMAGE") is { Length: > 0 } named
+        ? named
+        : $"localhost/vibez-redis:{RedisServerVersion()}";
 
     /// <summary>
-    /// Finds the first container runtime that answers (podman, then docker) and the image <c>eng/install.sh --containers</c>
-    /// builds, <c>localhost/vibez-redis:&lt;redis-server's version&gt;</c>, or <c>VIBEZ_REDIS_IMAGE</c>. Throws saying
+    /// Finds the first container runtime that answers (podman, then docker) and <see cref="LocalImage"/>. Throws saying
     /// what is missing and how to get it.
     /// </summary>
     public static RedisContainers OnThisMachine()
     {
-        var program = new[] { "podman", "docker" }.FirstOrDefault(candidate => Run(candidate, "info").ExitCode == 0)
+        var program = new[] { "podman", "docker" }.FirstOrDefault(candidate => ProgramRun.Start(candidate, ["info"]).Succeeded)
             ?? throw new InvalidOperationException("No container runtime answers 'podman info' or 'docker info'. Run: bash eng/install.sh --containers");
-        var image = Environment.GetEnvironmentVariable("VIBEZ_REDIS_IMAGE") is { Length: > 0 } named ? named : $"localhost/vibez-redis:{RedisServerVersion()}";
-        var inspected = Run(program, "image", "inspect", image);
-        if (inspected.ExitCode != 0)
+        var image = LocalImage;
+        var inspected = ProgramRun.Start(program, ["image", "inspect", image]);
+        if (!inspected.Succeeded)
         {
             throw new InvalidOperationException($"{program} has no image {image} ({inspected.Said}). Run: bash eng/install.sh --containers");
         }
@@ -48,42 +54,19 @@ public sealed record RedisContainers(string Program, string Image)
     /// <summary>Gets the host's id of the server in container <paramref name="name"/>.</summary>
     internal int ProcessIdOf(string name)
     {
-        var inspected = Run(Program, "inspect", "--format", "{{.State.Pid}}", name);
-        return inspected.ExitCode == 0 && int.TryParse(inspected.Output.Trim(), out var id) && id > 0
+        var inspected = ProgramRun.Start(Program, ["inspect", "--format", "{{.State.Pid}}", name]);
+        return inspected.Succeeded && int.TryParse(inspected.Output, out var id) && id > 0
             ? id
             : throw new InvalidOperationException($"'{Program} inspect {name}' gave no process id: {inspected.Said}");
     }
 
     /// <summary>Kills the server in container <paramref name="name"/> (SIGKILL), as a crash would; the container goes with it.</summary>
-    internal void Kill(string name) => Run(Program, "kill", "--signal", "KILL", name);
+    internal void Kill(string name) => ProgramRun.Start(Program, ["kill", "--signal", "KILL", name]);
 
     private static string RedisServerVersion()
     {
-        var version = Run("redis-server", "--version");
+        var version = ProgramRun.Start("redis-server", ["--version"]);
         var field = version.Output.Split(' ').FirstOrDefault(part => part.StartsWith("v=", StringComparison.Ordinal));
         return field?[2..] ?? throw new InvalidOperationException($"'redis-server --version' said no version ({version.Said}); the image's tag is Redis's version. Run: bash eng/install.sh --containers");
-    }
-
-    private static (int ExitCode, string Output, string Said) Run(string program, params string[] arguments)
-    {
-        var startInfo = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        arguments.ToList().ForEach(startInfo.ArgumentList.Add);
-        try
-        {
-            using var process = Process.Start(startInfo)!;
-            var output = process.StandardOutput.ReadToEndAsync();
-            var errors = process.StandardError.ReadToEndAsync();
-            if (!process.WaitForExit(CommandTimeout))
-            {
-                process.Kill();
-                return (-1, "", $"{program} {string.Join(' ', arguments)} did not finish within {CommandTimeout.TotalSeconds} s");
-            }
-
-            return (process.ExitCode, output.Result, errors.Result.Trim() is { Length: > 0 } said ? said : output.Result.Trim());
-        }
-        catch (System.ComponentModel.Win32Exception ex)
-        {
-            return (-1, "", $"{program} is not installed ({ex.Message})");
-        }
     }
 }
