@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.DependencyInjection;
 using VibeZ.AppHost.Tests.Infrastructure;
+using VibeZ.AppHost.Tests.Integration.Tls;
 
 namespace VibeZ.AppHost.Tests.Integration;
 
@@ -45,6 +46,9 @@ public abstract partial class TopologyTests(TopologyFixture topology)
 
         Assert.Equal("Healthy", HealthAnswer.Status(health));
     }
+
+    [Fact]
+    public Task EveryNodeSpeaksOnlyItsTransportAndServesTheServicesUser() => NodeTransportChecks.AssertEveryNodeSpeaksOnlyItsTransportAsync(Topology);
 
     [Fact]
     public async Task AValueWrittenThroughTheGatewaysConnectionIsReadThroughTheWorkers()

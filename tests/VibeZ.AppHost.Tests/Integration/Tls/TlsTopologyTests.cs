@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using VibeZ.AppHost.Tests.Infrastructure;
-using VibeZ.Redis;
 
 namespace VibeZ.AppHost.Tests.Integration.Tls;
 
@@ -13,15 +12,15 @@ namespace VibeZ.AppHost.Tests.Integration.Tls;
 /// plain-text port closed.
 /// </summary>
 /// <remarks>
-/// Every mode runs them as processes and in containers, on a topology another class starts anyway where it can: the
-/// single server as processes here (<see cref="SingleTlsTopologyTests"/>) and in containers through auto
+/// Every mode runs over TLS as processes and in containers, on a topology another class starts anyway: the single
+/// server as processes here (<see cref="SingleTlsTopologyTests"/>) and in containers through auto
 /// (<see cref="Single.SingleAutoTopologyTests"/>); sentinel and cluster as processes under the fault commands
-/// (<see cref="Faults.FaultCommandTests"/>) and in containers here. Each topology started costs the run 40–100 s.
+/// (<see cref="Faults.FaultCommandTests"/>), and in containers as the topologies of
+/// <see cref="Sentinel.SentinelContainerTopologyTests"/> and <see cref="Cluster.ClusterContainerTopologyTests"/>, whose
+/// whole suite runs over TLS. Each topology started costs the run 40–100 s.
 /// </remarks>
 public abstract class TlsTopologyTests(TopologyFixture topology)
 {
-    private static readonly TimeSpan PlainTextAnswerWait = TimeSpan.FromSeconds(3);
-
     protected TopologyFixture Topology { get; } = topology;
 
     [Fact]
@@ -58,21 +57,7 @@ public abstract class TlsTopologyTests(TopologyFixture topology)
     }
 
     [Fact]
-    public async Task EveryNodeRefusesPlainTextAndServesTheServicesUserOverTls()
-    {
-        foreach (var node in Topology.Topology.Nodes)
-        {
-            // The same client and password as the AppHost's checks, without TLS: the node must not answer it.
-            var plainText = new RedisNodeAddress(RedisTopologyResource.HostAddress, node.Port, User: null, Topology.Password);
-            var (answered, seen) = await RedisNodeClient.PingAsync(plainText, PlainTextAnswerWait, TestContext.Current.CancellationToken);
-            Assert.False(answered, $"{node.Name} answered a plain-text PING on port {node.Port} with '{seen}': it must speak TLS only");
-
-            // The node listens on its TLS port alone (port 0), so a service connection it lists came over TLS.
-            var clients = await Topology.QueryAsync(node, "CLIENT", "LIST");
-            Assert.True(clients.Contains($"user={RedisTopologyCredentials.ServiceUser}", StringComparison.Ordinal),
-                $"{node.Name} has no connection of {RedisTopologyCredentials.ServiceUser}; its clients:\n{clients}");
-        }
-    }
+    public Task EveryNodeRefusesPlainTextAndServesTheServicesUserOverTls() => NodeTransportChecks.AssertEveryNodeSpeaksOnlyItsTransportAsync(Topology);
 
     private static bool Is(JsonObject frame, string type, string channel) => GatewayClient.Is(frame, type) && (string?)frame["channel"] == channel;
 }
