@@ -102,6 +102,35 @@ public class RedisRuntimeProbeTests
         Assert.Equal(1, machine.Calls);
     }
 
+    [Fact]
+    public void ANetworkCheckThatPassedIsNotRunAgainInTheProcessAndOneThatFailedIs()
+    {
+        // A fresh image name per run, so no other probe of this process has checked it.
+        var image = $"localhost/vibez-probe-test:{Guid.NewGuid():N}";
+        var passing = new List<string>();
+        var failing = new List<string>();
+
+        var first = new RedisRuntimeProbe(Recording(passing, succeeds: true), remembersPassedChecks: true).CheckContainerNetwork("podman", image);
+        var runsForOneCheck = passing.Count;
+        var second = new RedisRuntimeProbe(Recording(passing, succeeds: true), remembersPassedChecks: true).CheckContainerNetwork("podman", image);
+        var failed = new RedisRuntimeProbe(Recording(failing, succeeds: false), remembersPassedChecks: true).CheckContainerNetwork("docker", image);
+        new RedisRuntimeProbe(Recording(failing, succeeds: false), remembersPassedChecks: true).CheckContainerNetwork("docker", image);
+
+        Assert.Null(first);
+        Assert.Null(second);
+        Assert.True(runsForOneCheck > 0, "the first check ran no program");
+        Assert.True(passing.Count == runsForOneCheck, $"the second probe ran the check again: {string.Join("; ", passing.Skip(runsForOneCheck))}");
+        Assert.NotNull(failed);
+        Assert.True(failing.Count(call => call.Contains(" network create ", StringComparison.Ordinal)) == 2, $"a failed check was not run again: {string.Join("; ", failing)}");
+    }
+
+    // A machine whose every program succeeds, or fails, and records what it was asked; a network it created exists.
+    private static Func<string, string[], ProgramRun> Recording(List<string> asked, bool succeeds) => (file, args) =>
+    {
+        asked.Add(string.Join(' ', [file, .. args]));
+        return args is ["network", "inspect", ..] ? new ProgramRun(succeeds ? 0 : 1, "10.89.7.0/24 ", "") : new ProgramRun(succeeds ? 0 : 1, "", succeeds ? "" : "refused");
+    };
+
     // Builds the AppHost's model, puts the fake machine in place of the real one, starts, and returns why it failed.
     private static async Task<string> StartAsync(string[] args, IRedisRuntimeProbe machine)
     {
