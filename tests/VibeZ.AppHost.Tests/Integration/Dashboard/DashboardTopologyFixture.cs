@@ -5,11 +5,13 @@ using Microsoft.Extensions.Hosting;
 namespace VibeZ.AppHost.Tests.Integration.Dashboard;
 
 /// <summary>
-/// The sentinel topology as local processes with Aspire's dashboard running, as <c>eng/run.sh</c> starts it: plain
-/// http (the launch profiles' settings) and, for the browser, anonymous access (the dashboard's documented
-/// <c>ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS</c>), on free ports so it never meets a dashboard someone runs.
+/// A topology with Aspire's dashboard running, as <c>eng/run.sh</c> starts it: plain http (the launch profiles'
+/// settings) and, for the browser, anonymous access (the dashboard's documented
+/// <c>ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS</c>), on free ports so it never meets a dashboard someone runs. The
+/// sentinel process topology runs it (<see cref="Sentinel.SentinelProcessTopologyTests"/>), so the dashboard's test costs
+/// no topology of its own.
 /// </summary>
-public sealed class DashboardTopologyFixture() : TopologyFixture(RedisTopologyKind.Sentinel, RedisRuntime.Process, portOffset: 1140)
+public abstract class DashboardTopologyFixture(RedisTopologyKind kind, RedisRuntime runtime, int portOffset) : TopologyFixture(kind, runtime, portOffset)
 {
     private const string DashboardResource = "aspire-dashboard";
 

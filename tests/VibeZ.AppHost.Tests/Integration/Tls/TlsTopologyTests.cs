@@ -12,12 +12,12 @@ namespace VibeZ.AppHost.Tests.Integration.Tls;
 /// plain-text port closed.
 /// </summary>
 /// <remarks>
-/// Every mode runs over TLS as processes and in containers, on a topology another class starts anyway: the single
-/// server as processes here (<see cref="SingleTlsTopologyTests"/>) and in containers through auto
-/// (<see cref="Single.SingleAutoTopologyTests"/>); sentinel and cluster as processes under the fault commands
-/// (<see cref="Faults.FaultCommandTests"/>), and in containers as the topologies of
+/// Every mode runs over TLS as processes, and sentinel and cluster also in containers, on a topology another class
+/// starts anyway: the single server here (<see cref="SingleTlsTopologyTests"/>); sentinel and cluster under the fault
+/// commands (<see cref="Faults.FaultCommandTests"/>), and in containers as the topologies of
 /// <see cref="Sentinel.SentinelContainerTopologyTests"/> and <see cref="Cluster.ClusterContainerTopologyTests"/>, whose
-/// whole suite runs over TLS. Each topology started costs the run 40–100 s.
+/// whole suite runs over TLS. The single server's containers run without it (<see cref="Single.SingleContainerTopologyTests"/>):
+/// TLS in containers is the same mount and certificate for every mode. Each topology started costs the run 40–100 s.
 /// </remarks>
 public abstract class TlsTopologyTests(TopologyFixture topology)
 {

@@ -9,18 +9,17 @@ namespace VibeZ.AppHost.Tests.Integration.Dashboard;
 /// <summary>
 /// The design card promises "the Aspire dashboard for tracing failovers": after Force failover, a person who opens
 /// the dashboard's Traces page in a real browser finds the <c>redis.failover</c> span with old and new master and a duration.
+/// Run by <see cref="Sentinel.SentinelProcessTopologyTests"/>, whose topology runs the dashboard.
 /// </summary>
-[Collection(IntegrationCollection.Name)]
-[Trait("Category", "Integration")]
-public sealed partial class DashboardTraceTests(DashboardTopologyFixture topology) : IClassFixture<DashboardTopologyFixture>
+internal static partial class DashboardTrace
 {
     private const float Timeout = 20_000;
 
-    [Fact]
-    public async Task AForcedFailoverShowsUpUnderTracesWithOldAndNewMasterAndADuration()
+    /// <summary>Forces a failover of <paramref name="topology"/> and finds it, as a person would, under the dashboard's Traces.</summary>
+    public static async Task AssertAForcedFailoverIsTracedAsync(DashboardTopologyFixture topology)
     {
         var sentinel = topology.Topology.Nodes.First(n => n.Role is RedisNodeRole.Sentinel);
-        var oldMaster = await MasterAsync(sentinel);
+        var oldMaster = await MasterAsync(topology, sentinel);
         var clock = Stopwatch.StartNew();
 
         var result = await topology.ExecuteCommandAsync(topology.Topology.Name, RedisFaultCommands.ForceFailover);
@@ -28,7 +27,7 @@ public sealed partial class DashboardTraceTests(DashboardTopologyFixture topolog
 
         // The command asked one sentinel; the one asked here may hear of the switch a moment later.
         var newMaster = oldMaster;
-        await TestWait.Until(async () => (newMaster = await MasterAsync(sentinel)) != oldMaster, TimeSpan.FromSeconds(10),
+        await TestWait.Until(async () => (newMaster = await MasterAsync(topology, sentinel)) != oldMaster, TimeSpan.FromSeconds(10),
             $"{sentinel.Name} to name a master other than {oldMaster.Name}", topology.States);
         var (line, _) = await topology.WaitForLogAsync("worker",
             $"Redis failover completed: master moved from 127.0.0.1:{oldMaster.Port} to 127.0.0.1:{newMaster.Port}", TimeSpan.FromSeconds(30));
@@ -103,7 +102,7 @@ public sealed partial class DashboardTraceTests(DashboardTopologyFixture topolog
         }
     }
 
-    private async Task<RedisNode> MasterAsync(RedisNode sentinel)
+    private static async Task<RedisNode> MasterAsync(DashboardTopologyFixture topology, RedisNode sentinel)
     {
         var port = int.Parse((await topology.QueryAsync(sentinel, "SENTINEL", "GET-MASTER-ADDR-BY-NAME", "mymaster")).Split('\n')[1], CultureInfo.InvariantCulture);
         return topology.Topology.Nodes.Single(n => n.IsDataNode && n.Port == port);
