@@ -65,7 +65,4 @@ internal static partial class GatewayLog
 
     [LoggerMessage(21, LogLevel.Warning, "This Gateway remembers the last message of {Limit} channels (Gateway:MaxKnownChannels); from now on the least recently used channel's is forgotten to make room (logged once)", EventName = "KnownChannelsFull")]
     public static partial void KnownChannelsFull(ILogger logger, int limit);
-
-    [LoggerMessage(22, LogLevel.Error, "Redis refused the replication check on {Node}: {Reason}. Replicated writes are answered not_replicated until it is allowed: the services' ACL user needs INFO and WAIT (docs/security.md). Logged once per reason", EventName = "ReplicationCheckRefused")]
-    public static partial void ReplicationCheckRefused(ILogger logger, string node, string reason);
 }

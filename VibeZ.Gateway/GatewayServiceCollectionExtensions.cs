@@ -23,7 +23,6 @@ internal static class GatewayServiceCollectionExtensions
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GatewayOptions>, GatewayReplicationTimeoutValidator>());
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<GatewayNode>();
-        builder.Services.AddSingleton<ReplicationWaitConnections>();
         builder.Services.AddSingleton<ReplicationConfirmer>();
         builder.Services.AddSingleton<IChannelStore, RedisChannelStore>();
         builder.Services.AddSingleton<ChannelHub>();

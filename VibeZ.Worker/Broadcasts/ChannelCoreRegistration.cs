@@ -15,7 +15,6 @@ internal static class ChannelCoreRegistration
         builder.Services.AddOptions<GatewayOptions>().BindConfiguration(GatewayDefaults.SectionName).ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<GatewayNode>();
-        builder.Services.AddSingleton<ReplicationWaitConnections>();
         builder.Services.AddSingleton<ReplicationConfirmer>();
         builder.Services.AddSingleton<IChannelStore, RedisChannelStore>();
         builder.Services.AddSingleton<ChannelHub>();

@@ -23,8 +23,7 @@ internal static class RedisAclUsers
     /// counts and lag), the dead-letter count (XLEN), records (HGETALL) and inside their scripts and the Worker's lease
     /// INCR, DEL and the due set (ZADD, ZRANGE, ZRANGEBYSCORE, ZREM). Presence
     /// and the registry use only these (ZADD, ZREM, ZRANGEBYSCORE, PEXPIRE, HSET, DEL, PUBLISH/SPUBLISH in scripts, and
-    /// ZCOUNT for the Gateways alive; ZRANGEBYSCORE to read, SUBSCRIBE/SSUBSCRIBE for events), and WAIT, with which a
-    /// <c>Replicated</c> publish is confirmed on a connection of its own.
+    /// ZCOUNT for the Gateways alive; ZRANGEBYSCORE to read, SUBSCRIBE/SSUBSCRIBE for events).
     /// No DEBUG, CONFIG, FLUSH*, KEYS, SCAN or MODULE.
     /// </summary>
     public static readonly IReadOnlyList<string> ServiceCommands =
@@ -34,7 +33,7 @@ internal static class RedisAclUsers
         "eval", "evalsha", "script|load",
         "get", "set", "setex", "psetex", "hget", "hmget", "hset", "pexpire", "xadd", "xrange",
         "publish", "spublish", "subscribe", "unsubscribe", "ssubscribe", "sunsubscribe",
-        "xgroup|create", "xreadgroup", "xautoclaim", "xack", "xpending", "xlen", "hgetall", "incr", "del", "wait",
+        "xgroup|create", "xreadgroup", "xautoclaim", "xack", "xpending", "xlen", "hgetall", "incr", "del",
         "zadd", "zrange", "zrangebyscore", "zcount", "zrem",
     ];
 

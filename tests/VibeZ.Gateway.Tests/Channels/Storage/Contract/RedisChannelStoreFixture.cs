@@ -34,7 +34,6 @@ public sealed class RedisChannelStoreFixture : IAsyncLifetime
         });
         builder.AddVibeZRedis();
         builder.Services.AddOptions<GatewayOptions>();
-        builder.Services.AddSingleton<ReplicationWaitConnections>();
         builder.Services.AddSingleton<ReplicationConfirmer>();
         builder.Services.AddSingleton<IChannelStore, RedisChannelStore>();
         _host = builder.Build();
