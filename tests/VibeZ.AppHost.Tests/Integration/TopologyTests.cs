@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.DependencyInjection;
 using VibeZ.AppHost.Tests.Infrastructure;
-using VibeZ.AppHost.Tests.Integration.Tls;
 
 namespace VibeZ.AppHost.Tests.Integration;
 
@@ -38,17 +37,10 @@ public abstract partial class TopologyTests(TopologyFixture topology)
     [Theory]
     [InlineData("gateway")]
     [InlineData("worker")]
-    public async Task ServicesReportRedisHealthy(string service)
-    {
-        using var client = Topology.CreateClient(service);
-
-        var health = await client.GetStringAsync("/health", TestContext.Current.CancellationToken).WaitAsync(TestTimeouts.Request, TestContext.Current.CancellationToken);
-
-        Assert.Equal("Healthy", HealthAnswer.Status(health));
-    }
+    public Task ServicesReportRedisHealthy(string service) => TopologyChecks.AssertServiceReportsRedisHealthyAsync(Topology, service);
 
     [Fact]
-    public Task EveryNodeSpeaksOnlyItsTransportAndServesTheServicesUser() => NodeTransportChecks.AssertEveryNodeSpeaksOnlyItsTransportAsync(Topology);
+    public Task EveryNodeSpeaksOnlyItsTransportAndServesTheServicesUser() => TopologyChecks.AssertEveryNodeSpeaksOnlyItsTransportAsync(Topology);
 
     [Fact]
     public async Task AValueWrittenThroughTheGatewaysConnectionIsReadThroughTheWorkers()

@@ -23,18 +23,10 @@ public abstract class TlsTopologyTests(TopologyFixture topology)
 {
     protected TopologyFixture Topology { get; } = topology;
 
-    [Fact]
-    public async Task TheGatewayAndTheWorkerReportRedisHealthyOverTls()
-    {
-        foreach (var service in new[] { "gateway", "worker" })
-        {
-            using var client = Topology.CreateClient(service);
-
-            var health = await TestWait.For(client.GetStringAsync("/health", TestContext.Current.CancellationToken), TestTimeouts.Request, $"{service} to answer /health");
-
-            Assert.True(HealthAnswer.Status(health) == "Healthy", $"{service} answered /health with '{health}'; resources:{Topology.States()}");
-        }
-    }
+    [Theory]
+    [InlineData("gateway")]
+    [InlineData("worker")]
+    public Task TheServicesReportRedisHealthyOverTls(string service) => TopologyChecks.AssertServiceReportsRedisHealthyAsync(Topology, service);
 
     [Fact]
     public async Task AMessagePublishedOverAWebSocketOnOneGatewayReachesASubscriberOnTheOther()
@@ -57,7 +49,7 @@ public abstract class TlsTopologyTests(TopologyFixture topology)
     }
 
     [Fact]
-    public Task EveryNodeRefusesPlainTextAndServesTheServicesUserOverTls() => NodeTransportChecks.AssertEveryNodeSpeaksOnlyItsTransportAsync(Topology);
+    public Task EveryNodeRefusesPlainTextAndServesTheServicesUserOverTls() => TopologyChecks.AssertEveryNodeSpeaksOnlyItsTransportAsync(Topology);
 
     private static bool Is(JsonObject frame, string type, string channel) => GatewayClient.Is(frame, type) && (string?)frame["channel"] == channel;
 }

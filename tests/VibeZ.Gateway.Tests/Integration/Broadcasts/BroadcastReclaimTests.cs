@@ -151,19 +151,19 @@ public sealed class BroadcastReclaimTests
         }, "every broadcast to read as delivered at its message's offset, and nothing pending", TimeSpan.FromSeconds(15));
     }
 
-    /// <summary>
-    /// The entries of <c>XPENDING key group - + count</c>, four lines each (id, consumer, idle milliseconds, deliveries),
-    /// after any line in which redis-cli says it followed a redirect.
-    /// </summary>
+    /// <summary>The entries of <c>XPENDING key group - + count</c>, four lines each (id, consumer, idle milliseconds, deliveries).</summary>
     private static List<(string Consumer, TimeSpan Idle)> PendingEntries(string reply) =>
-        [.. reply.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-            .Where(line => !line.StartsWith("->", StringComparison.Ordinal))
+        [.. ReplyLines(reply)
             .Chunk(4)
             .Select(entry => (entry[1], TimeSpan.FromMilliseconds(long.Parse(entry[2], System.Globalization.CultureInfo.InvariantCulture))))];
 
-    /// <summary>The count in <c>XPENDING</c>'s summary, after any line in which redis-cli says it followed a redirect.</summary>
-    private static long PendingCount(string summary) =>
-        long.Parse(summary.Split('\n', StringSplitOptions.TrimEntries).First(line => !line.StartsWith("->", StringComparison.Ordinal)));
+    /// <summary>The count, the first line of <c>XPENDING</c>'s summary.</summary>
+    private static long PendingCount(string summary) => long.Parse(ReplyLines(summary).First(), System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>redis-cli's reply, one value per line, without the lines in which it says it followed a redirect.</summary>
+    private static IEnumerable<string> ReplyLines(string reply) =>
+        reply.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Where(line => !line.StartsWith("->", StringComparison.Ordinal));
 
     /// <summary>Runs a command on the broadcasts' master: the sentinel master, or in a cluster whichever node owns the slot of <c>{all}</c>.</summary>
     private static Task<string> StreamCli(GatewayTopology topology, params string[] command) =>

@@ -1,11 +1,25 @@
+using VibeZ.AppHost.Tests.Infrastructure;
 using VibeZ.Redis;
 
-namespace VibeZ.AppHost.Tests.Integration.Tls;
+namespace VibeZ.AppHost.Tests.Integration;
 
-/// <summary>What every node of a started topology must say to a plain-text client, with TLS on and off.</summary>
-internal static class NodeTransportChecks
+/// <summary>
+/// Checks that both test bases run on their topologies (<see cref="TopologyTests"/>, <see cref="Tls.TlsTopologyTests"/>),
+/// written once.
+/// </summary>
+internal static class TopologyChecks
 {
     private static readonly TimeSpan PlainTextAnswerWait = TimeSpan.FromSeconds(3);
+
+    /// <summary>The service answers <c>/health</c> with <c>Healthy</c>, so its Redis connection is up.</summary>
+    public static async Task AssertServiceReportsRedisHealthyAsync(TopologyFixture topology, string service)
+    {
+        using var client = topology.CreateClient(service);
+
+        var health = await TestWait.For(client.GetStringAsync("/health", TestContext.Current.CancellationToken), TestTimeouts.Request, $"{service} to answer /health");
+
+        Assert.True(HealthAnswer.Status(health) == "Healthy", $"{service} answered /health with '{health}'; resources:{topology.States()}");
+    }
 
     /// <summary>
     /// Every node speaks the transport the topology was given and no other: with <c>VibeZ:Redis:Tls=true</c> it does not
